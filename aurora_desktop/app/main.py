@@ -1,0 +1,109 @@
+"""Starts the tray app: single instance, core wiring, tray or fallback window, clean exit."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from aurora_desktop.app.single_instance import (
+    InstanceServer,
+    notify_running_instance,
+    server_name,
+)
+from aurora_desktop.app.wiring import Core, build_core
+from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.ui.chat_popup import ChatPopup
+from aurora_desktop.ui.chat_session import ChatSession
+from aurora_desktop.ui.tray import TrayController, app_icon
+
+NOTIFY_ATTEMPTS = 10
+SHUTDOWN_TIMEOUT_S = 10.0
+NO_TRAY_MESSAGE = (
+    "Aurora: no system tray is available on this desktop, so the chat window opens instead."
+)
+
+
+class AuroraApp:
+    """Holds the live objects of one running app and the order they shut down in."""
+
+    def __init__(self, app: QApplication, core: Core, *, use_tray: bool) -> None:
+        self.app = app
+        self.core = core
+        self.session = ChatSession(core.assistant)
+        self.popup = ChatPopup(self.session)
+        self.popup.setWindowIcon(app_icon())
+        self.tray: TrayController | None = None
+        if use_tray:
+            self.tray = TrayController()
+            self.tray.open_chat_requested.connect(self.open_chat)
+            self.tray.quit_requested.connect(app.quit)
+            self.session.status_changed.connect(self.tray.set_status)
+            self.tray.show()
+        app.aboutToQuit.connect(self.shutdown)
+
+    def open_chat(self) -> None:
+        anchor = self.tray.icon.geometry() if self.tray is not None else None
+        self.popup.show_near(anchor)
+
+    def shutdown(self) -> None:
+        if self.tray is not None:
+            self.tray.hide()
+        if not self.session.shutdown(SHUTDOWN_TIMEOUT_S):
+            sys.stderr.write("Aurora: the model did not stop in time; exiting anyway.\n")
+
+
+def _tray_available(wait_s: float = 3.0) -> bool:
+    """The tray host may still be starting with the session: give it a moment."""
+    deadline = time.monotonic() + wait_s
+    while not QSystemTrayIcon.isSystemTrayAvailable():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def run_app() -> int:
+    core = build_core()  # an unusable data folder fails here, before any window
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Aurora")
+    app.setWindowIcon(app_icon())
+    name = server_name(core.home.instance_key)
+    lock = QLockFile(str(core.home.root / "aurora.lock"))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(200):
+        for _ in range(NOTIFY_ATTEMPTS):
+            if notify_running_instance(name):
+                sys.stderr.write("Aurora is already running; its chat window was brought forward.\n")
+                return 0
+            time.sleep(0.3)
+        raise AuroraError(
+            "Aurora is already running but does not answer; close it from the tray and retry."
+        )
+    server = InstanceServer(name)
+    use_tray = _tray_available()
+    app.setQuitOnLastWindowClosed(not use_tray)
+    aurora = AuroraApp(app, core, use_tray=use_tray)
+    server.show_requested.connect(aurora.open_chat)
+    if not use_tray:
+        sys.stderr.write(NO_TRAY_MESSAGE + "\n")
+        aurora.open_chat()
+    aurora.session.prepare()
+
+    # Let Ctrl+C and SIGTERM run the normal shutdown: Python handlers only run while
+    # the interpreter gets control, so a timer wakes it regularly.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    wake = QTimer()
+    wake.setObjectName("signal-wake-timer")
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
+    try:
+        return app.exec()
+    finally:
+        server.close()
+        lock.unlock()

@@ -1,0 +1,1 @@
+"""The `aurora` command line: every capability of the core, without a screen."""

@@ -1,0 +1,1 @@
+"""Aurora's core: contracts, models, engines and decisions. It never imports Qt."""

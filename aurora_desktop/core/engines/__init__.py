@@ -1,0 +1,1 @@
+"""Inference engines: each owns its model on one worker thread."""

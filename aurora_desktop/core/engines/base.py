@@ -1,0 +1,55 @@
+"""What every engine promises: load, stream a generation, cancel, unload."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Protocol
+
+from aurora_desktop.core.contract import Message
+
+TokenCallback = Callable[[str], bool | None]
+"""Called with each new piece of text; returning False stops the generation."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GenerationResult:
+    text: str
+    tokens_in: int
+    tokens_out: int
+    ttft_ms: float
+    decode_ms: float
+    finish_reason: str  # "stop" | "length" | "cancelled"
+
+    @property
+    def decode_tok_s(self) -> float:
+        """Decode speed after the first token, the figure llama.cpp itself reports."""
+        if self.tokens_out < 2 or self.decode_ms <= 0:
+            return 0.0
+        return (self.tokens_out - 1) / (self.decode_ms / 1000.0)
+
+
+class Engine(Protocol):
+    engine_name: str
+    model_name: str
+
+    @property
+    def loaded(self) -> bool: ...
+
+    def load(self) -> Future[float]: ...
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        on_token: TokenCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Future[GenerationResult]: ...
+
+    def unload(self) -> Future[None]: ...
+
+    def close(self, timeout: float = 10.0) -> bool: ...

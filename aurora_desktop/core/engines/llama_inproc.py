@@ -1,0 +1,231 @@
+"""llama.cpp in-process through llama-cpp-python; the `Llama` object lives on one thread.
+
+A `Llama` holds a KV cache and is not thread-safe, so every call that touches it runs on
+the engine's `EngineWorker`. Generation streams token by token: the loop checks the cancel
+event and the token callback after each token, so Stop takes effect within one token.
+The KV cache is reused across calls for the longest shared prompt prefix (llama-cpp-python's
+`generate` does the matching), so a repeated system prompt is not evaluated twice.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gc
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from aurora_desktop.core.contract import Message
+from aurora_desktop.core.engines.base import GenerationResult, TokenCallback
+from aurora_desktop.core.engines.worker import EngineWorker
+from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
+from aurora_desktop.core.hardware import physical_cores
+from aurora_desktop.core.memory import release_freed_memory
+
+DEFAULT_CONTEXT = 2048
+
+
+class LlamaCppEngine:
+    """A GGUF model served in-process by llama.cpp."""
+
+    engine_name = "llama.cpp"
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        model_name: str,
+        n_ctx: int = DEFAULT_CONTEXT,
+        n_threads: int | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.model_name = model_name
+        self.model_path = model_path
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or physical_cores()
+        self._seed = seed
+        self._llm: Any = None
+        self._template: Any = None
+        self._worker = EngineWorker(name=f"engine-{model_name}")
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    @property
+    def thread(self) -> threading.Thread:
+        return self._worker.thread
+
+    def load(self) -> Future[float]:
+        """Load the model on the worker thread; the future gives the load time in ms."""
+        return self._worker.submit(self._load)
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        on_token: TokenCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Future[GenerationResult]:
+        cancel = cancel or threading.Event()
+        return self._worker.submit(
+            lambda: self._generate(tuple(messages), max_tokens, temperature, on_token, cancel)
+        )
+
+    def count_tokens(self, text: str) -> Future[int]:
+        return self._worker.submit(lambda: len(self._require().tokenize(text.encode("utf-8"))))
+
+    def unload(self) -> Future[None]:
+        return self._worker.submit(self._unload)
+
+    def close(self, timeout: float = 10.0) -> bool:
+        try:
+            self.unload()
+        except EngineError:
+            pass
+        return self._worker.close(timeout)
+
+    # -- everything below runs on the worker thread --------------------------------------
+
+    def _load(self) -> float:
+        if self._llm is not None:
+            return 0.0
+        started = time.perf_counter()
+        try:
+            from llama_cpp import Llama
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            llm = Llama(
+                model_path=str(self.model_path),
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                n_threads_batch=self.n_threads,
+                seed=self._seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise EngineLoadError(
+                f"llama.cpp could not load {self.model_path.name} ({exc}); "
+                "reinstall the model or choose another one."
+            ) from exc
+        template = llm.metadata.get("tokenizer.chat_template")
+        if template:
+            eos, bos = llm.token_eos(), llm.token_bos()
+            self._template = Jinja2ChatFormatter(
+                template=template,
+                eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
+                stop_token_ids=[eos],
+            )
+        self._llm = llm
+        return (time.perf_counter() - started) * 1000.0
+
+    def _unload(self) -> None:
+        llm, self._llm, self._template = self._llm, None, None
+        if llm is not None:
+            llm.close()
+            del llm
+            gc.collect()
+            release_freed_memory()
+
+    def _require(self) -> Any:
+        if self._llm is None:
+            self._load()
+        return self._llm
+
+    def _prompt_tokens(self, messages: tuple[Message, ...]) -> tuple[list[int], list[str]]:
+        llm = self._require()
+        plain = [{"role": m.role, "content": m.content} for m in messages]
+        if self._template is None:
+            text = "\n".join(f"{m['role']}: {m['content']}" for m in plain) + "\nassistant:"
+            return llm.tokenize(text.encode("utf-8"), add_bos=True, special=False), []
+        formatted = self._template(messages=plain)
+        stops = formatted.stop if isinstance(formatted.stop, list) else [formatted.stop]
+        tokens = llm.tokenize(
+            formatted.prompt.encode("utf-8"),
+            add_bos=not formatted.added_special,
+            special=True,
+        )
+        return tokens, [s for s in stops if s]
+
+    def _generate(
+        self,
+        messages: tuple[Message, ...],
+        max_tokens: int,
+        temperature: float,
+        on_token: TokenCallback | None,
+        cancel: threading.Event,
+    ) -> GenerationResult:
+        import llama_cpp
+
+        llm = self._require()
+        started = time.perf_counter()
+        tokens, stops = self._prompt_tokens(messages)
+        room = self.n_ctx - len(tokens)
+        if room < 1:
+            raise RequestError(
+                f"The conversation is {len(tokens):,} tokens but {self.model_name} reads at "
+                f"most {self.n_ctx:,}; start a new chat or shorten the prompt."
+            )
+        budget = min(max_tokens, room)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        vocab = llm._model.vocab
+        pieces: list[str] = []
+        n_out = 0
+        first_at: float | None = None
+        finish = "length"
+        for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95,
+                                  repeat_penalty=1.1, reset=True):  # fmt: skip
+            if cancel.is_set():
+                finish = "cancelled"
+                break
+            if llama_cpp.llama_vocab_is_eog(vocab, token):
+                finish = "stop"
+                break
+            n_out += 1
+            if first_at is None:
+                first_at = time.perf_counter()
+            piece = decoder.decode(llm.detokenize([token], special=False))
+            if piece:
+                pieces.append(piece)
+                if stops and _hit_stop(pieces, stops):
+                    finish = "stop"
+                    break
+                if on_token is not None and on_token(piece) is False:
+                    finish = "cancelled"
+                    break
+            if n_out >= budget:
+                break
+        tail = decoder.decode(b"", final=True)
+        if tail and finish != "cancelled":
+            pieces.append(tail)
+            if on_token is not None:
+                on_token(tail)
+        ended = time.perf_counter()
+        first = first_at if first_at is not None else ended
+        return GenerationResult(
+            text=_strip_stops("".join(pieces), stops),
+            tokens_in=len(tokens),
+            tokens_out=n_out,
+            ttft_ms=(first - started) * 1000.0,
+            decode_ms=(ended - first) * 1000.0,
+            finish_reason=finish,
+        )
+
+
+def _hit_stop(pieces: list[str], stops: list[str]) -> bool:
+    window = "".join(pieces[-8:])
+    return any(stop in window for stop in stops)
+
+
+def _strip_stops(text: str, stops: list[str]) -> str:
+    for stop in stops:
+        cut = text.find(stop)
+        if cut != -1:
+            text = text[:cut]
+    return text

@@ -1,0 +1,55 @@
+"""The one exception tree of Aurora; every message is a sentence a user can act on.
+
+    AuroraError
+    ├── ConfigError            bad settings, unusable data folder, invalid input
+    │   └── RequestError       a request that breaks the call contract
+    ├── ModelError
+    │   ├── ModelFetchError    the model could not be downloaded or extracted
+    │   └── IntegrityError     bytes do not match the expected size or sha256
+    ├── EngineError
+    │   ├── EngineLoadError    the engine could not load a model
+    │   └── EngineClosedError  work was submitted to an engine that has shut down
+    └── CancelledError         the user stopped the request
+"""
+
+from __future__ import annotations
+
+
+class AuroraError(Exception):
+    """Base of every error Aurora raises on purpose; `str(err)` is shown to the user."""
+
+
+class ConfigError(AuroraError):
+    """Settings or the environment make it impossible to go on."""
+
+
+class RequestError(ConfigError):
+    """A request that breaks the call contract (empty prompt, bad field)."""
+
+
+class ModelError(AuroraError):
+    """A model is missing, unusable or untrusted."""
+
+
+class ModelFetchError(ModelError):
+    """A model could not be obtained from its source."""
+
+
+class IntegrityError(ModelError):
+    """A model file does not match the size or sha256 it must have."""
+
+
+class EngineError(AuroraError):
+    """An inference engine failed."""
+
+
+class EngineLoadError(EngineError):
+    """An engine could not load a model file."""
+
+
+class EngineClosedError(EngineError):
+    """Work was submitted to an engine that has been shut down."""
+
+
+class CancelledError(AuroraError):
+    """The request was stopped before it finished."""

@@ -1,0 +1,1 @@
+"""Model catalog, fetching from sources, and the on-disk store of verified models."""

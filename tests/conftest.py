@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# GUI tests draw offscreen; the desktop tier removes this for the real app it starts.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 from aurora_desktop.core.models.catalog import load_catalog
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.paths import AuroraHome, prepare_home

@@ -78,7 +78,9 @@ def run_app() -> int:
     if not lock.tryLock(200):
         for _ in range(NOTIFY_ATTEMPTS):
             if notify_running_instance(name):
-                sys.stderr.write("Aurora is already running; its chat window was brought forward.\n")
+                sys.stderr.write(
+                    "Aurora is already running; its chat window was brought forward.\n"
+                )
                 return 0
             time.sleep(0.3)
         raise AuroraError(
@@ -91,6 +93,7 @@ def run_app() -> int:
     server.show_requested.connect(aurora.open_chat)
     if not use_tray:
         sys.stderr.write(NO_TRAY_MESSAGE + "\n")
+        aurora.popup.setWindowTitle(f"{aurora.popup.windowTitle()} (no system tray found)")
         aurora.open_chat()
     aurora.session.prepare()
 

@@ -1,15 +1,15 @@
 """The one exception tree of Aurora; every message is a sentence a user can act on.
 
-    AuroraError
-    ├── ConfigError            bad settings, unusable data folder, invalid input
-    │   └── RequestError       a request that breaks the call contract
-    ├── ModelError
-    │   ├── ModelFetchError    the model could not be downloaded or extracted
-    │   └── IntegrityError     bytes do not match the expected size or sha256
-    ├── EngineError
-    │   ├── EngineLoadError    the engine could not load a model
-    │   └── EngineClosedError  work was submitted to an engine that has shut down
-    └── CancelledError         the user stopped the request
+AuroraError
+├── ConfigError            bad settings, unusable data folder, invalid input
+│   └── RequestError       a request that breaks the call contract
+├── ModelError
+│   ├── ModelFetchError    the model could not be downloaded or extracted
+│   └── IntegrityError     bytes do not match the expected size or sha256
+├── EngineError
+│   ├── EngineLoadError    the engine could not load a model
+│   └── EngineClosedError  work was submitted to an engine that has shut down
+└── CancelledError         the user stopped the request
 """
 
 from __future__ import annotations

@@ -85,10 +85,10 @@ class ChatPopup(QWidget):
         self._list = QWidget(self)
         self._list_layout = QVBoxLayout(self._list)
         self._list_layout.addStretch(1)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self._list)
-        self.scroll.verticalScrollBar().rangeChanged.connect(self._on_scroll_range)
+        self.conversation = QScrollArea(self)
+        self.conversation.setWidgetResizable(True)
+        self.conversation.setWidget(self._list)
+        self.conversation.verticalScrollBar().rangeChanged.connect(self._on_scroll_range)
 
         self.prompt = QPlainTextEdit(self)
         self.prompt.setObjectName("promptInput")
@@ -108,7 +108,7 @@ class ChatPopup(QWidget):
         buttons.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.conversation, 1)
         layout.addWidget(self.prompt)
         layout.addLayout(buttons)
 
@@ -136,7 +136,8 @@ class ChatPopup(QWidget):
         width, height = self.width(), self.height()
         if anchor is not None and anchor.isValid() and not anchor.isEmpty():
             x = anchor.center().x() - width // 2
-            y = anchor.top() - height - 8 if anchor.top() > area.center().y() else anchor.bottom() + 8
+            above = anchor.top() > area.center().y()
+            y = anchor.top() - height - 8 if above else anchor.bottom() + 8
         else:
             x, y = area.right() - width - 12, area.bottom() - height - 12
         x = max(area.left(), min(x, area.right() - width))
@@ -166,7 +167,7 @@ class ChatPopup(QWidget):
         self._list_layout.addWidget(view)
 
     def _on_scroll_range(self, _low: int, high: int) -> None:
-        self.scroll.verticalScrollBar().setValue(high)
+        self.conversation.verticalScrollBar().setValue(high)
 
     def _on_send_clicked(self) -> None:
         text = self.prompt.toPlainText().strip()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from aurora_desktop.core.assistant import Assistant
 from aurora_desktop.core.contract import Message, Request
-from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.models.fetch import FetchProgress
 from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
 
@@ -33,6 +33,7 @@ class ChatSession(QObject):
         self._history: list[Message] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-request")
         self._cancel = threading.Event()
+        self._closing = threading.Event()
         self._busy = False
         self._signals = CoreSignals(self)
         self._batcher = TokenBatcher(self)
@@ -78,6 +79,7 @@ class ChatSession(QObject):
         self._cancel.set()
 
     def shutdown(self, timeout: float = 10.0) -> bool:
+        self._closing.set()
         self._cancel.set()
         self._batcher.stop()
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -104,7 +106,9 @@ class ChatSession(QObject):
 
     def _prepare_job(self) -> None:
         try:
-            engine = self._assistant.prepare(self._report)
+            engine = self._assistant.prepare(self._report, self._closing)
+        except CancelledError:
+            return
         except AuroraError as exc:
             self._signals.prepare_failed.emit(str(exc))
         except Exception as exc:  # the UI must hear of every failure
@@ -113,10 +117,14 @@ class ChatSession(QObject):
             self._signals.model_ready.emit(engine.model_name)
 
     def _ask_job(self, request: Request, cancel: threading.Event) -> None:
+        def on_token(piece: str) -> bool:
+            self._batcher.push(piece)
+            return not cancel.is_set()
+
         try:
             response = self._assistant.ask(
                 request,
-                on_token=lambda piece: (self._batcher.push(piece), not cancel.is_set())[1],
+                on_token=on_token,
                 cancel=cancel,
                 progress=self._report,
             )

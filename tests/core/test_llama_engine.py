@@ -36,9 +36,9 @@ def test_streams_tokens_from_its_own_thread(engine: LlamaCppEngine) -> None:
         pieces.append(piece)
         threads.add(threading.current_thread().name)
 
-    result = engine.generate(
-        QUESTION, max_tokens=40, temperature=0.0, on_token=on_token
-    ).result(timeout=60)
+    result = engine.generate(QUESTION, max_tokens=40, temperature=0.0, on_token=on_token).result(
+        timeout=60
+    )
     assert result.tokens_out > 0
     assert result.text.strip()
     assert "".join(pieces).strip() == result.text.strip()
@@ -109,7 +109,7 @@ def test_corrupt_file_fails_with_a_load_error(tmp_path) -> None:
     bad.write_bytes(b"GGUF" + b"\x00" * 64)
     engine = LlamaCppEngine(bad, model_name="bad")
     try:
-        with pytest.raises(EngineLoadError, match="could not load bad.gguf"):
+        with pytest.raises(EngineLoadError, match=r"could not load bad\.gguf"):
             engine.load().result(timeout=60)
     finally:
         assert engine.close(timeout=10)

@@ -10,6 +10,7 @@ The KV cache is reused across calls for the longest shared prompt prefix (llama-
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gc
 import threading
 import time
@@ -84,10 +85,8 @@ class LlamaCppEngine:
         return self._worker.submit(self._unload)
 
     def close(self, timeout: float = 10.0) -> bool:
-        try:
+        with contextlib.suppress(EngineError):
             self.unload()
-        except EngineError:
-            pass
         return self._worker.close(timeout)
 
     # -- everything below runs on the worker thread --------------------------------------

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sets up a development copy of Aurora in ./.venv, then starts it or runs the tests.
+#   bash installer/bootstrap.sh run    # venv + dependencies + default model, then the tray app
+#   bash installer/bootstrap.sh test   # venv + dependencies + desktop tools, then lint and tests
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+mode="${1:-run}"
+[ $# -gt 0 ] && shift
+python="${PYTHON:-python3}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
+
+case "$mode" in run|test) ;; *) die "unknown mode '$mode'; use 'run' or 'test'." ;; esac
+
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+  || die "Aurora needs Python 3.11 or newer; set PYTHON=/path/to/python3.11 and retry."
+
+# System packages: Qt's X11 platform plugin needs a few libraries; the desktop tests
+# need a virtual X server, a tray host and X tools.
+qt_libs=(libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+         libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
+         libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
+test_tools=(xvfb trayer xdotool x11-utils imagemagick)
+need_apt() {
+  local missing=()
+  for pkg in "$@"; do dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "install these system packages first: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+if command -v dpkg-query >/dev/null; then
+  if [ "$mode" = test ]; then need_apt "${qt_libs[@]}" "${test_tools[@]}"; else need_apt "${qt_libs[@]}"; fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  say "Creating the virtual environment in .venv"
+  "$python" -m venv .venv
+fi
+stamp=".venv/.deps-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  say "Installing dependencies (the first time compiles llama.cpp: about 5 minutes on 2 cores)"
+  .venv/bin/python -m pip install --quiet --upgrade pip wheel
+  .venv/bin/python -m pip install --quiet -e ".[dev,server]"
+  rm -f .venv/.deps-* && touch "$stamp"
+fi
+
+if [ "$mode" = run ]; then
+  say "Installing and verifying the default model"
+  .venv/bin/aurora setup
+  say "Starting Aurora (look for its icon in the system tray)"
+  exec .venv/bin/aurora
+fi
+
+say "Lint (ruff) and types (mypy, strict on core)"
+.venv/bin/ruff check aurora_desktop tests bench
+.venv/bin/mypy aurora_desktop
+say "Tests"
+export AURORA_TEST_WHEELS="${AURORA_TEST_WHEELS:-$PWD/.cache/test-wheels}"
+set +e
+.venv/bin/python -m pytest "$@"
+code=$?
+set -e
+if [ $code -eq 5 ]; then die "pytest collected no tests; that is a failure, not a pass."; fi
+exit $code

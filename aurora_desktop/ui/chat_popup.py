@@ -57,7 +57,7 @@ class MessageView(QFrame):
         self.meta = QLabel("", self)
         self.meta.setObjectName("replyMeta")
         self.meta.setWordWrap(True)
-        self.meta.setStyleSheet("color: palette(mid); font-size: 11px;")
+        self.meta.setStyleSheet("color: #5a5a5a; font-size: 11px;")
         self.meta.setVisible(role != "user")
         layout.addWidget(self.meta)
         tint = "#eef3ff" if role == "user" else "#f6f6f6"

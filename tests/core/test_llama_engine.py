@@ -7,12 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.errors import EngineLoadError, RequestError
 from aurora_desktop.core.hardware import physical_cores
-from aurora_desktop.core.models.catalog import load_catalog
-from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.paths import AuroraHome
 
 pytestmark = pytest.mark.model
@@ -21,7 +20,8 @@ QUESTION = (Message("user", "Write three sentences about the sea."),)
 
 @pytest.fixture
 def engine(model_home: AuroraHome) -> Iterator[LlamaCppEngine]:
-    installed = ModelStore(model_home).ensure(load_catalog().default)
+    core = build_core()
+    installed = core.store.ready_for_load(core.catalog().default_llm)
     engine = LlamaCppEngine(installed.main_path, model_name="SmolLM2-135M-Instruct", n_ctx=512)
     engine.load().result(timeout=60)
     yield engine

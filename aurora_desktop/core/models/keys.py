@@ -1,0 +1,67 @@
+"""Ed25519 public-key files: the publisher keys in `resources/keys` and keys users add."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from aurora_desktop.core.errors import SignatureError
+from aurora_desktop.core.models.signing import key_id_of
+
+KEY_FORMAT = "aurora-ed25519-public-key/1"
+KEY_SUFFIX = ".pub.json"
+MAX_KEY_FILE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class PublicKeyFile:
+    key_id: str
+    public: Ed25519PublicKey
+    owner: str
+    created: str
+
+    def to_dict(self) -> dict[str, Any]:
+        raw = self.public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return {
+            "format": KEY_FORMAT,
+            "key_id": self.key_id,
+            "public_key": base64.b64encode(raw).decode("ascii"),
+            "owner": self.owner,
+            "created": self.created,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+
+def make_key_file(public: Ed25519PublicKey, owner: str) -> PublicKeyFile:
+    created = datetime.now(UTC).strftime("%Y-%m-%d")
+    return PublicKeyFile(key_id_of(public), public, owner, created)
+
+
+def read_key_file(path: Path) -> PublicKeyFile:
+    """Parse and check a public-key file; every defect is one `SignatureError`."""
+    try:
+        if path.stat().st_size > MAX_KEY_FILE:
+            raise SignatureError(f"{path} is too large to be an Aurora public key.")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
+            raise SignatureError(f"{path} is not an Aurora public key ({KEY_FORMAT}).")
+        raw = base64.b64decode(str(data["public_key"]), validate=True)
+        public = Ed25519PublicKey.from_public_bytes(raw)
+    except OSError as exc:
+        raise SignatureError(f"The key file {path} cannot be read ({exc.strerror}).") from exc
+    except (ValueError, KeyError, binascii.Error) as exc:
+        raise SignatureError(f"{path} is not a valid ed25519 public key ({exc}).") from exc
+    key_id = key_id_of(public)
+    if data.get("key_id") != key_id:
+        raise SignatureError(f"{path} names key {data.get('key_id')} but holds key {key_id}.")
+    return PublicKeyFile(key_id, public, str(data.get("owner", "")), str(data.get("created", "")))

@@ -1,0 +1,159 @@
+"""Model entries (the signed records) and the store's `model_manifest.json`.
+
+Everything read from disk passes the JSON Schema in `schema.py` and a few consistency
+checks; any defect raises one `ManifestError` that says which file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from aurora_desktop.core.atomic import atomic_write_text
+from aurora_desktop.core.errors import ManifestError
+from aurora_desktop.core.models.schema import MANIFEST_SCHEMA, entry_schema
+from aurora_desktop.core.models.sources import Source, parse_source
+
+MAX_MANIFEST_BYTES = 4_000_000
+_VALIDATORS = {
+    name: jsonschema.Draft202012Validator(schema)
+    for name, schema in (
+        ("entry+source", entry_schema(with_source=True)),
+        ("entry", entry_schema(with_source=False)),
+        ("manifest", MANIFEST_SCHEMA),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    path: str
+    size: int
+    sha256: str
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelEntry:
+    """One signed model version; `record` is the exact signed dict (without sources)."""
+
+    record: dict[str, Any]
+    files: tuple[FileRecord, ...]
+
+    @property
+    def name(self) -> str:
+        return str(self.record["name"])
+
+    @property
+    def version(self) -> str:
+        return str(self.record["version"])
+
+    @property
+    def kind(self) -> str:
+        return str(self.record["kind"])
+
+    @property
+    def format(self) -> str:
+        return str(self.record["format"])
+
+    @property
+    def display_name(self) -> str:
+        return str(self.record.get("display_name") or self.name)
+
+    @property
+    def ram_gb(self) -> float:
+        return float(self.record["ram_gb"])
+
+    @property
+    def max_context(self) -> int:
+        return int(self.record["max_context"])
+
+    @property
+    def size(self) -> int:
+        return int(self.record["size"])
+
+    @property
+    def main_file(self) -> FileRecord:
+        return self.files[0]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+def parse_entry(raw: object, *, where: str, with_source: bool) -> ModelEntry:
+    """Check one entry against the schema and its own totals; raises `ManifestError`."""
+    validator = _VALIDATORS["entry+source" if with_source else "entry"]
+    error = jsonschema.exceptions.best_match(validator.iter_errors(raw))
+    if error is not None:
+        at = "/".join(str(p) for p in error.absolute_path) or "entry"
+        raise ManifestError(f"{where}: {at} is invalid ({error.message}).")
+    assert isinstance(raw, dict)
+    files = []
+    for item in raw["files"]:
+        source = None
+        if with_source:
+            try:
+                source = parse_source(item["source"])
+            except ValueError as exc:
+                raise ManifestError(
+                    f"{where}: the source of {item['path']} is invalid ({exc})."
+                ) from exc
+        files.append(FileRecord(item["path"], int(item["size"]), item["sha256"], source))
+    record = dict(raw)
+    record["files"] = [{"path": f.path, "size": f.size, "sha256": f.sha256} for f in files]
+    label = f"{raw['name']} {raw['version']}"
+    if len({f.path for f in files}) != len(files):
+        raise ManifestError(f"{where}: {label} lists the same file twice.")
+    if raw["hash"] != f"sha256:{files[0].sha256}":
+        raise ManifestError(f"{where}: {label} has a hash that is not its first file's sha256.")
+    if raw["size"] != sum(f.size for f in files):
+        raise ManifestError(f"{where}: {label} has a size that is not the sum of its files.")
+    return ModelEntry(record, tuple(files))
+
+
+def version_key(version: str) -> tuple[tuple[int, ...], int, str]:
+    """Order versions numerically; a pre-release (1.0.0-rc1) sorts before its release."""
+    match = re.match(r"^([0-9]+(?:\.[0-9]+)*)(?:([-+])(.*))?$", version)
+    if match is None:
+        return (), 0, version
+    numbers = tuple(int(part) for part in match[1].split("."))
+    is_release = 0 if match[2] == "-" else 1
+    return numbers + (0,) * (4 - len(numbers)), is_release, match[3] or ""
+
+
+def read_store_manifest(path: Path) -> dict[str, Any]:
+    """The store manifest, or an empty one if none exists yet; raises `ManifestError`."""
+    try:
+        if path.stat().st_size > MAX_MANIFEST_BYTES:
+            raise ManifestError(f"{path} is larger than {MAX_MANIFEST_BYTES:,} bytes; it is not "
+                                "a model manifest Aurora wrote.")  # fmt: skip
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {"manifest_version": 1, "models": {}}
+    except OSError as exc:
+        raise ManifestError(f"The model manifest {path} cannot be read ({exc.strerror}).") from exc
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"The model manifest {path} is not UTF-8 text.") from exc
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ManifestError(f"The model manifest {path} is not valid JSON ({exc}).") from exc
+    error = jsonschema.exceptions.best_match(_VALIDATORS["manifest"].iter_errors(data))
+    if error is not None:
+        at = "/".join(str(p) for p in error.absolute_path) or "top level"
+        raise ManifestError(f"The model manifest {path} is invalid at {at} ({error.message}).")
+    assert isinstance(data, dict)
+    return data
+
+
+def write_store_manifest(path: Path, data: dict[str, Any]) -> None:
+    error = jsonschema.exceptions.best_match(_VALIDATORS["manifest"].iter_errors(data))
+    if error is not None:  # never write what could not be read back
+        raise ManifestError(f"Refusing to write an invalid model manifest ({error.message}).")
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")

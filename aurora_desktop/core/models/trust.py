@@ -1,0 +1,113 @@
+"""Which keys Aurora trusts: shipped publisher keys, keys the user added, the local key.
+
+Publisher keys live in `resources/keys/`; they can be distrusted (recorded in
+`AURORA_HOME/trust/revoked.json`) but never edited. User keys are copies in
+`AURORA_HOME/trust/`. The user's own local key signs models they import; its private half
+lives only in the OS keyring (`LocalSigner`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from aurora_desktop.core.atomic import atomic_write_text
+from aurora_desktop.core.errors import SignatureError
+from aurora_desktop.core.models.keys import KEY_SUFFIX, PublicKeyFile, read_key_file
+
+Origin = Literal["publisher", "user", "local"]
+REVOKED_FILE = "revoked.json"
+LOCAL_PREFIX = "local-"
+
+
+@dataclass(frozen=True, slots=True)
+class TrustedKey:
+    key: PublicKeyFile
+    origin: Origin
+    path: Path
+
+    @property
+    def key_id(self) -> str:
+        return self.key.key_id
+
+
+class TrustStore:
+    """The set of keys whose signatures Aurora accepts."""
+
+    def __init__(self, publisher_dir: Path, user_dir: Path) -> None:
+        self._publisher_dir = publisher_dir
+        self._user_dir = user_dir
+
+    @property
+    def user_dir(self) -> Path:
+        return self._user_dir
+
+    def keys(self) -> dict[str, TrustedKey]:
+        revoked = self._revoked()
+        found: dict[str, TrustedKey] = {}
+        for path in sorted(self._publisher_dir.glob(f"*{KEY_SUFFIX}")):
+            key = read_key_file(path)
+            if key.key_id not in revoked:
+                found[key.key_id] = TrustedKey(key, "publisher", path)
+        for path in sorted(self._user_dir.glob(f"*{KEY_SUFFIX}")):
+            key = read_key_file(path)
+            origin: Origin = "local" if path.name.startswith(LOCAL_PREFIX) else "user"
+            found.setdefault(key.key_id, TrustedKey(key, origin, path))
+        return found
+
+    def public_keys(self) -> Mapping[str, Ed25519PublicKey]:
+        return {key_id: t.key.public for key_id, t in self.keys().items()}
+
+    def add(self, path: Path) -> TrustedKey:
+        """Trust the key in `path` (copied into the data folder)."""
+        key = read_key_file(path)
+        revoked = self._revoked()
+        if key.key_id in revoked:
+            self._write_revoked(revoked - {key.key_id})
+        dest = self._user_dir / f"{key.key_id}{KEY_SUFFIX}"
+        self._user_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(dest, key.to_json())
+        return TrustedKey(key, "user", dest)
+
+    def add_local(self, key: PublicKeyFile) -> TrustedKey:
+        dest = self._user_dir / f"{LOCAL_PREFIX}{key.key_id}{KEY_SUFFIX}"
+        self._user_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(dest, key.to_json())
+        return TrustedKey(key, "local", dest)
+
+    def remove(self, key_id: str) -> TrustedKey:
+        """Stop trusting a key: user keys are deleted, publisher keys are revoked."""
+        current = self.keys()
+        trusted = current.get(key_id) or next(
+            (t for k, t in current.items() if k.startswith(key_id) and len(key_id) >= 6), None
+        )
+        if trusted is None:
+            raise SignatureError(
+                f"No trusted key has the id {key_id}; see 'aurora models trust list'."
+            )
+        if trusted.origin == "publisher":
+            self._write_revoked(self._revoked() | {trusted.key_id})
+        else:
+            trusted.path.unlink()
+        return trusted
+
+    def _revoked(self) -> set[str]:
+        path = self._user_dir / REVOKED_FILE
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return set()
+        except (OSError, ValueError) as exc:
+            raise SignatureError(f"{path} cannot be read ({exc}); fix or delete it.") from exc
+        if not isinstance(data, list):
+            raise SignatureError(f"{path} must be a JSON list of key ids.")
+        return {str(k) for k in data}
+
+    def _write_revoked(self, revoked: set[str]) -> None:
+        self._user_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self._user_dir / REVOKED_FILE, json.dumps(sorted(revoked)) + "\n")

@@ -25,9 +25,11 @@ from aurora_desktop.core.models.manifest import version_key
 def test_decide_activation(
     active: str | None, highest: str | None, new: str, activate: bool, says: str
 ) -> None:
-    decision = decide_activation(active=active, highest_seen=highest, new=new)
+    decision = decide_activation(name="m", active=active, highest_seen=highest, new=new)
     assert decision.activate is activate
     assert says in decision.reason
+    if not activate and "older" in says:
+        assert f"aurora models switch m --version {new}" in decision.reason
 
 
 def test_version_order() -> None:

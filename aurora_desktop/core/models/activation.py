@@ -13,7 +13,9 @@ class Activation:
     reason: str
 
 
-def decide_activation(*, active: str | None, highest_seen: str | None, new: str) -> Activation:
+def decide_activation(
+    *, name: str, active: str | None, highest_seen: str | None, new: str
+) -> Activation:
     """Never let an older version replace a newer one silently; rolling back is explicit."""
     if active is None:
         return Activation(True, f"{new} is now active (no other version was active).")
@@ -25,5 +27,5 @@ def decide_activation(*, active: str | None, highest_seen: str | None, new: str)
     return Activation(
         False,
         f"{new} is older than {newest}, which Aurora has already seen; it was installed but "
-        f"not activated. Use 'aurora models switch NAME --version {new}' to roll back.",
+        f"not activated. Use 'aurora models switch {name} --version {new}' to roll back.",
     )

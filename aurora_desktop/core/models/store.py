@@ -140,7 +140,10 @@ class ModelStore:
                     entry.name, {"active": None, "highest_seen": None, "versions": {}}
                 )
                 decision = decide_activation(
-                    active=record["active"], highest_seen=record["highest_seen"], new=entry.version
+                    name=entry.name,
+                    active=record["active"],
+                    highest_seen=record["highest_seen"],
+                    new=entry.version,
                 )
                 record["versions"][entry.version] = {
                     "entry": entry.record,

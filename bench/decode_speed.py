@@ -25,10 +25,21 @@ PROMPT = "Write a detailed paragraph about how lighthouses guided ships before G
 
 def aurora_ask_tok_s(max_tokens: int) -> tuple[float, int]:
     proc = subprocess.run(
-        [str(Path(sys.executable).with_name("aurora")), "ask", "--json",
-         "--temperature", "0", "--max-tokens", str(max_tokens), PROMPT],
-        capture_output=True, text=True, timeout=300, check=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).with_name("aurora")),
+            "ask",
+            "--json",
+            "--temperature",
+            "0",
+            "--max-tokens",
+            str(max_tokens),
+            PROMPT,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     data = json.loads(proc.stdout)
     return float(data["tok_s"]), int(data["tokens_out"])
 
@@ -37,9 +48,13 @@ def bare_tok_s(llm: object, max_tokens: int) -> tuple[float, int]:
     stamps: list[float] = []
     stream = llm.create_chat_completion(  # type: ignore[attr-defined]
         messages=[{"role": "user", "content": PROMPT}],
-        max_tokens=max_tokens, temperature=0.0, top_k=40, top_p=0.95,
-        repeat_penalty=1.1, stream=True,
-    )  # fmt: skip
+        max_tokens=max_tokens,
+        temperature=0.0,
+        top_k=40,
+        top_p=0.95,
+        repeat_penalty=1.1,
+        stream=True,
+    )
     for chunk in stream:
         if chunk["choices"][0]["delta"].get("content"):
             stamps.append(time.perf_counter())
@@ -63,8 +78,14 @@ def main() -> int:
     from llama_cpp import Llama
 
     threads = physical_cores()
-    llm = Llama(model_path=str(installed.main_path), n_ctx=2048, n_threads=threads,
-                n_threads_batch=threads, seed=0, verbose=False)  # fmt: skip
+    llm = Llama(
+        model_path=str(installed.main_path),
+        n_ctx=2048,
+        n_threads=threads,
+        n_threads_batch=threads,
+        seed=0,
+        verbose=False,
+    )
     bare_tok_s(llm, 8)  # warm-up
     aurora: list[float] = []
     bare: list[float] = []
@@ -73,12 +94,16 @@ def main() -> int:
         b, b_n = bare_tok_s(llm, args.max_tokens)
         aurora.append(a)
         bare.append(b)
-        print(f"round {round_no}: aurora ask {a:6.1f} tok/s ({a_n} tokens)   "
-              f"bare llama-cpp-python {b:6.1f} tok/s ({b_n} tokens)")  # fmt: skip
+        print(
+            f"round {round_no}: aurora ask {a:6.1f} tok/s ({a_n} tokens)   "
+            f"bare llama-cpp-python {b:6.1f} tok/s ({b_n} tokens)"
+        )
     a_med, b_med = statistics.median(aurora), statistics.median(bare)
     print(f"model {installed.entry.display_name}, n_threads={threads}, cpus={os.cpu_count()}")
-    print(f"median decode: aurora ask {a_med:.1f} tok/s, bare loop {b_med:.1f} tok/s, "
-          f"ratio aurora/bare = {a_med / b_med:.3f}")  # fmt: skip
+    print(
+        f"median decode: aurora ask {a_med:.1f} tok/s, bare loop {b_med:.1f} tok/s, "
+        f"ratio aurora/bare = {a_med / b_med:.3f}"
+    )
     return 0
 
 

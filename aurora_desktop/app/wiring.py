@@ -9,12 +9,21 @@ from pathlib import Path
 
 from aurora_desktop.core.assistant import Assistant
 from aurora_desktop.core.audit import AuditLedger
+from aurora_desktop.core.decisions import DecisionLedger
 from aurora_desktop.core.models.catalog import CatalogLoader
 from aurora_desktop.core.models.local_key import LocalSigner
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.models.trust import TrustStore
 from aurora_desktop.core.paths import AuroraHome, prepare_home, resolve_home
+from aurora_desktop.core.pipeline import RequestPipeline
+from aurora_desktop.core.policy.banned_file import BannedWordsFile
+from aurora_desktop.core.policy.consent import ConsentBroker, ConsentStore
+from aurora_desktop.core.policy.pii import PiiMasker
+from aurora_desktop.core.providers.pool import CloudPool
+from aurora_desktop.core.providers.registry import ProviderRegistry
 from aurora_desktop.core.resources import resource_path
+from aurora_desktop.core.routing.policy_file import PolicyFile
+from aurora_desktop.core.routing.tokens import TokenCounter
 from aurora_desktop.core.telemetry import MetricsLog
 
 CATALOG_ENV = "AURORA_CATALOG"
@@ -29,12 +38,13 @@ class Core:
     metrics: MetricsLog
     assistant: Assistant
     catalog: CatalogLoader
+    pipeline: RequestPipeline
 
     def local_signer(self) -> LocalSigner:
         return LocalSigner(self.trust, account=self.home.instance_key)
 
     def close(self, timeout: float = 10.0) -> bool:
-        return self.assistant.close(timeout)
+        return self.pipeline.close(timeout)
 
 
 def build_core(env: Mapping[str, str] | None = None) -> Core:
@@ -47,5 +57,16 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     raw_catalog = env.get(CATALOG_ENV, "").strip()
     catalog_path = Path(raw_catalog) if raw_catalog else resource_path("catalog.json")
     catalog = CatalogLoader(catalog_path, trust)
-    assistant = Assistant(store=store, catalog=catalog, metrics=metrics)
-    return Core(home, trust, ledger, store, metrics, assistant, catalog)
+    assistant = Assistant(store=store, catalog=catalog)
+    pipeline = RequestPipeline(
+        local=assistant,
+        policy=PolicyFile(home.router_file),
+        tokens=TokenCounter(assistant.installed_model_path),
+        masker=PiiMasker(),
+        banned=BannedWordsFile(home.root / "banned_words.json"),
+        consent=ConsentBroker(ConsentStore(home.root / "consents.json")),
+        clouds=CloudPool(ProviderRegistry(home.root / "providers.json")),
+        ledger=DecisionLedger(home.root / "decisions.db"),
+        metrics=metrics,
+    )
+    return Core(home, trust, ledger, store, metrics, assistant, catalog, pipeline)

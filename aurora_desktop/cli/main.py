@@ -10,11 +10,21 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from aurora_desktop import __version__
+from aurora_desktop.cli.consent_prompt import terminal_ask
 from aurora_desktop.cli.models_cmd import add_models_parser, run_models
+from aurora_desktop.cli.policy_cmd import (
+    add_policy_parsers,
+    run_audit,
+    run_consent,
+    run_mask,
+    run_route,
+)
 from aurora_desktop.cli.progress import TerminalProgress
+from aurora_desktop.cli.providers_cmd import add_providers_parser, run_providers
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import AuroraError, CancelledError, RequestError
 
+POLICY_COMMANDS = {"route": run_route, "mask": run_mask, "audit": run_audit, "consent": run_consent}
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -41,9 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object, no streaming")
     ask.add_argument("--max-tokens", type=int, default=256, metavar="N")
     ask.add_argument("--temperature", type=float, default=0.4, metavar="T")
+    ask.add_argument("--task", default="chat", help="chat, intent, classify, extract, summarize…")
+    ask.add_argument("--risk", default="low", help="low, medium or high (high never leaves)")
+    ask.add_argument("--slo-ms", type=int, metavar="MS", help="the latency you need")
+    ask.add_argument("--model", default="auto", help="auto, local://NAME or cloud://PROVIDER/MODEL")
 
     commands.add_parser("setup", help="install and verify the default local model")
     add_models_parser(commands, _Parser)
+    add_policy_parsers(commands, _Parser)
+    add_providers_parser(commands, _Parser)
     commands.add_parser("app", help="start the tray app (the same as no command)")
     return parser
 
@@ -59,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _setup()
         if args.command == "models":
             return run_models(args)
+        if args.command == "providers":
+            return run_providers(args)
+        if args.command in POLICY_COMMANDS:
+            return POLICY_COMMANDS[args.command](args)
         return _ask(args)
     except KeyboardInterrupt:
         sys.stderr.write("\naurora: stopped.\n")
@@ -93,9 +113,16 @@ def _ask(args: argparse.Namespace) -> int:
     from aurora_desktop.app.wiring import build_core
 
     request = Request.from_prompt(
-        _read_prompt(args.prompt), max_tokens=args.max_tokens, temperature=args.temperature
+        _read_prompt(args.prompt),
+        max_tokens=args.max_tokens,
+        temperature=args.temperature,
+        task=args.task,
+        risk=args.risk,
+        slo_ms=args.slo_ms,
+        model=args.model,
     )
     core = build_core()
+    core.pipeline.consent.ask = terminal_ask
     progress = TerminalProgress(quiet=True)
     cancel = threading.Event()
 
@@ -105,7 +132,7 @@ def _ask(args: argparse.Namespace) -> int:
         return not cancel.is_set()
 
     try:
-        response = core.assistant.ask(
+        response = core.pipeline.run(
             request,
             on_token=None if args.json else stream,
             cancel=cancel,
@@ -123,9 +150,14 @@ def _ask(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(response.to_dict(), ensure_ascii=False) + "\n")
     else:
         sys.stdout.write("\n")
+        rule = f"rule {response.rule}" if response.rule else "defaults"
+        masked = sum(response.masked.values())
+        sent = f" · sent {response.bytes_sent:,} B, {masked} masked" if response.bytes_sent else ""
         sys.stderr.write(
-            f"[{response.target} · {response.engine} · {response.model} · "
+            f"[{response.target} · {response.engine} · {response.model} · {rule}{sent} · "
             f"{response.tokens_out} tokens · {response.tok_s:.1f} tok/s · "
             f"first token {response.ttft_ms:.0f} ms]\n"
         )
+        for hop in response.fallbacks:
+            sys.stderr.write(f"[fallback: {hop}]\n")
     return 0

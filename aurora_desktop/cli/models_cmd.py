@@ -58,9 +58,14 @@ def add_models_parser(commands: Any, parser_class: type[argparse.ArgumentParser]
 def run_models(args: argparse.Namespace) -> int:
     core = build_core()
     handler = {
-        "list": _list, "fetch": _fetch, "verify": _verify, "switch": _switch,
-        "remove": _remove, "import": _import, "trust": _trust,
-    }[args.models_command]  # fmt: skip
+        "list": _list,
+        "fetch": _fetch,
+        "verify": _verify,
+        "switch": _switch,
+        "remove": _remove,
+        "import": _import,
+        "trust": _trust,
+    }[args.models_command]
     try:
         return handler(core, args)
     finally:
@@ -70,23 +75,39 @@ def run_models(args: argparse.Namespace) -> int:
 def _list(core: Core, args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     for iv in core.store.all_versions():
-        rows.append({
-            "name": iv.entry.name, "version": iv.entry.version, "active": iv.active,
-            "kind": iv.entry.kind, "format": iv.entry.format, "size": iv.entry.size,
-            "origin": iv.origin, "installed": True,
-            "verified_at": iv.verified_at, "key_id": iv.entry.record["key_id"],
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": iv.entry.name,
+                "version": iv.entry.version,
+                "active": iv.active,
+                "kind": iv.entry.kind,
+                "format": iv.entry.format,
+                "size": iv.entry.size,
+                "origin": iv.origin,
+                "installed": True,
+                "verified_at": iv.verified_at,
+                "key_id": iv.entry.record["key_id"],
+            }
+        )
     try:
         catalog = core.catalog()
         installed = {(r["name"], r["version"]) for r in rows}
         for entry in catalog.entries:
             if (entry.name, entry.version) not in installed:
-                rows.append({
-                    "name": entry.name, "version": entry.version, "active": False,
-                    "kind": entry.kind, "format": entry.format, "size": entry.size,
-                    "origin": "catalog", "installed": False, "verified_at": None,
-                    "key_id": entry.record["key_id"],
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "name": entry.name,
+                        "version": entry.version,
+                        "active": False,
+                        "kind": entry.kind,
+                        "format": entry.format,
+                        "size": entry.size,
+                        "origin": "catalog",
+                        "installed": False,
+                        "verified_at": None,
+                        "key_id": entry.record["key_id"],
+                    }
+                )
     except AuroraError as exc:
         sys.stderr.write(f"aurora: the catalog is unavailable ({exc})\n")
     if args.json:
@@ -162,9 +183,16 @@ def _import(core: Core, args: argparse.Namespace) -> int:
             raise ModelError("Import cancelled; nothing was changed.")
     progress = TerminalProgress()
     try:
-        result = import_model(core.store, core.local_signer(), args.file, name=args.name,
-                              version=args.version, kind=args.kind, fmt=args.format,
-                              progress=progress)  # fmt: skip
+        result = import_model(
+            core.store,
+            core.local_signer(),
+            args.file,
+            name=args.name,
+            version=args.version,
+            kind=args.kind,
+            fmt=args.format,
+            progress=progress,
+        )
     finally:
         progress.close()
     key_id = result.installed.entry.record["key_id"]

@@ -1,7 +1,6 @@
-"""The request path shared by the CLI and the tray app: prepare the model, then answer.
+"""The local hop of the request path: install, verify and load the default model, then answer.
 
-Today every request runs on the default local model; routing, policy and the scheduler
-slot in here as the request path grows (see DESIGN.md, "One request, end to end").
+Routing, policy and the cloud hop live in `pipeline.py`, which calls `run_local` here.
 """
 
 from __future__ import annotations
@@ -9,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.engines.base import Engine, TokenCallback
@@ -17,10 +17,9 @@ from aurora_desktop.core.errors import CancelledError
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
 from aurora_desktop.core.models.store import InstalledVersion, ModelStore
-from aurora_desktop.core.telemetry import MetricsLog
 
 EngineFactory = Callable[[InstalledVersion], Engine]
-LOCAL_WHY = "Local first: no routing rules are configured, so the request stays on this device."
+LOCAL_WHY = "The request ran on this device."
 
 
 def llama_engine_for(installed: InstalledVersion) -> Engine:
@@ -39,12 +38,10 @@ class Assistant:
         *,
         store: ModelStore,
         catalog: Callable[[], Catalog],
-        metrics: MetricsLog,
         engine_factory: EngineFactory = llama_engine_for,
     ) -> None:
         self._store = store
         self._catalog = catalog
-        self._metrics = metrics
         self._engine_factory = engine_factory
         self._engine: Engine | None = None
         self._load_ms = 0.0
@@ -76,7 +73,7 @@ class Assistant:
             progress(FetchProgress("ready", installed.entry.display_name, 1, 1))
             return self._engine
 
-    def ask(
+    def run_local(
         self,
         request: Request,
         *,
@@ -114,8 +111,14 @@ class Assistant:
             finish_reason=result.finish_reason,
         )
         self._load_ms = 0.0
-        self._metrics.record(response)
         return response
+
+    def installed_model_path(self) -> Path | None:
+        """The verified main file of the default model, if installed (for its tokenizer)."""
+        name = self.model_name
+        if self._store.active(name) is None:
+            return None
+        return self._store.ready_for_load(name).main_path
 
     def close(self, timeout: float = 10.0) -> bool:
         with self._lock:

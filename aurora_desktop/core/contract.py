@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from aurora_desktop.core.errors import RequestError
 
 Role = Literal["system", "user", "assistant"]
+Risk = Literal["low", "medium", "high"]
 MAX_PROMPT_CHARS = 200_000
+TASKS = (
+    "chat",
+    "intent",
+    "classify",
+    "extract",
+    "summarize",
+    "short_summarize",
+    "generate_short",
+    "generate_long",
+    "plan",
+)
+RISKS = ("low", "medium", "high")
+ROLES = ("system", "user", "assistant")
+MODEL_PATTERN = re.compile(
+    r"^(auto|local://[a-z0-9][a-z0-9._-]{0,63}|cloud://[a-z0-9][a-z0-9._-]{0,39}(/[^\s/][^\s]{0,99})?)$"
+)
+FIELDS = ("model", "task", "prompt", "messages", "max_tokens", "temperature", "slo_ms", "risk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +48,27 @@ class Request:
     max_tokens: int = 256
     temperature: float = 0.4
     slo_ms: int | None = None
-    risk: Literal["low", "medium", "high"] = "low"
+    risk: Risk = "low"
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     def __post_init__(self) -> None:
         if not self.messages or not self.messages[-1].content.strip():
             raise RequestError("The prompt is empty; type something to ask.")
+        if self.task not in TASKS:
+            raise RequestError(f"task must be one of {', '.join(TASKS)}, not {self.task!r}.")
+        if self.risk not in RISKS:
+            raise RequestError(f"risk must be low, medium or high, not {self.risk!r}.")
+        if not MODEL_PATTERN.match(self.model):
+            raise RequestError(
+                f"model must be auto, local://NAME or cloud://PROVIDER/MODEL, not {self.model!r}."
+            )
+        if self.slo_ms is not None and not 1 <= self.slo_ms <= 3_600_000:
+            raise RequestError("slo_ms must be between 1 and 3600000 milliseconds.")
+        for message in self.messages:
+            if message.role not in ROLES:
+                raise RequestError(
+                    f"a message role must be system, user or assistant, not {message.role!r}."
+                )
         if sum(len(m.content) for m in self.messages) > MAX_PROMPT_CHARS:
             raise RequestError(
                 f"The prompt is longer than {MAX_PROMPT_CHARS:,} characters; shorten it."
@@ -47,9 +82,52 @@ class Request:
     def from_prompt(cls, prompt: str, **kwargs: Any) -> Request:
         return cls(messages=(Message("user", prompt),), **kwargs)
 
+    @classmethod
+    def from_dict(cls, data: object) -> Request:
+        """Build from the JSON call contract; every mistake names the field."""
+        if not isinstance(data, Mapping):
+            raise RequestError("A request must be a JSON object.")
+        unknown = sorted(set(data) - set(FIELDS))
+        if unknown:
+            raise RequestError(f"Unknown request field {unknown[0]!r}; known: {', '.join(FIELDS)}.")
+        if ("prompt" in data) == ("messages" in data):
+            raise RequestError("A request needs exactly one of prompt or messages.")
+        if "prompt" in data:
+            if not isinstance(data["prompt"], str):
+                raise RequestError("prompt must be a string.")
+            messages: tuple[Message, ...] = (Message("user", data["prompt"]),)
+        else:
+            messages = _messages(data["messages"])
+        options: dict[str, Any] = {}
+        for name, kind in (
+            ("model", str),
+            ("task", str),
+            ("risk", str),
+            ("max_tokens", int),
+            ("slo_ms", int),
+            ("temperature", (int, float)),
+        ):
+            if name in data and data[name] is not None:
+                value = data[name]
+                if isinstance(value, bool) or not isinstance(value, kind):
+                    raise RequestError(f"{name} has the wrong type ({type(value).__name__}).")
+                options[name] = float(value) if name == "temperature" else value
+        return cls(messages=messages, **options)
+
     @property
     def prompt(self) -> str:
         return self.messages[-1].content
+
+
+def _messages(raw: object) -> tuple[Message, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise RequestError("messages must be a non-empty list of {role, content} objects.")
+    out = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, Mapping) or not isinstance(item.get("content"), str):
+            raise RequestError(f"messages[{index}] needs a string content.")
+        out.append(Message(item.get("role", "user"), item["content"]))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,8 +149,17 @@ class Response:
     load_ms: float
     finish_reason: str
     fallbacks: tuple[str, ...] = ()
+    masked: Mapping[str, int] = field(default_factory=dict)  # entities replaced before sending
+    bytes_sent: int = 0  # bytes that left the machine
+    consent: str | None = None  # how consent was given for a cloud hop
+    tokens_counted_by: str = ""
+    decision_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["fallbacks"] = list(self.fallbacks)
+        data["masked"] = dict(self.masked)
         return data
+
+    def with_changes(self, **changes: Any) -> Response:
+        return replace(self, **changes)

@@ -5,10 +5,19 @@ AuroraError
 │   └── RequestError       a request that breaks the call contract
 ├── ModelError
 │   ├── ModelFetchError    the model could not be downloaded or extracted
-│   └── IntegrityError     bytes do not match the expected size or sha256
+│   ├── IntegrityError     bytes do not match the expected size or sha256
+│   ├── ManifestError      a manifest or catalog that cannot be read or is malformed
+│   ├── SignatureError     a signature that is missing, wrong, expired or untrusted
+│   └── ModelInUseError    an action refused because the model is active or loaded
+├── KeyringError           the OS keyring cannot hold or give back a secret
+├── PolicyDenied           the policy forbids the request (risk, banned words, scope)
+│   ├── ConsentDenied      the user (or a timeout) said no to a consent request
+│   └── MaskingError       personal data could not be masked, so nothing may leave
 ├── EngineError
 │   ├── EngineLoadError    the engine could not load a model
-│   └── EngineClosedError  work was submitted to an engine that has shut down
+│   ├── EngineClosedError  work was submitted to an engine that has shut down
+│   └── ProviderError      a cloud provider refused or failed the request
+│       └── ProviderUnavailableError  unreachable, timing out, or cooled down
 └── CancelledError         the user stopped the request
 """
 
@@ -55,6 +64,18 @@ class KeyringError(AuroraError):
     """The OS keyring is missing or refused to store or return a secret."""
 
 
+class PolicyDenied(AuroraError):
+    """The policy forbids what the request asks for; the message says which rule."""
+
+
+class ConsentDenied(PolicyDenied):
+    """The user declined (or did not answer) a consent request."""
+
+
+class MaskingError(PolicyDenied):
+    """Masking failed; the request is treated as high risk and stays on this device."""
+
+
 class EngineError(AuroraError):
     """An inference engine failed."""
 
@@ -65,6 +86,14 @@ class EngineLoadError(EngineError):
 
 class EngineClosedError(EngineError):
     """Work was submitted to an engine that has been shut down."""
+
+
+class ProviderError(EngineError):
+    """A cloud provider answered with an error that retrying will not fix (4xx, bad reply)."""
+
+
+class ProviderUnavailableError(ProviderError):
+    """A cloud provider cannot be reached, keeps failing, or is cooling down after failures."""
 
 
 class CancelledError(AuroraError):

@@ -193,8 +193,8 @@ class ChatPopup(QWidget):
 
     def _on_reply_finished(self, response: Response) -> None:
         if self._current is not None:
-            if response.text and not self._current.text.text().strip():
-                self._current.text.setText(response.text)
+            # the final text is authoritative: placeholders restored, banned words masked
+            self._current.text.setText(response.text)
             self._current.meta.setText(describe_route(response))
         self._current = None
         self.status.setText("Stopped." if response.finish_reason == "cancelled" else "Ready")

@@ -7,10 +7,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
-from aurora_desktop.core.assistant import Assistant
 from aurora_desktop.core.contract import Message, Request
 from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.models.fetch import FetchProgress
+from aurora_desktop.core.pipeline import RequestPipeline
 from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
 
 HISTORY_CHARS = 3000
@@ -27,9 +27,10 @@ class ChatSession(QObject):
     reply_failed = Signal(str)
     model_ready = Signal(str)
 
-    def __init__(self, assistant: Assistant, parent: QObject | None = None) -> None:
+    def __init__(self, pipeline: RequestPipeline, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._assistant = assistant
+        self._pipeline = pipeline
+        self._assistant = pipeline.local
         self._history: list[Message] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-request")
         self._cancel = threading.Event()
@@ -83,7 +84,7 @@ class ChatSession(QObject):
         self._cancel.set()
         self._batcher.stop()
         self._executor.shutdown(wait=True, cancel_futures=True)
-        return self._assistant.close(timeout)
+        return self._pipeline.close(timeout)
 
     def _context(self) -> list[Message]:
         kept: list[Message] = []
@@ -122,7 +123,7 @@ class ChatSession(QObject):
             return not cancel.is_set()
 
         try:
-            response = self._assistant.ask(
+            response = self._pipeline.run(
                 request,
                 on_token=on_token,
                 cancel=cancel,

@@ -16,8 +16,9 @@ from aurora_desktop.core.paths import AuroraHome
 PROMPT = "Summarize in one sentence: local-first software keeps data on the user's device."
 
 
-def run_aurora(*args: str, stdin: str | None = None, env: dict[str, str] | None = None
-               ) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def run_aurora(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "aurora_desktop", *args],
         capture_output=True,

@@ -30,21 +30,36 @@ REPO = Path(__file__).resolve().parents[2]
 def cli(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "aurora_desktop", "models", *args],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_store_survives_kills_at_random_points(tmp_path: Path) -> None:
     home = prepare_home(AuroraHome(root=tmp_path / "home", cache=tmp_path / "cache"))
     publisher = make_publisher(tmp_path / "keys")
     records = [
-        signed_record(publisher, name=NAME, version=v, source_dir=tmp_path / "src", files={
-            "weights.gguf": os.urandom(3 << 20), "tokenizer.json": f'{{"v": "{v}"}}'.encode()})
+        signed_record(
+            publisher,
+            name=NAME,
+            version=v,
+            source_dir=tmp_path / "src",
+            files={
+                "weights.gguf": os.urandom(3 << 20),
+                "tokenizer.json": f'{{"v": "{v}"}}'.encode(),
+            },
+        )
         for v in VERSIONS
-    ]  # fmt: skip
+    ]
     catalog = write_catalog(tmp_path / "catalog.json", records, default=NAME)
-    env = {**os.environ, "AURORA_HOME": str(home.root), "AURORA_CACHE": str(home.cache),
-           "AURORA_CATALOG": str(catalog), "PYTHONPATH": str(REPO)}  # fmt: skip
+    env = {
+        **os.environ,
+        "AURORA_HOME": str(home.root),
+        "AURORA_CACHE": str(home.cache),
+        "AURORA_CATALOG": str(catalog),
+        "PYTHONPATH": str(REPO),
+    }
     trust = TrustStore(publisher_dir=tmp_path / "no-publisher-keys", user_dir=home.root / "trust")
     trust.add(publisher.key_path)
     store = ModelStore(home, trust, AuditLedger(home.root / "ledger.jsonl"))
@@ -57,8 +72,10 @@ def test_store_survives_kills_at_random_points(tmp_path: Path) -> None:
         return time.monotonic() - started
 
     run_to_end("fetch", NAME, "--version", "1.0.0")
-    typical = max(run_to_end("fetch", NAME, "--version", "2.0.0"),
-                  run_to_end("switch", NAME, "--version", "1.0.0"))  # fmt: skip
+    typical = max(
+        run_to_end("fetch", NAME, "--version", "2.0.0"),
+        run_to_end("switch", NAME, "--version", "1.0.0"),
+    )
     rng = random.Random(20261124)
     outcomes: Counter[str] = Counter()
     for run in range(RUNS):
@@ -68,11 +85,19 @@ def test_store_survives_kills_at_random_points(tmp_path: Path) -> None:
         if installed != set(VERSIONS):
             args = ("fetch", NAME, "--version", next(v for v in VERSIONS if v not in installed))
         elif rng.random() < 0.25:
-            args = ("remove", NAME, "--version",
-                    next(v for v in VERSIONS if v != active.entry.version))  # fmt: skip
+            args = (
+                "remove",
+                NAME,
+                "--version",
+                next(v for v in VERSIONS if v != active.entry.version),
+            )
         else:
-            args = ("switch", NAME, "--version",
-                    next(v for v in VERSIONS if v != active.entry.version))  # fmt: skip
+            args = (
+                "switch",
+                NAME,
+                "--version",
+                next(v for v in VERSIONS if v != active.entry.version),
+            )
         # Most kills aim at the late part of the run, where files and the manifest change.
         delay = rng.uniform(0, typical) if run % 4 == 0 else rng.uniform(0.5, 1.1) * typical
         proc = cli(env, *args)
@@ -85,8 +110,10 @@ def test_store_survives_kills_at_random_points(tmp_path: Path) -> None:
         proc.stderr.close()
         staging = home.models / ".staging"
         half = any(p.suffix in (".part", ".partial") or p.is_dir() for p in staging.glob("*"))
-        outcomes[f"{args[0]}:{'completed' if finished else 'killed'}"
-                 f"{':staging-left' if half and not finished else ''}"] += 1  # fmt: skip
+        outcomes[
+            f"{args[0]}:{'completed' if finished else 'killed'}"
+            f"{':staging-left' if half and not finished else ''}"
+        ] += 1
 
         manifest = store.read_manifest()  # always parses
         now_active = store.active(NAME)

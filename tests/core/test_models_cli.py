@@ -19,12 +19,17 @@ from tests.support.signing import make_publisher, signed_record, write_catalog
 NAME = "tiny"
 
 
-def aurora(*args: str, env: dict[str, str] | None = None, stdin: str | None = None
-           ) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def aurora(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "aurora_desktop", *args], capture_output=True, text=True,
-        input=stdin, env={**os.environ, **(env or {})}, timeout=300,
-    )  # fmt: skip
+        [sys.executable, "-m", "aurora_desktop", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
 
 
 def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
@@ -39,10 +44,15 @@ def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
 def catalog_env(tmp_path: Path, aurora_home: AuroraHome) -> dict[str, str]:
     publisher = make_publisher(tmp_path / "publisher")
     records = [
-        signed_record(publisher, name=NAME, version=v, source_dir=tmp_path / "src",
-                      files={"weights.gguf": os.urandom(200_000) + v.encode()})
+        signed_record(
+            publisher,
+            name=NAME,
+            version=v,
+            source_dir=tmp_path / "src",
+            files={"weights.gguf": os.urandom(200_000) + v.encode()},
+        )
         for v in ("1.0.0", "1.1.0")
-    ]  # fmt: skip
+    ]
     catalog = write_catalog(tmp_path / "catalog.json", records, default=NAME)
     env = {"AURORA_CATALOG": str(catalog)}
     untrusted = aurora("models", "fetch", NAME, env=env)

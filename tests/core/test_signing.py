@@ -23,10 +23,18 @@ from aurora_desktop.core.models.signing import (
 )
 
 ENTRY = {
-    "name": "m", "version": "1.0.0", "kind": "llm", "format": "gguf", "hash": "sha256:" + "a" * 64,
-    "size": 3, "files": [{"path": "w.gguf", "size": 3, "sha256": "a" * 64}], "ram_gb": 0.5,
-    "vram_gb": 0, "max_context": 512, "tasks": ["chat"],
-}  # fmt: skip
+    "name": "m",
+    "version": "1.0.0",
+    "kind": "llm",
+    "format": "gguf",
+    "hash": "sha256:" + "a" * 64,
+    "size": 3,
+    "files": [{"path": "w.gguf", "size": 3, "sha256": "a" * 64}],
+    "ram_gb": 0.5,
+    "vram_gb": 0,
+    "max_context": 512,
+    "tasks": ["chat"],
+}
 
 
 @pytest.fixture
@@ -65,9 +73,18 @@ def test_sources_are_not_signed_but_hashes_are(key: Ed25519PrivateKey) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("name", "n"), ("version", "1.0.1"), ("ram_gb", 0.1), ("vram_gb", 8), ("max_context", 9),
-     ("tasks", ["x"]), ("format", "onnx"), ("hash", "sha256:" + "b" * 64), ("size", 4)],
-)  # fmt: skip
+    [
+        ("name", "n"),
+        ("version", "1.0.1"),
+        ("ram_gb", 0.1),
+        ("vram_gb", 8),
+        ("max_context", 9),
+        ("tasks", ["x"]),
+        ("format", "onnx"),
+        ("hash", "sha256:" + "b" * 64),
+        ("size", 4),
+    ],
+)
 def test_every_signed_field_is_covered(key: Ed25519PrivateKey, field: str, value: object) -> None:
     signed = sign_entry(ENTRY, key)
     trusted = {signed["key_id"]: key.public_key()}

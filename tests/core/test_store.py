@@ -67,7 +67,9 @@ def test_switch_rolls_back_and_forward_and_is_logged(kit: StoreKit) -> None:
     kit.store.switch(NAME, "2.0.0")
     switches = list(kit.ledger.events("model.switch"))
     assert [(e["from_version"], e["to_version"]) for e in switches] == [
-        ("2.0.0", "1.0.0"), ("1.0.0", "2.0.0")]  # fmt: skip
+        ("2.0.0", "1.0.0"),
+        ("1.0.0", "2.0.0"),
+    ]
 
 
 def test_switch_refuses_a_version_that_no_longer_verifies(kit: StoreKit) -> None:
@@ -177,8 +179,9 @@ def test_manifest_on_disk_matches_the_published_schema(kit: StoreKit) -> None:
 
     kit.install("1.0.0")
     schema_file = Path(__file__).parents[2] / "resources" / "schemas" / "model_manifest.schema.json"
-    jsonschema.validate(json.loads(kit.store.manifest_path.read_text()),
-                        json.loads(schema_file.read_text()))  # fmt: skip
+    jsonschema.validate(
+        json.loads(kit.store.manifest_path.read_text()), json.loads(schema_file.read_text())
+    )
 
 
 def test_install_from_a_wheel_on_a_package_index(
@@ -192,8 +195,12 @@ def test_install_from_a_wheel_on_a_package_index(
     files.mkdir()
     build_wheel(files, "tiny-model", "1.0.0", {"tiny_model/weights.gguf": payload})
     record = kit.record("1.0.0", files={"weights.gguf": payload})
-    record["files"][0]["source"] = {"type": "wheel", "package": "tiny-model", "version": "1.0.0",
-                                    "member": "tiny_model/weights.gguf"}  # fmt: skip
+    record["files"][0]["source"] = {
+        "type": "wheel",
+        "package": "tiny-model",
+        "version": "1.0.0",
+        "member": "tiny_model/weights.gguf",
+    }
     with serve_index(files) as index:
         for key, value in index.pip_env().items():
             monkeypatch.setenv(key, value)

@@ -110,22 +110,29 @@ CASES: list[tuple[str, Callable[[StoreKit], None], type[Exception], str]] = [
     ("version edited", field_edit("version", "1.0.1"), SignatureError, "does not match"),
     ("ram_gb edited", field_edit("ram_gb", 0.01), SignatureError, "does not match its signature"),
     ("hash edited", hash_edit_consistent, SignatureError, "does not match its signature"),
-    ("hash edited alone", field_edit("hash", "sha256:" + "e" * 64), ManifestError,
-     "not its first file's sha256"),
+    (
+        "hash edited alone",
+        field_edit("hash", "sha256:" + "e" * 64),
+        ManifestError,
+        "not its first file's sha256",
+    ),
     ("signature from another entry", swap_signature, SignatureError, "does not match its sig"),
     ("signed by an unknown key", sign_with_unknown_key, SignatureError, "not a trusted key"),
     ("signed by a removed key", remove_signing_key, SignatureError, "not a trusted key"),
     ("expired entry", expire, SignatureError, "expired on 2020-01-01"),
     ("file from another version", mix_in_other_version, IntegrityError, "signed sha256"),
     ("extra unlisted file", add_unlisted_file, IntegrityError, "not part of the signed model"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("case", "tamper", "error", "reason"), CASES, ids=[c[0] for c in CASES])
 def test_tampering_is_refused_with_its_reason(
-    kit: StoreKit, case: str, tamper: Callable[[StoreKit], None], error: type[Exception],
+    kit: StoreKit,
+    case: str,
+    tamper: Callable[[StoreKit], None],
+    error: type[Exception],
     reason: str,
-) -> None:  # fmt: skip
+) -> None:
     kit.install("1.0.0")
     kit.store.verify(NAME, "1.0.0")  # clean before tampering
     tamper(kit)
@@ -150,9 +157,11 @@ def test_a_tampered_catalog_entry_is_refused_before_any_byte_moves(kit: StoreKit
 def test_a_model_signed_by_nobody_we_trust_is_not_installed(kit: StoreKit) -> None:
     stranger = make_publisher(kit.home.root.parent / "stranger", "stranger")
     record = kit.record()
-    resigned = sign_entry({k: v for k, v in record.items() if k != "files"} | {
-        "files": [{k: f[k] for k in ("path", "size", "sha256")} for f in record["files"]]},
-        stranger.private)  # fmt: skip
+    resigned = sign_entry(
+        {k: v for k, v in record.items() if k != "files"}
+        | {"files": [{k: f[k] for k in ("path", "size", "sha256")} for f in record["files"]]},
+        stranger.private,
+    )
     record.update(key_id=resigned["key_id"], signature=resigned["signature"])
     with pytest.raises(SignatureError, match="not a trusted key"):
         kit.store.install(entry_of(record))

@@ -50,14 +50,24 @@ def signed_record(
     records = []
     for path, data in files.items():
         (folder / path).write_bytes(data)
-        records.append({"path": path, "size": len(data),
-                        "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
+        records.append(
+            {"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        )
     entry: dict[str, Any] = {
-        "name": name, "display_name": name.title(), "version": version, "kind": "llm",
-        "format": "gguf", "hash": "sha256:" + records[0]["sha256"],
-        "size": sum(r["size"] for r in records), "files": records, "ram_gb": 0.1,
-        "vram_gb": 0, "max_context": 512, "tasks": ["chat"], **extra,
-    }  # fmt: skip
+        "name": name,
+        "display_name": name.title(),
+        "version": version,
+        "kind": "llm",
+        "format": "gguf",
+        "hash": "sha256:" + records[0]["sha256"],
+        "size": sum(r["size"] for r in records),
+        "files": records,
+        "ram_gb": 0.1,
+        "vram_gb": 0,
+        "max_context": 512,
+        "tasks": ["chat"],
+        **extra,
+    }
     signed = sign_entry(entry, publisher.private)
     signed["files"] = [
         {**r, "source": {"type": "file", "path": str(folder / r["path"])}} for r in records

@@ -22,14 +22,26 @@ class StoreKit:
     publisher: Publisher
     sources: Path
 
-    def record(self, version: str = "1.0.0", *, name: str = "tiny",
-               files: dict[str, bytes] | None = None, **extra: Any) -> dict[str, Any]:  # fmt: skip
+    def record(
+        self,
+        version: str = "1.0.0",
+        *,
+        name: str = "tiny",
+        files: dict[str, bytes] | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
         files = files or {
             "weights.gguf": f"weights of {name} {version} ".encode() * 4000,
             "tokenizer.json": f'{{"vocab": "{name} {version}"}}'.encode(),
         }
-        return signed_record(self.publisher, name=name, version=version, files=files,
-                             source_dir=self.sources, **extra)  # fmt: skip
+        return signed_record(
+            self.publisher,
+            name=name,
+            version=version,
+            files=files,
+            source_dir=self.sources,
+            **extra,
+        )
 
     def install(self, version: str = "1.0.0", **kwargs: Any) -> Any:
         return self.store.install(entry_of(self.record(version, **kwargs)))
@@ -40,5 +52,6 @@ def make_kit(tmp_path: Path) -> StoreKit:
     trust = TrustStore(publisher_dir=tmp_path / "publisher-keys", user_dir=home.root / "trust")
     publisher = make_publisher(tmp_path / "publisher-keys")
     ledger = AuditLedger(home.root / "ledger.jsonl")
-    return StoreKit(home, ModelStore(home, trust, ledger), trust, ledger, publisher,
-                    tmp_path / "sources")  # fmt: skip
+    return StoreKit(
+        home, ModelStore(home, trust, ledger), trust, ledger, publisher, tmp_path / "sources"
+    )

@@ -58,10 +58,21 @@ class XDesktop:
 
     def geometry(self, window: str) -> tuple[int, int, int, int]:
         info = self.run("xwininfo", "-id", window)
-        grab = {k: int(re.search(rf"{k}:\s+(-?\d+)", info)[1]) for k in (  # type: ignore[index]
-            "Absolute upper-left X", "Absolute upper-left Y", "Width", "Height")}  # fmt: skip
-        return (grab["Absolute upper-left X"], grab["Absolute upper-left Y"],
-                grab["Width"], grab["Height"])  # fmt: skip
+        grab = {
+            k: int(re.search(rf"{k}:\s+(-?\d+)", info)[1])
+            for k in (  # type: ignore[index]
+                "Absolute upper-left X",
+                "Absolute upper-left Y",
+                "Width",
+                "Height",
+            )
+        }
+        return (
+            grab["Absolute upper-left X"],
+            grab["Absolute upper-left Y"],
+            grab["Width"],
+            grab["Height"],
+        )
 
     def visible_windows(self, name: str) -> list[str]:
         out = self.run("xdotool", "search", "--onlyvisible", "--name", name, check=False)
@@ -126,10 +137,24 @@ def x_desktop(*, with_tray: bool) -> Iterator[XDesktop]:
         wait_for("the X server", lambda: "Root window" in desktop.tree(), 15)
         if with_tray:
             tray_cmd = [
-                "trayer", "--edge", "bottom", "--align", "right", "--widthtype", "request",
-                "--height", "32", "--SetDockType", "true", "--transparent", "false",
-                "--tint", "0x333333", "--expand", "true",
-            ]  # fmt: skip
+                "trayer",
+                "--edge",
+                "bottom",
+                "--align",
+                "right",
+                "--widthtype",
+                "request",
+                "--height",
+                "32",
+                "--SetDockType",
+                "true",
+                "--transparent",
+                "false",
+                "--tint",
+                "0x333333",
+                "--expand",
+                "true",
+            ]
             helpers.append(
                 subprocess.Popen(
                     tray_cmd,

@@ -22,6 +22,8 @@ class GenerationResult:
     ttft_ms: float
     decode_ms: float
     finish_reason: str  # "stop" | "length" | "cancelled"
+    bytes_sent: int = 0  # bytes that left the machine for this generation (cloud engines)
+    bytes_received: int = 0
 
     @property
     def decode_tok_s(self) -> float:

@@ -19,8 +19,10 @@ from aurora_desktop.core.models.signing import verify_entry
 from aurora_desktop.core.models.trust import TrustStore
 
 MAX_CATALOG_BYTES = 2_000_000
-_TOP_LEVEL = {**CATALOG_SCHEMA, "properties": {**CATALOG_SCHEMA["properties"], "models": {
-    "type": "array", "maxItems": 500}}}  # fmt: skip
+_TOP_LEVEL = {
+    **CATALOG_SCHEMA,
+    "properties": {**CATALOG_SCHEMA["properties"], "models": {"type": "array", "maxItems": 500}},
+}
 
 
 @dataclass(frozen=True, slots=True)

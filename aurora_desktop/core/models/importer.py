@@ -50,8 +50,9 @@ def import_model(
 ) -> InstallResult:
     """Install a local file as NAME VERSION, signed by this computer's key (the user vouches)."""
     if not re.match(NAME_PATTERN, name):
-        raise ModelError(f"{name!r} is not a usable model name; use lowercase letters, digits, "
-                         "'.', '-' or '_'.")  # fmt: skip
+        raise ModelError(
+            f"{name!r} is not a usable model name; use lowercase letters, digits, '.', '-' or '_'."
+        )
     if not re.match(VERSION_PATTERN, version):
         raise ModelError(f"{version!r} is not a version number like 1.0.0.")
     if not path.is_file():

@@ -131,8 +131,10 @@ def read_store_manifest(path: Path) -> dict[str, Any]:
     """The store manifest, or an empty one if none exists yet; raises `ManifestError`."""
     try:
         if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise ManifestError(f"{path} is larger than {MAX_MANIFEST_BYTES:,} bytes; it is not "
-                                "a model manifest Aurora wrote.")  # fmt: skip
+            raise ManifestError(
+                f"{path} is larger than {MAX_MANIFEST_BYTES:,} bytes; it is not "
+                "a model manifest Aurora wrote."
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {"manifest_version": 1, "models": {}}

@@ -34,9 +34,21 @@ from aurora_desktop.core.errors import SignatureError
 PAYLOAD_TYPE = "application/vnd.aurora.model-entry+json;version=1"
 SIGNATURE_PREFIX = "ed25519:"
 SIGNED_FIELDS = (
-    "name", "display_name", "version", "kind", "format", "hash", "size", "files",
-    "ram_gb", "vram_gb", "max_context", "tasks", "expires", "key_id",
-)  # fmt: skip
+    "name",
+    "display_name",
+    "version",
+    "kind",
+    "format",
+    "hash",
+    "size",
+    "files",
+    "ram_gb",
+    "vram_gb",
+    "max_context",
+    "tasks",
+    "expires",
+    "key_id",
+)
 SIGNED_FILE_FIELDS = ("path", "size", "sha256")
 
 

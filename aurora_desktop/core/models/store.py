@@ -158,9 +158,13 @@ class ModelStore:
                     record["highest_seen"] = entry.version
                 write_store_manifest(self.manifest_path, manifest)
             self._ledger.append(
-                "model.install", model=entry.name, version=entry.version, origin=origin,
-                activated=decision.activate, key_id=entry.record["key_id"],
-            )  # fmt: skip
+                "model.install",
+                model=entry.name,
+                version=entry.version,
+                origin=origin,
+                activated=decision.activate,
+                key_id=entry.record["key_id"],
+            )
             installed = self._installed(
                 entry.name, entry.version, record["versions"][entry.version], record["active"]
             )
@@ -189,8 +193,15 @@ class ModelStore:
             dest.unlink(missing_ok=True)
             if file.source is None:
                 raise ModelError(f"{entry.label} has no source for {file.path}.")
-            fetch_file(file.source, dest, size=file.size, sha256=file.sha256,
-                       cache_dir=self._home.cache, progress=progress, cancel=cancel)  # fmt: skip
+            fetch_file(
+                file.source,
+                dest,
+                size=file.size,
+                sha256=file.sha256,
+                cache_dir=self._home.cache,
+                progress=progress,
+                cancel=cancel,
+            )
         for stray in staging.iterdir():
             if stray.name not in {f.path for f in entry.files}:
                 _remove_path(stray)
@@ -202,16 +213,18 @@ class ModelStore:
 
     # -- verifying -------------------------------------------------------------------------
 
-    def verify(self, name: str, version: str | None = None,
-               progress: ProgressCallback = _silent) -> InstalledVersion:  # fmt: skip
+    def verify(
+        self, name: str, version: str | None = None, progress: ProgressCallback = _silent
+    ) -> InstalledVersion:
         """Full check: signature, exactly the listed files, every size and sha256."""
         installed = self._pick(name, version)
         try:
             self._check_record(installed)
             check_folder(installed.folder, installed.entry, progress)
         except ModelError as exc:
-            self._ledger.append("model.verify_failed", model=name,
-                                version=installed.version, reason=str(exc))  # fmt: skip
+            self._ledger.append(
+                "model.verify_failed", model=name, version=installed.version, reason=str(exc)
+            )
             raise
         self._remember_verified(installed)
         return installed
@@ -249,11 +262,13 @@ class ModelStore:
             record["active"] = version
             write_store_manifest(self.manifest_path, manifest)
         self._ledger.append("model.switch", model=name, from_version=previous, to_version=version)
-        return InstalledVersion(name, version, target.entry, target.folder, True, target.origin,
-                                self._clock())  # fmt: skip
+        return InstalledVersion(
+            name, version, target.entry, target.folder, True, target.origin, self._clock()
+        )
 
-    def remove(self, name: str, version: str, *, in_use: Callable[[str], bool] = lambda _: False
-               ) -> InstalledVersion:  # fmt: skip
+    def remove(
+        self, name: str, version: str, *, in_use: Callable[[str], bool] = lambda _: False
+    ) -> InstalledVersion:
         target = self._pick(name, version)
         if target.active:
             state = "loaded and in use" if in_use(name) else "the active version"
@@ -287,14 +302,16 @@ class ModelStore:
     def _recorded(self, entry: ModelEntry) -> InstalledVersion | None:
         return next((v for v in self.versions(entry.name) if v.version == entry.version), None)
 
-    def _installed(self, name: str, version: str, raw: dict[str, Any], active: str | None
-                   ) -> InstalledVersion:  # fmt: skip
+    def _installed(
+        self, name: str, version: str, raw: dict[str, Any], active: str | None
+    ) -> InstalledVersion:
         entry = parse_entry(raw["entry"], where=str(self.manifest_path), with_source=False)
         folder = self._home.model_dir(entry.kind, name, version)
         verified = raw.get("verified")
         at = float(verified["at"]) if isinstance(verified, dict) else None
-        return InstalledVersion(name, version, entry, folder, version == active,
-                                str(raw["origin"]), at)  # fmt: skip
+        return InstalledVersion(
+            name, version, entry, folder, version == active, str(raw["origin"]), at
+        )
 
     def _check_record(self, installed: InstalledVersion) -> None:
         """The signature verifies and the signed entry is the one filed under this name."""

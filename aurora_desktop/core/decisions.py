@@ -1,0 +1,105 @@
+"""The ledger of routing decisions (SQLite): what ran where, and what left the machine.
+
+Never the prompt or the answer: a sha256 of the prompt at most, the counts of masked
+entities, and the exact number of bytes sent off the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS decisions (
+    id TEXT PRIMARY KEY,
+    ts REAL NOT NULL,
+    task TEXT NOT NULL,
+    risk TEXT NOT NULL,
+    target TEXT NOT NULL,
+    model TEXT,
+    rule INTEGER,
+    why TEXT NOT NULL,
+    masked TEXT NOT NULL,
+    bytes_sent INTEGER NOT NULL,
+    consent TEXT,
+    outcome TEXT NOT NULL,
+    fallbacks TEXT NOT NULL,
+    prompt_sha256 TEXT NOT NULL,
+    tokens_in INTEGER,
+    tokens_out INTEGER,
+    latency_ms REAL
+);
+CREATE INDEX IF NOT EXISTS decisions_ts ON decisions(ts);
+"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionRecord:
+    id: str
+    task: str
+    risk: str
+    target: str
+    model: str | None
+    rule: int | None
+    why: str
+    outcome: str
+    prompt_sha256: str
+    masked: Mapping[str, int] = field(default_factory=dict)
+    bytes_sent: int = 0
+    consent: str | None = None
+    fallbacks: tuple[str, ...] = ()
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    latency_ms: float | None = None
+    ts: float = field(default_factory=time.time)
+
+
+class DecisionLedger:
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
+        db.execute("PRAGMA synchronous=FULL")
+        return db
+
+    def record(self, entry: DecisionRecord) -> None:
+        row = asdict(entry)
+        row["masked"] = json.dumps(dict(entry.masked), sort_keys=True)
+        row["fallbacks"] = json.dumps(list(entry.fallbacks))
+        columns = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        with self._lock, closing(self._connect()) as db:
+            db.execute(f"INSERT OR REPLACE INTO decisions ({columns}) VALUES ({marks})", row)
+
+    def entries(self, *, since: float | None = None, limit: int = 1000) -> Iterator[dict[str, Any]]:
+        query = "SELECT * FROM decisions WHERE ts >= ? ORDER BY ts DESC LIMIT ?"
+        with closing(self._connect()) as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute(query, (since or 0.0, limit)).fetchall()
+        for row in rows:
+            item = dict(row)
+            item["masked"] = json.loads(item["masked"])
+            item["fallbacks"] = json.loads(item["fallbacks"])
+            yield item
+
+    def bytes_sent_total(self) -> int:
+        with closing(self._connect()) as db:
+            (total,) = db.execute("SELECT COALESCE(SUM(bytes_sent), 0) FROM decisions").fetchone()
+        return int(total)

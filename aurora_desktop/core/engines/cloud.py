@@ -1,0 +1,115 @@
+"""A cloud provider behind the `Engine` protocol: the HTTP call runs on the engine's own thread.
+
+There is nothing to load: `load` and `unload` finish at once and `loaded` is always True.
+`available()` is False while the provider's circuit breaker is open (it failed repeatedly
+and is cooling down), so a router can skip it without waiting for a request to fail.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import TypeVar
+
+import httpx
+
+from aurora_desktop.core.contract import Message
+from aurora_desktop.core.engines.base import GenerationResult, TokenCallback
+from aurora_desktop.core.engines.worker import EngineWorker
+from aurora_desktop.core.providers.breaker import CircuitBreaker
+from aurora_desktop.core.providers.openai_compat import ChatResult, OpenAICompatClient
+from aurora_desktop.core.providers.registry import ProviderConfig
+
+T = TypeVar("T")
+
+
+class CloudEngine:
+    """One provider and model, answering through an OpenAI-compatible API."""
+
+    engine_name = "cloud"
+
+    def __init__(
+        self,
+        config: ProviderConfig,
+        api_key: str | None,
+        *,
+        breaker: CircuitBreaker | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self.model_name = f"{config.name}/{config.model}"
+        self.breaker = breaker or CircuitBreaker()
+        self._client = OpenAICompatClient(
+            config, api_key, breaker=self.breaker, transport=transport
+        )
+        self._worker = EngineWorker(name=f"cloud-{config.name}")
+        self._closed = False
+
+    @property
+    def loaded(self) -> bool:
+        return True
+
+    @property
+    def thread(self) -> threading.Thread:
+        return self._worker.thread
+
+    def available(self) -> bool:
+        """False while the provider is cooling down after repeated failures."""
+        return self.breaker.state != "open"
+
+    def load(self) -> Future[float]:
+        return _done(0.0)
+
+    def unload(self) -> Future[None]:
+        return _done(None)
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        on_token: TokenCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Future[GenerationResult]:
+        batch = tuple(messages)
+        cancel = cancel or threading.Event()
+
+        def call() -> GenerationResult:
+            result = self._client.stream_chat(
+                batch, max_tokens=max_tokens, temperature=temperature,
+                on_token=on_token, cancel=cancel,
+            )  # fmt: skip
+            return _generation(result)
+
+        return self._worker.submit(call)
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Finish queued calls, join the worker, then close the HTTP connections.
+
+        A call still streaming after `timeout` keeps the connections; close again later."""
+        ended = self._worker.close(timeout)
+        if ended and not self._closed:
+            self._closed = True
+            self._client.close()
+        return ended
+
+
+def _generation(result: ChatResult) -> GenerationResult:
+    return GenerationResult(
+        text=result.text,
+        tokens_in=result.tokens_in,
+        tokens_out=result.tokens_out,
+        ttft_ms=result.ttft_ms,
+        decode_ms=result.decode_ms,
+        finish_reason=result.finish_reason,
+        bytes_sent=result.bytes_sent,
+        bytes_received=result.bytes_received,
+    )
+
+
+def _done(value: T) -> Future[T]:
+    future: Future[T] = Future()
+    future.set_result(value)
+    return future

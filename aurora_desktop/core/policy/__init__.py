@@ -1,0 +1,1 @@
+"""Policy: what may leave the machine — banned words, personal-data masking, consent."""

@@ -1,0 +1,1 @@
+"""Cloud providers: their settings and keys, the OpenAI-compatible client, the breaker."""

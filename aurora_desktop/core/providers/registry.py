@@ -1,0 +1,249 @@
+"""The cloud providers the user configured: settings in providers.json, API keys in the keyring.
+
+providers.json never holds a key. Each key is stored by `keyring` under the service
+"Aurora cloud provider" with the provider's name as the user name, so it lives in Windows
+Credential Manager / GNOME Keyring / KWallet and nowhere in Aurora's data folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import keyring
+import keyring.errors
+
+from aurora_desktop.core.atomic import atomic_write_text
+from aurora_desktop.core.errors import ConfigError, KeyringError
+from aurora_desktop.core.filelock import FileLock
+
+KEYRING_SERVICE = "Aurora cloud provider"
+FILE_VERSION = 1
+NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+MODEL_PATTERN = re.compile(r"\S{1,200}")
+MAX_TIMEOUT_S = 600.0
+MAX_RETRIES = 10
+_LOOPBACK_NAMES = ("localhost",)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProviderConfig:
+    """One OpenAI-compatible endpoint and the model to ask there."""
+
+    name: str
+    base_url: str  # e.g. https://api.openai.com/v1 or http://127.0.0.1:8080/v1
+    model: str
+    timeout_s: float = 60.0
+    max_retries: int = 2
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not NAME_PATTERN.fullmatch(self.name):
+            raise ConfigError(
+                f"The provider name {_shown(self.name)} is not allowed; use 1-40 lower-case "
+                "letters, digits, '.', '_' or '-', starting with a letter or digit."
+            )
+        object.__setattr__(self, "base_url", _check_url(self.base_url))
+        if not isinstance(self.model, str) or not MODEL_PATTERN.fullmatch(self.model):
+            raise ConfigError(
+                f"The model name {_shown(self.model)} is not allowed; give the provider's model "
+                "name (1-200 characters, no spaces)."
+            )
+        timeout = self.timeout_s
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT_S)
+        ):
+            raise ConfigError(
+                f"The timeout must be between 0 and {MAX_TIMEOUT_S:.0f} seconds, not {timeout!r}."
+            )
+        retries = self.max_retries
+        if (
+            isinstance(retries, bool)
+            or not isinstance(retries, int)
+            or not (0 <= retries <= MAX_RETRIES)
+        ):
+            raise ConfigError(f"max_retries must be a whole number from 0 to {MAX_RETRIES}.")
+        object.__setattr__(self, "timeout_s", float(timeout))
+
+    @property
+    def is_loopback(self) -> bool:
+        """True when the endpoint is on this machine (nothing leaves it)."""
+        return _is_loopback(urlsplit(self.base_url).hostname or "")
+
+
+Configs = list[ProviderConfig]  # named here: inside the class, `list` is the method
+
+
+class ProviderRegistry:
+    """Reads and writes providers.json; keeps each provider's API key in the OS keyring."""
+
+    def __init__(self, path: Path, keyring_service: str = KEYRING_SERVICE) -> None:
+        self.path = path
+        self.keyring_service = keyring_service
+        self._lock_path = path.with_name(f".{path.name}.lock")
+
+    def add(self, config: ProviderConfig, api_key: str | None) -> None:
+        """Add or replace a provider; `api_key=None` means it needs none (any old key goes)."""
+        if api_key is not None:
+            api_key = api_key.strip()
+            if not api_key or any(c.isspace() for c in api_key):
+                raise ConfigError(
+                    "The API key is empty or contains spaces; paste the key exactly as the "
+                    "provider shows it."
+                )
+            if urlsplit(config.base_url).scheme == "http" and not config.is_loopback:
+                raise ConfigError(
+                    f"{config.base_url} is plain http, which would send the API key unencrypted; "
+                    "use its https:// address."
+                )
+        with self._locked():
+            configs = {c.name: c for c in self._read()}
+            if api_key is None:
+                self._delete_key(config.name)
+            else:
+                self._set_key(config.name, api_key)
+            configs[config.name] = config
+            self._write(list(configs.values()))
+
+    def remove(self, name: str) -> None:
+        """Forget a provider and delete its key from the keyring."""
+        with self._locked():
+            configs = self._read()
+            self._require(configs, name)
+            self._write([c for c in configs if c.name != name])
+            self._delete_key(name)
+
+    def list(self) -> Configs:
+        return self._read()
+
+    def get(self, name: str) -> ProviderConfig:
+        return self._require(self._read(), name)
+
+    def api_key(self, name: str) -> str | None:
+        try:
+            return keyring.get_password(self.keyring_service, name)
+        except keyring.errors.KeyringError as exc:
+            raise KeyringError(
+                f"The OS keyring cannot be read ({exc}); unlock or install a keyring and retry."
+            ) from exc
+
+    @staticmethod
+    def masked_key(key: str) -> str:
+        """A hint of which key is stored ("sk-…a1b2"), never enough to use it."""
+        if len(key) < 12:
+            return "…"
+        prefix = re.match(r"^[A-Za-z]{1,4}[-_]", key)
+        head = prefix.group(0) if prefix and len(key) >= 20 else ""
+        tail = key[-4:] if len(key) >= 16 else key[-2:]
+        return f"{head}…{tail}"
+
+    # -- file and keyring ---------------------------------------------------------------
+
+    def _locked(self) -> FileLock:
+        return FileLock(self._lock_path, timeout=10, what="the list of cloud providers")
+
+    def _require(self, configs: Configs, name: str) -> ProviderConfig:
+        for config in configs:
+            if config.name == name:
+                return config
+        known = ", ".join(c.name for c in configs) or "none yet"
+        raise ConfigError(
+            f"There is no cloud provider called {name!r} (configured: {known}); "
+            "add it with 'aurora providers add'."
+        )
+
+    def _read(self) -> Configs:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.path} cannot be read ({exc.strerror}); check its permissions."
+            ) from exc
+        try:
+            data = json.loads(raw)
+            rows = data["providers"]
+            if not isinstance(rows, list):
+                raise TypeError("providers is not a list")
+            return [_config_from(row) for row in rows]
+        except (ValueError, KeyError, TypeError, ConfigError) as exc:
+            reason = str(exc).rstrip(".")
+            raise ConfigError(
+                f"{self.path} is damaged ({reason}); fix it or delete it and add the providers "
+                "again."
+            ) from exc
+
+    def _write(self, configs: Configs) -> None:
+        data = {"version": FILE_VERSION, "providers": [asdict(c) for c in configs]}
+        atomic_write_text(self.path, json.dumps(data, indent=2) + "\n")
+
+    def _set_key(self, name: str, key: str) -> None:
+        try:
+            keyring.set_password(self.keyring_service, name, key)
+        except keyring.errors.KeyringError as exc:
+            raise KeyringError(
+                f"No usable OS keyring can hold the API key for {name} ({exc}); install or "
+                "unlock one (Windows Credential Manager, GNOME Keyring, KWallet) and retry."
+            ) from exc
+
+    def _delete_key(self, name: str) -> None:
+        try:
+            if keyring.get_password(self.keyring_service, name) is None:
+                return
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                keyring.delete_password(self.keyring_service, name)
+        except keyring.errors.KeyringError as exc:
+            raise KeyringError(
+                f"The API key for {name} could not be removed from the OS keyring ({exc}); "
+                "unlock the keyring and retry."
+            ) from exc
+
+
+def _config_from(row: Any) -> ProviderConfig:
+    if not isinstance(row, dict):
+        raise TypeError("a provider entry is not an object")
+    allowed = {"name", "base_url", "model", "timeout_s", "max_retries"}
+    return ProviderConfig(**{k: v for k, v in row.items() if k in allowed})
+
+
+def _check_url(url: object) -> str:
+    hint = "give it like https://api.example.com/v1 or http://127.0.0.1:8080/v1."
+    if not isinstance(url, str) or not url or len(url) > 500 or any(c.isspace() for c in url):
+        raise ConfigError(f"The base URL {_shown(url)} is not a web address; {hint}")
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+        raise ConfigError(f"The base URL {_shown(url)} is not an http(s) address; {hint}")
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ConfigError(
+            f"The base URL {_shown(url)} must not hold a user name, password, query or "
+            f"fragment; {hint}"
+        )
+    return url.rstrip("/")
+
+
+def _shown(value: object) -> str:
+    """A value quoted for an error message, cut short so the sentence stays readable."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}…"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

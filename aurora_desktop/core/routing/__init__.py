@@ -1,0 +1,1 @@
+"""Routing: the rules of `model_router.json` and the pure function that applies them."""

@@ -1,0 +1,296 @@
+"""The request path's decisions: masking before the cloud, consent, fallbacks, fail-closed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aurora_desktop.core.contract import Message, Request
+from aurora_desktop.core.decisions import DecisionLedger
+from aurora_desktop.core.errors import (
+    AuroraError,
+    ConsentDenied,
+    EngineError,
+    PolicyDenied,
+)
+from aurora_desktop.core.pipeline import RequestPipeline
+from aurora_desktop.core.policy.banned import BannedWord, BannedWords
+from aurora_desktop.core.policy.consent import (
+    ConsentAnswer,
+    ConsentBroker,
+    ConsentReply,
+    ConsentStore,
+)
+from aurora_desktop.core.policy.pii import PiiMasker
+from aurora_desktop.core.providers.pool import CloudPool
+from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
+from aurora_desktop.core.routing.policy import DEFAULT_POLICY, parse_policy
+from aurora_desktop.core.routing.tokens import TokenCounter
+from aurora_desktop.core.telemetry import MetricsLog
+from tests.support.fake_engines import FakeCloud, FakeLocal
+
+PII_PROMPT = "Mail kim.minsu@example.com or call 010-1234-5678 about the plan."
+
+
+class FixedPolicy:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._policy = parse_policy(data)
+        self.last_error = None
+
+    def current(self):
+        return self._policy
+
+
+class BrokenMasker(PiiMasker):
+    def mask(self, text, vault=None):
+        raise RuntimeError("regex engine exploded")
+
+
+def build(
+    tmp_path: Path,
+    *,
+    policy: dict[str, Any] = DEFAULT_POLICY,
+    local_fails: bool = False,
+    cloud_fails: bool = False,
+    consent: ConsentAnswer = ConsentAnswer.ALLOW_ONCE,
+    masker: PiiMasker | None = None,
+    banned: list[BannedWord] | None = None,
+    provider: bool = True,
+) -> tuple[RequestPipeline, FakeLocal, FakeCloud]:
+    local = FakeLocal(fail=local_fails)
+    cloud = FakeCloud(fail=cloud_fails)
+    registry = ProviderRegistry(tmp_path / "providers.json")
+    if provider and not registry.list():
+        registry.add(
+            ProviderConfig(name="acme", base_url="http://127.0.0.1:9/v1", model="big"), None
+        )
+    words = BannedWords(banned or [])
+    pipeline = RequestPipeline(
+        local=local,  # type: ignore[arg-type]
+        policy=FixedPolicy(policy),  # type: ignore[arg-type]
+        tokens=TokenCounter(lambda: None),
+        masker=masker or PiiMasker(),
+        banned=lambda: words,
+        consent=ConsentBroker(
+            ConsentStore(tmp_path / "consents.json"), lambda _request: ConsentReply(consent)
+        ),
+        clouds=CloudPool(registry, factory=lambda config, key: cloud),  # type: ignore[arg-type,return-value]
+        ledger=DecisionLedger(tmp_path / "decisions.db"),
+        metrics=MetricsLog(tmp_path / "metrics.jsonl"),
+    )
+    return pipeline, local, cloud
+
+
+def ask(prompt: str = PII_PROMPT, **kwargs: Any) -> Request:
+    return Request(messages=(Message("user", prompt),), **kwargs)
+
+
+def test_cloud_sees_placeholders_and_the_user_sees_the_data(tmp_path: Path) -> None:
+    pipeline, local, cloud = build(tmp_path)
+    shown: list[str] = []
+    response = pipeline.run(ask(task="generate_long"), on_token=shown.append)
+    assert response.target == "cloud" and not local.calls
+    sent = cloud.sent[0][-1].content
+    assert "kim.minsu@example.com" not in sent and "010-1234-5678" not in sent
+    assert "<EMAIL_1>" in sent and "<PHONE_1>" in sent
+    assert "kim.minsu@example.com" in response.text  # restored for the local user only
+    assert "".join(shown) == response.text
+    assert response.masked == {"EMAIL": 1, "PHONE": 1}
+    assert response.bytes_sent > 0 and response.consent == "once"
+    (row,) = pipeline.ledger.entries()
+    assert row["target"] == "cloud" and row["masked"] == {"EMAIL": 1, "PHONE": 1}
+    assert row["bytes_sent"] == response.bytes_sent
+    assert "kim.minsu" not in str(row) and len(row["prompt_sha256"]) == 64
+
+
+def test_high_risk_stays_local_even_when_local_fails(tmp_path: Path) -> None:
+    pipeline, local, cloud = build(tmp_path, local_fails=True)
+    with pytest.raises(EngineError, match="high risk, so it may only run on this device"):
+        pipeline.run(ask(task="generate_long", risk="high"))
+    assert cloud.sent == [] and len(local.calls) == 1
+    (row,) = pipeline.ledger.entries()
+    assert row["outcome"].startswith("failed") and row["bytes_sent"] == 0
+
+
+def test_high_risk_cannot_name_a_cloud_model(tmp_path: Path) -> None:
+    pipeline, _, cloud = build(tmp_path)
+    with pytest.raises(PolicyDenied, match="high-risk request cannot be sent"):
+        pipeline.run(ask(risk="high", model="cloud://acme/big"))
+    assert cloud.sent == []
+
+
+def test_local_failure_falls_over_to_cloud_when_allowed(tmp_path: Path) -> None:
+    pipeline, local, cloud = build(tmp_path, local_fails=True)
+    response = pipeline.run(ask(task="intent"))
+    assert response.target == "cloud" and local.calls and cloud.sent
+    assert response.fallbacks and response.fallbacks[0].startswith("local:")
+
+
+def test_cloud_failure_falls_back_to_local(tmp_path: Path) -> None:
+    pipeline, local, _ = build(tmp_path, cloud_fails=True)
+    response = pipeline.run(ask(task="generate_long"))
+    assert response.target == "local" and local.calls
+    assert "unreachable" in response.fallbacks[0] and "after" in response.why
+
+
+def test_no_provider_configured_runs_locally_and_says_why(tmp_path: Path) -> None:
+    pipeline, _local, _ = build(tmp_path, provider=False)
+    response = pipeline.run(ask(task="generate_long"))
+    assert response.target == "local"
+    assert "No cloud provider is configured" in response.fallbacks[0]
+
+
+def test_denied_consent_runs_locally(tmp_path: Path) -> None:
+    pipeline, _local, cloud = build(tmp_path, consent=ConsentAnswer.DENY)
+    response = pipeline.run(ask(task="generate_long"))
+    assert response.target == "local" and cloud.sent == []
+    assert "Consent for cloud.send:acme was not given" in response.fallbacks[0]
+
+
+def test_denied_consent_without_a_local_route_fails_clearly(tmp_path: Path) -> None:
+    policy = {
+        "router_version": "1.0",
+        "defaults": {"target": "cloud", "fallback": "none"},
+        "rules": [],
+    }
+    pipeline, local, cloud = build(tmp_path, policy=policy, consent=ConsentAnswer.DENY)
+    with pytest.raises(ConsentDenied, match="nothing was sent"):
+        pipeline.run(ask())
+    assert cloud.sent == [] and local.calls == []
+
+
+def test_masking_failure_is_high_risk(tmp_path: Path) -> None:
+    pipeline, _local, cloud = build(tmp_path, masker=BrokenMasker())
+    response = pipeline.run(ask(task="generate_long"))
+    assert response.target == "local" and cloud.sent == []
+    assert "could not be masked" in response.fallbacks[0]
+
+
+def test_banned_word_blocks_before_anything_runs(tmp_path: Path) -> None:
+    pipeline, local, cloud = build(tmp_path, banned=[BannedWord("project falcon", "block")])
+    with pytest.raises(PolicyDenied, match="project falcon"):
+        pipeline.run(ask("Tell me about Project Falcon please", task="generate_long"))
+    with pytest.raises(PolicyDenied):
+        pipeline.run(ask("Tell me about project falcon", task="intent"))
+    assert cloud.sent == [] and local.calls == []
+
+
+def test_local_only_switch_keeps_everything_local(tmp_path: Path) -> None:
+    pipeline, _local, cloud = build(tmp_path)
+    pipeline.local_only.set()
+    assert pipeline.run(ask(task="generate_long")).target == "local"
+    assert cloud.sent == []
+
+
+# -- the property: a high-risk request never produces a cloud call --------------------------
+
+TASKS = ["chat", "intent", "classify", "extract", "summarize", "generate_long", "plan"]
+conditions = st.fixed_dictionaries(
+    {},
+    optional={
+        "task": st.one_of(
+            st.sampled_from(TASKS),
+            st.lists(st.sampled_from(TASKS), min_size=1, max_size=3, unique=True),
+        ),
+        "risk": st.one_of(
+            st.sampled_from(["low", "medium", "high"]),
+            st.lists(
+                st.sampled_from(["low", "medium", "high"]), min_size=1, max_size=3, unique=True
+            ),
+        ),
+        "tokens_in": st.fixed_dictionaries(
+            {}, optional={op: st.integers(0, 3000) for op in ("lt", "lte", "gt", "gte")}
+        ).filter(bool),
+        "slo_ms": st.fixed_dictionaries(
+            {}, optional={op: st.integers(1, 3000) for op in ("lt", "gte")}
+        ).filter(bool),
+    },
+)
+outcome = st.fixed_dictionaries(
+    {"target": st.sampled_from(["local", "cloud"])},
+    optional={"fallback": st.sampled_from(["local", "cloud", "none"])},
+)
+policies = st.fixed_dictionaries(
+    {
+        "router_version": st.just("1.0"),
+        "defaults": outcome,
+        "rules": st.lists(st.fixed_dictionaries({"if": conditions, "then": outcome}), max_size=5),
+    }
+)
+PROPERTY_EXAMPLES = 400
+
+
+def test_property_high_risk_never_reaches_the_cloud(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Random policies, requests and injected faults; the count of cases is written out."""
+    cases = [0]
+
+    @settings(
+        max_examples=PROPERTY_EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        policy=policies,
+        task=st.sampled_from(TASKS),
+        words=st.integers(1, 600),
+        slo=st.one_of(st.none(), st.integers(1, 3000)),
+        model=st.sampled_from(["auto", "local://smollm2-135m-instruct", "cloud://acme/big"]),
+        local_fails=st.booleans(),
+        cloud_fails=st.booleans(),
+        consent=st.sampled_from(list(ConsentAnswer)),
+        broken_masker=st.booleans(),
+        local_only=st.booleans(),
+    )
+    def check(
+        policy: dict[str, Any],
+        task: str,
+        words: int,
+        slo: int | None,
+        model: str,
+        local_fails: bool,
+        cloud_fails: bool,
+        consent: ConsentAnswer,
+        broken_masker: bool,
+        local_only: bool,
+    ) -> None:
+        cases[0] += 1
+        folder = tmp_path_factory.mktemp("prop")
+        pipeline, _local, cloud = build(
+            folder,
+            policy=policy,
+            local_fails=local_fails,
+            cloud_fails=cloud_fails,
+            consent=consent,
+            masker=BrokenMasker() if broken_masker else None,
+        )
+        if local_only:
+            pipeline.local_only.set()
+        prompt = ("word " * words) + "kim@example.com"
+        try:
+            response = pipeline.run(ask(prompt, task=task, risk="high", slo_ms=slo, model=model))
+            assert response.target == "local"
+        except AuroraError:
+            pass  # failing closed with a clear error is allowed; leaking is not
+        assert cloud.sent == [], "a high-risk request reached the cloud"
+        # the same request at low risk never sends the e-mail address unmasked either
+        with contextlib.suppress(AuroraError):
+            pipeline.run(ask(prompt, task=task, risk="low", slo_ms=slo, model=model))
+        assert all("kim@example.com" not in m.content for sent in cloud.sent for m in sent)
+        if broken_masker or local_only:
+            assert cloud.sent == []
+
+    check()
+    out = Path(os.environ.get("AURORA_TEST_OUTPUT", Path(__file__).parents[2] / "test-output"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "property-cases.txt").write_text(f"{cases[0]}\n")
+    print(f"property cases run: {cases[0]}")
+    assert cases[0] >= PROPERTY_EXAMPLES * 0.9

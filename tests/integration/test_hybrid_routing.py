@@ -1,0 +1,114 @@
+"""Hybrid routing end to end: a real model behind a recording "cloud", real CLI processes.
+
+The cloud peer is the recording stub forwarding to a real `python -m llama_cpp.server` on
+127.0.0.1, so the test sees byte for byte what left the machine and still gets a real answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aurora_desktop.core.paths import AuroraHome
+from tests.support.llama_server import LlamaServer, run_llama_server
+from tests.support.openai_stub import OpenAIStub, serve_openai_stub
+
+pytestmark = [pytest.mark.integration, pytest.mark.model]
+PII_PROMPT = (
+    "Write a short friendly reminder to Kim Minsu (kim.minsu@example.com, "
+    "010-1234-5678) about the meeting on Friday."
+)
+
+
+def aurora(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aurora_desktop", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=dict(os.environ),
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def real_server(model_home: AuroraHome, tmp_path: Path) -> Iterator[LlamaServer]:
+    gguf = next(model_home.models.rglob("*.gguf"))
+    with run_llama_server(gguf, log_dir=tmp_path / "server-log") as server:
+        yield server
+
+
+@pytest.fixture
+def cloud(real_server: LlamaServer, model_home: AuroraHome) -> Iterator[OpenAIStub]:
+    with serve_openai_stub(upstream=real_server.root_url) as stub:
+        added = aurora(
+            "providers",
+            "add",
+            "standin",
+            "--base-url",
+            stub.base_url,
+            "--model",
+            "smollm2",
+            "--no-key",
+        )
+        assert added.returncode == 0, added.stderr
+        yield stub
+
+
+def test_low_risk_long_request_goes_to_the_cloud_with_pii_replaced(
+    cloud: OpenAIStub, model_home: AuroraHome
+) -> None:
+    assert aurora("consent", "grant", "cloud.send:standin").returncode == 0
+    proc = aurora("ask", "--json", "--task", "generate_long", "--max-tokens", "40", PII_PROMPT)
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert answer["target"] == "cloud" and answer["model"] == "standin/smollm2"
+    assert answer["rule"] is None and "default target cloud" in answer["why"]
+    assert answer["masked"] == {"EMAIL": 1, "PHONE": 1}
+    assert answer["text"].strip() and answer["tokens_out"] > 0
+    (sent,) = cloud.chat_requests
+    assert "kim.minsu@example.com" not in sent.text and "010-1234-5678" not in sent.text
+    assert "<EMAIL_1>" in sent.text and "<PHONE_1>" in sent.text
+    assert answer["bytes_sent"] == len(sent.body)
+    (row,) = json.loads(aurora("audit", "--json").stdout)
+    assert row["target"] == "cloud" and row["bytes_sent"] == len(sent.body)
+    assert row["consent"] == "stored" and row["masked"] == {"EMAIL": 1, "PHONE": 1}
+    assert "kim.minsu" not in json.dumps(row)
+
+
+def test_without_consent_nothing_is_sent(cloud: OpenAIStub, model_home: AuroraHome) -> None:
+    proc = aurora("ask", "--json", "--task", "generate_long", "--max-tokens", "8", PII_PROMPT)
+    assert proc.returncode == 0, proc.stderr  # denied (no terminal) → ran locally instead
+    assert json.loads(proc.stdout)["target"] == "local"
+    assert "needs your consent" in proc.stderr
+    assert cloud.chat_count == 0
+
+
+def test_high_risk_stays_local_even_when_the_local_engine_fails(
+    cloud: OpenAIStub, model_home: AuroraHome
+) -> None:
+    assert aurora("consent", "grant", "cloud.send:standin").returncode == 0
+    gguf = next(model_home.models.rglob("*.gguf"))
+    broken = gguf.with_suffix(".broken")
+    shutil.copyfile(gguf, broken)  # a private copy: the test model is shared by hard links
+    with broken.open("r+b") as handle:
+        handle.seek(40_000_000)
+        handle.write(b"\x00" * 64)
+    broken.replace(gguf)
+    high = aurora("ask", "--json", "--risk", "high", "--task", "generate_long", PII_PROMPT)
+    assert high.returncode != 0 and high.stdout == ""
+    assert "high risk, so it may only run on this device" in high.stderr
+    assert cloud.chat_count == 0
+    # the same request at low risk may use the cloud when the local model is broken
+    low = aurora("ask", "--json", "--task", "intent", "--max-tokens", "8", PII_PROMPT)
+    assert low.returncode == 0, low.stderr
+    answer = json.loads(low.stdout)
+    assert answer["target"] == "cloud" and "local:" in answer["fallbacks"][0]
+    assert "kim.minsu@example.com" not in cloud.chat_requests[0].text

@@ -1,0 +1,99 @@
+"""Stand-ins at the engine seam for the pipeline's decision tests (real engines are tested
+in tests/integration); they record every call so a test can prove what was never sent."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+from aurora_desktop.core.contract import Message, Request, Response
+from aurora_desktop.core.engines.base import GenerationResult, TokenCallback
+from aurora_desktop.core.errors import EngineLoadError, ProviderUnavailableError
+
+
+@dataclass
+class FakeLocal:
+    fail: bool = False
+    calls: list[Request] = field(default_factory=list)
+
+    def run_local(
+        self,
+        request: Request,
+        *,
+        on_token: TokenCallback | None = None,
+        cancel: threading.Event | None = None,
+        progress: object = None,
+    ) -> Response:
+        self.calls.append(request)
+        if self.fail:
+            raise EngineLoadError("the local model crashed while loading")
+        if on_token is not None:
+            on_token("local answer")
+        return Response(
+            request_id=request.request_id,
+            text="local answer",
+            target="local",
+            engine="llama.cpp",
+            model="fake-local",
+            rule=None,
+            why="",
+            tokens_in=3,
+            tokens_out=2,
+            ttft_ms=1.0,
+            latency_ms=2.0,
+            tok_s=100.0,
+            load_ms=0.0,
+            finish_reason="stop",
+        )
+
+    def close(self, timeout: float = 10.0) -> bool:
+        return True
+
+
+@dataclass
+class FakeCloud:
+    """Echoes the last user message back, so a test can see placeholders round-trip."""
+
+    fail: bool = False
+    sent: list[tuple[Message, ...]] = field(default_factory=list)
+    engine_name: str = "cloud"
+    model_name: str = "fake/model"
+
+    def available(self) -> bool:
+        return True
+
+    def generate(
+        self,
+        messages: tuple[Message, ...],
+        *,
+        max_tokens: int,
+        temperature: float,
+        on_token: TokenCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Future[GenerationResult]:
+        self.sent.append(tuple(messages))
+        future: Future[GenerationResult] = Future()
+        if self.fail:
+            future.set_exception(ProviderUnavailableError("the provider is unreachable"))
+            return future
+        text = f"You said: {messages[-1].content}"
+        if on_token is not None:
+            for piece in (text[: len(text) // 2], text[len(text) // 2 :]):
+                on_token(piece)
+        body = sum(len(m.content.encode()) for m in messages)
+        future.set_result(
+            GenerationResult(
+                text=text,
+                tokens_in=5,
+                tokens_out=5,
+                ttft_ms=1.0,
+                decode_ms=1.0,
+                finish_reason="stop",
+                bytes_sent=body,
+            )
+        )
+        return future
+
+    def close(self, timeout: float = 10.0) -> bool:
+        return True

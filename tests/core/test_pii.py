@@ -373,3 +373,10 @@ def test_corpus_is_deterministic_and_balanced() -> None:
     languages = [sample.language for sample in positives("RRN", 40)]
     assert languages.count("ko") == languages.count("en") == 20
     assert all(sample.spans == () for sample in near_misses(50))
+
+
+def test_version_words_only_count_as_whole_words() -> None:
+    """'server' ends in 'ver' but is no version label: its address is still masked."""
+    result = PiiMasker().mask("server 192.168.0.12 and observer 10.0.0.1, but ver 1.2.3.4")
+    assert result.counts() == {"IP": 2}
+    assert "1.2.3.4" in result.text

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
 FILE_ENV = "AURORA_TEST_KEYRING_FILE"
 
@@ -40,5 +41,6 @@ class JsonFileKeyring(KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         data = self._load()
-        data.pop(f"{service}\x00{username}", None)
+        if data.pop(f"{service}\x00{username}", None) is None:
+            raise PasswordDeleteError(f"no secret for {service}/{username}")
         self._path.write_text(json.dumps(data))

@@ -406,7 +406,7 @@ def _order_id(rng: random.Random) -> str:
     year = rng.randint(2019, 2025)
     return rng.choice((
         f"ORD-{year}-{_digits(rng, 6)}", f"INV-{_date(rng).replace('/', '')}-{_digits(rng, 4)}",
-        f"#A{_digits(rng, 4)}-{_digits(rng, 3)}", f"PO {45}{_digits(rng, 8)}",
+        f"#A{_digits(rng, 4)}-{_digits(rng, 3)}", f"PO 45{_digits(rng, 8)}",
         f"{year}{_digits(rng, 4)}{_digits(rng, 6)}",
     ))  # fmt: skip
 

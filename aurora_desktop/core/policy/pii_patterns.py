@@ -55,7 +55,9 @@ PHONE_CUE = re.compile(
     re.IGNORECASE,
 )
 VERSION_BEFORE = re.compile(
-    r"(?:version|ver\.?|버전|build|빌드|release|릴리스|firmware|펌웨어)\s*[:=]?\s*$", re.I
+    r"(?:(?<![A-Za-z])(?:version|ver\.?|build|release|firmware)|버전|빌드|릴리스|펌웨어)"
+    r"\s*[:=]?\s*$",
+    re.I,
 )
 
 TOKENS = re.compile(

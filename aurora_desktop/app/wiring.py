@@ -24,7 +24,7 @@ from aurora_desktop.core.providers.registry import ProviderRegistry
 from aurora_desktop.core.resources import resource_path
 from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.tokens import TokenCounter
-from aurora_desktop.core.telemetry import MetricsLog
+from aurora_desktop.core.telemetry import Telemetry
 
 CATALOG_ENV = "AURORA_CATALOG"
 
@@ -35,7 +35,7 @@ class Core:
     trust: TrustStore
     ledger: AuditLedger
     store: ModelStore
-    metrics: MetricsLog
+    metrics: Telemetry
     assistant: Assistant
     catalog: CatalogLoader
     pipeline: RequestPipeline
@@ -53,7 +53,7 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     trust = TrustStore(publisher_dir=resource_path("keys"), user_dir=home.root / "trust")
     ledger = AuditLedger(home.root / "ledger.jsonl")
     store = ModelStore(home, trust, ledger)
-    metrics = MetricsLog(home.metrics_file)
+    metrics = Telemetry(home.metrics_file)
     raw_catalog = env.get(CATALOG_ENV, "").strip()
     catalog_path = Path(raw_catalog) if raw_catalog else resource_path("catalog.json")
     catalog = CatalogLoader(catalog_path, trust)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from aurora_desktop import __version__
+from aurora_desktop.cli.bench_cmd import add_bench_parser, run_bench
 from aurora_desktop.cli.consent_prompt import terminal_ask
 from aurora_desktop.cli.models_cmd import add_models_parser, run_models
 from aurora_desktop.cli.policy_cmd import (
@@ -21,6 +22,7 @@ from aurora_desktop.cli.policy_cmd import (
 )
 from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.cli.providers_cmd import add_providers_parser, run_providers
+from aurora_desktop.cli.stats_cmd import add_stats_parser, run_stats
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import AuroraError, CancelledError, RequestError
 
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_models_parser(commands, _Parser)
     add_policy_parsers(commands, _Parser)
     add_providers_parser(commands, _Parser)
+    add_stats_parser(commands)
+    add_bench_parser(commands)
     commands.add_parser("app", help="start the tray app (the same as no command)")
     return parser
 
@@ -75,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _setup()
         if args.command == "models":
             return run_models(args)
+        if args.command == "bench":
+            return run_bench(args)
+        if args.command == "stats":
+            return run_stats(args)
         if args.command == "providers":
             return run_providers(args)
         if args.command in POLICY_COMMANDS:

@@ -34,7 +34,7 @@ class AuroraHome:
 
     @property
     def metrics_file(self) -> Path:
-        return self.root / "metrics.jsonl"
+        return self.root / "metrics.db"
 
     @property
     def instance_key(self) -> str:

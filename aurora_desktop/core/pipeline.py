@@ -42,7 +42,7 @@ from aurora_desktop.core.routing.plan import attempt_plan, local_only
 from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.router import RouteFeatures, RoutingDecision, route
 from aurora_desktop.core.routing.tokens import TokenCounter
-from aurora_desktop.core.telemetry import MetricsLog
+from aurora_desktop.core.telemetry import Telemetry
 
 
 def _silent(_: FetchProgress) -> None:
@@ -70,7 +70,7 @@ class RequestPipeline:
         consent: ConsentBroker,
         clouds: CloudPool,
         ledger: DecisionLedger,
-        metrics: MetricsLog,
+        metrics: Telemetry,
     ) -> None:
         self.local = local
         self.policy = policy

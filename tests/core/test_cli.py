@@ -12,6 +12,7 @@ import pytest
 
 from aurora_desktop import __version__
 from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.telemetry import Telemetry
 
 PROMPT = "Summarize in one sentence: local-first software keeps data on the user's device."
 
@@ -73,10 +74,11 @@ def test_ask_reads_the_prompt_from_stdin(model_home: AuroraHome) -> None:
 def test_each_request_is_logged_without_the_prompt(model_home: AuroraHome) -> None:
     proc = run_aurora("ask", "--json", "--max-tokens", "8", "my secret words")
     assert proc.returncode == 0, proc.stderr
-    log = (model_home.root / "metrics.jsonl").read_text()
-    entry = json.loads(log.splitlines()[-1])
-    assert entry["tokens_out"] > 0 and entry["target"] == "local"
-    assert "secret" not in log
+    db = model_home.root / "metrics.db"
+    (entry,) = Telemetry(db).history()
+    assert entry.tokens_out > 0 and entry.target == "local"
+    assert b"secret" not in db.read_bytes()
+    assert all(b"secret" not in p.read_bytes() for p in model_home.root.glob("*.db*"))
 
 
 def test_version() -> None:

@@ -32,7 +32,7 @@ from aurora_desktop.core.providers.pool import CloudPool
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
 from aurora_desktop.core.routing.policy import DEFAULT_POLICY, parse_policy
 from aurora_desktop.core.routing.tokens import TokenCounter
-from aurora_desktop.core.telemetry import MetricsLog
+from aurora_desktop.core.telemetry import Telemetry
 from tests.support.fake_engines import FakeCloud, FakeLocal
 
 PII_PROMPT = "Mail kim.minsu@example.com or call 010-1234-5678 about the plan."
@@ -82,7 +82,7 @@ def build(
         ),
         clouds=CloudPool(registry, factory=lambda config, key: cloud),  # type: ignore[arg-type,return-value]
         ledger=DecisionLedger(tmp_path / "decisions.db"),
-        metrics=MetricsLog(tmp_path / "metrics.jsonl"),
+        metrics=Telemetry(tmp_path / "metrics.db"),
     )
     return pipeline, local, cloud
 

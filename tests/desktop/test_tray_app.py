@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.telemetry import Telemetry
 from tests.desktop.conftest import AppProcess, aurora_command
 from tests.support.xdesktop import XDesktop, tray_icon_window, wait_for
 
@@ -18,10 +19,10 @@ CHAT_TITLE = "Aurora chat"
 
 
 def replies_logged(home: AuroraHome) -> list[dict[str, object]]:
-    path = home.root / "metrics.jsonl"
+    path = home.root / "metrics.db"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [asdict(s) for s in Telemetry(path).history()]
 
 
 def test_tray_icon_opens_a_chat_that_answers(

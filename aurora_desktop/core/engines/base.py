@@ -33,9 +33,23 @@ class GenerationResult:
         return (self.tokens_out - 1) / (self.decode_ms / 1000.0)
 
 
+@dataclass(frozen=True, slots=True)
+class EngineHealth:
+    """Whether an engine can take work now, and a sentence saying why not."""
+
+    ok: bool
+    detail: str = ""
+
+
 class Engine(Protocol):
     engine_name: str
     model_name: str
+
+    def health(self) -> EngineHealth: ...
+
+    def memory_bytes(self) -> int:
+        """Memory this engine holds for its model now (0 when unloaded or remote)."""
+        ...
 
     @property
     def loaded(self) -> bool: ...

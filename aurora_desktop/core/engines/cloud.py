@@ -15,7 +15,7 @@ from typing import TypeVar
 import httpx
 
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.base import GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.providers.breaker import CircuitBreaker
 from aurora_desktop.core.providers.openai_compat import ChatResult, OpenAICompatClient
@@ -53,6 +53,14 @@ class CloudEngine:
     @property
     def thread(self) -> threading.Thread:
         return self._worker.thread
+
+    def health(self) -> EngineHealth:
+        if self.available():
+            return EngineHealth(True, "reachable as far as Aurora knows")
+        return EngineHealth(False, f"{self.model_name} is cooling down after repeated failures.")
+
+    def memory_bytes(self) -> int:
+        return 0
 
     def available(self) -> bool:
         """False while the provider is cooling down after repeated failures."""

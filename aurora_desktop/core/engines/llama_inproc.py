@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.base import GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
 from aurora_desktop.core.hardware import physical_cores
@@ -55,6 +55,21 @@ class LlamaCppEngine:
     @property
     def loaded(self) -> bool:
         return self._llm is not None
+
+    def health(self) -> EngineHealth:
+        if not self._worker.thread.is_alive():
+            return EngineHealth(False, f"The {self.model_name} engine thread has stopped.")
+        return EngineHealth(True, "loaded" if self.loaded else "not loaded")
+
+    def memory_bytes(self) -> int:
+        """The mapped weights plus the KV cache (f16 keys and values per layer and position)."""
+        llm = self._llm
+        if llm is None:
+            return 0
+        arch = llm.metadata.get("general.architecture", "")
+        layers = int(llm.metadata.get(f"{arch}.block_count", 0))
+        kv = 2 * 2 * int(llm.n_ctx()) * int(llm.n_embd()) * layers
+        return int(self.model_path.stat().st_size) + kv
 
     @property
     def thread(self) -> threading.Thread:

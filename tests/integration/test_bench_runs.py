@@ -1,0 +1,32 @@
+"""The benchmark suite runs and reports its shape (no timing is asserted: goals live in bench/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from aurora_desktop.core.paths import AuroraHome
+
+pytestmark = [pytest.mark.integration, pytest.mark.model]
+
+
+def test_bench_reports_machine_and_verdicts(model_home: AuroraHome) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "aurora_desktop", "bench", "--json", "--only", "B3,B7"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["machine"]["physical_cores"] >= 1 and report["machine"]["cpu"]
+    b3 = report["results"]["B3"]
+    assert b3["requests"] == 10_000 and b3["p50_ms"] <= b3["p99_ms"]
+    assert b3["goal"] == "<= 1.0" and isinstance(b3["met"], bool)
+    b7 = report["results"]["B7"]
+    assert b7["bandwidth_gb_s"] > 0 and b7["ceiling_tok_s"] > 0 and 0 < b7["value"] < 1.5

@@ -21,6 +21,7 @@ from aurora_desktop.ui.chat_session import ChatSession
 from aurora_desktop.ui.tray import TrayController, app_icon
 
 NOTIFY_ATTEMPTS = 10
+TTL_CHECK_S = 15.0
 SHUTDOWN_TIMEOUT_S = 10.0
 NO_TRAY_MESSAGE = (
     "Aurora: no system tray is available on this desktop, so the chat window opens instead."
@@ -96,6 +97,7 @@ def run_app() -> int:
         aurora.popup.setWindowTitle(f"{aurora.popup.windowTitle()} (no system tray found)")
         aurora.open_chat()
     aurora.session.prepare()
+    core.assistant.scheduler.run_timer(TTL_CHECK_S)  # idle models unload after their TTL
 
     # Let Ctrl+C and SIGTERM run the normal shutdown: Python handlers only run while
     # the interpreter gets control, so a timer wakes it regularly.

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from aurora_desktop.core.assistant import Assistant
+from aurora_desktop.core.assistant import Assistant, engine_factory, ram_needed
 from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.decisions import DecisionLedger
+from aurora_desktop.core.hardware import available_memory_bytes
 from aurora_desktop.core.models.catalog import CatalogLoader
 from aurora_desktop.core.models.local_key import LocalSigner
 from aurora_desktop.core.models.store import ModelStore
@@ -24,6 +25,9 @@ from aurora_desktop.core.providers.registry import ProviderRegistry
 from aurora_desktop.core.resources import resource_path
 from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.tokens import TokenCounter
+from aurora_desktop.core.scheduler.events import SchedulerEvent
+from aurora_desktop.core.scheduler.fanout import SchedulerEvents
+from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.telemetry import Telemetry
 
 CATALOG_ENV = "AURORA_CATALOG"
@@ -39,6 +43,7 @@ class Core:
     assistant: Assistant
     catalog: CatalogLoader
     pipeline: RequestPipeline
+    events: SchedulerEvents
 
     def local_signer(self) -> LocalSigner:
         return LocalSigner(self.trust, account=self.home.instance_key)
@@ -57,7 +62,15 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     raw_catalog = env.get(CATALOG_ENV, "").strip()
     catalog_path = Path(raw_catalog) if raw_catalog else resource_path("catalog.json")
     catalog = CatalogLoader(catalog_path, trust)
-    assistant = Assistant(store=store, catalog=catalog)
+    events = SchedulerEvents()
+    scheduler = ModelScheduler(
+        factory=engine_factory(store),
+        ram_needed=ram_needed(store),
+        free_memory=available_memory_bytes,
+        on_event=events.publish,
+    )
+    events.subscribe(lambda e: _remember_memory(scheduler, metrics, e))
+    assistant = Assistant(store=store, catalog=catalog, scheduler=scheduler)
     pipeline = RequestPipeline(
         local=assistant,
         policy=PolicyFile(home.router_file),
@@ -69,4 +82,11 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         ledger=DecisionLedger(home.root / "decisions.db"),
         metrics=metrics,
     )
-    return Core(home, trust, ledger, store, metrics, assistant, catalog, pipeline)
+    return Core(home, trust, ledger, store, metrics, assistant, catalog, pipeline, events)
+
+
+def _remember_memory(scheduler: ModelScheduler, metrics: Telemetry, event: SchedulerEvent) -> None:
+    if event.kind in ("loaded", "unloaded"):
+        for state in scheduler.snapshot():
+            if state.name == event.model:
+                metrics.record_memory(state.name, state.state, state.memory_bytes)

@@ -1,6 +1,9 @@
-"""The local hop of the request path: install, verify and load the default model, then answer.
+"""The local hop of the request path: models installed, verified, loaded by the scheduler.
 
-Routing, policy and the cloud hop live in `pipeline.py`, which calls `run_local` here.
+Routing, policy and the cloud hop live in `pipeline.py`, which calls `run_local` here. The
+scheduler decides loads and unloads; every load re-verifies the model (engine `resolve`).
+Models the user imported run in a separate llama.cpp server process, so a crafted file can
+crash that process but never the app.
 """
 
 from __future__ import annotations
@@ -13,65 +16,83 @@ from pathlib import Path
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.engines.base import Engine, TokenCallback
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
-from aurora_desktop.core.errors import CancelledError
+from aurora_desktop.core.engines.llama_server import LlamaServerEngine
+from aurora_desktop.core.errors import CancelledError, EngineError
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
-from aurora_desktop.core.models.store import InstalledVersion, ModelStore
+from aurora_desktop.core.models.store import ModelStore
+from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 
-EngineFactory = Callable[[InstalledVersion], Engine]
 LOCAL_WHY = "The request ran on this device."
-
-
-def llama_engine_for(installed: InstalledVersion) -> Engine:
-    return LlamaCppEngine(installed.main_path, model_name=installed.entry.display_name)
 
 
 def _silent(_: FetchProgress) -> None:
     return None
 
 
+def engine_factory(store: ModelStore) -> Callable[[str], Engine]:
+    """Builds the engine for a model: in-process for catalog models, a server for imports."""
+
+    def build(name: str) -> Engine:
+        installed = store.ready_for_load(name)
+
+        def resolve() -> Path:
+            return store.ready_for_load(name).main_path
+
+        if installed.origin == "import":
+            return LlamaServerEngine(
+                installed.main_path, model_name=installed.entry.display_name, resolve=resolve
+            )
+        return LlamaCppEngine(
+            installed.main_path, model_name=installed.entry.display_name, resolve=resolve
+        )
+
+    return build
+
+
+def ram_needed(store: ModelStore) -> Callable[[str], int]:
+    def needed(name: str) -> int:
+        active = store.active(name)
+        return int(active.entry.ram_gb * 1e9) if active is not None else 0
+
+    return needed
+
+
 class Assistant:
-    """Owns the default local engine and answers requests through it."""
+    """Makes sure local models are installed, and answers through the scheduler's engines."""
 
     def __init__(
-        self,
-        *,
-        store: ModelStore,
-        catalog: Callable[[], Catalog],
-        engine_factory: EngineFactory = llama_engine_for,
+        self, *, store: ModelStore, catalog: Callable[[], Catalog], scheduler: ModelScheduler
     ) -> None:
         self._store = store
         self._catalog = catalog
-        self._engine_factory = engine_factory
-        self._engine: Engine | None = None
-        self._load_ms = 0.0
-        self._lock = threading.Lock()
+        self.scheduler = scheduler
+        self._install_lock = threading.Lock()
 
     @property
     def model_name(self) -> str:
         return self._catalog().default_llm
 
-    @property
-    def engine(self) -> Engine | None:
-        return self._engine
+    def ensure_installed(
+        self, name: str, progress: ProgressCallback = _silent, cancel: threading.Event | None = None
+    ) -> None:
+        """Install a catalog model on first use (the user-facing first-run fetch)."""
+        with self._install_lock:
+            if self._store.active(name) is None:
+                self._store.install(self._catalog().get(name), progress=progress, cancel=cancel)
 
     def prepare(
         self, progress: ProgressCallback = _silent, cancel: threading.Event | None = None
     ) -> Engine:
         """Install (first run only), verify and load the default model; safe to call again."""
-        with self._lock:
-            if self._engine is not None and self._engine.loaded:
-                return self._engine
-            name = self.model_name
-            if self._store.active(name) is None:
-                self._store.install(self._catalog().get(name), progress=progress, cancel=cancel)
-            installed = self._store.ready_for_load(name, progress)
-            if self._engine is None:
-                self._engine = self._engine_factory(installed)
-            progress(FetchProgress("load", installed.entry.display_name, 0, None))
-            self._load_ms = self._engine.load().result()
-            progress(FetchProgress("ready", installed.entry.display_name, 1, 1))
-            return self._engine
+        name = self.model_name
+        self.ensure_installed(name, progress, cancel)
+        self._store.ready_for_load(name, progress)  # a full check with visible progress if due
+        progress(FetchProgress("load", name, 0, None))
+        with self.scheduler.acquire(name) as lease:
+            engine = lease.engine
+        progress(FetchProgress("ready", engine.model_name, 1, 1))
+        return engine
 
     def run_local(
         self,
@@ -81,20 +102,29 @@ class Assistant:
         cancel: threading.Event | None = None,
         progress: ProgressCallback = _silent,
     ) -> Response:
-        """Answer `request`, streaming text through `on_token`; blocks until done."""
+        """Answer `request` on a local model, streaming through `on_token`; blocks until done."""
         cancel = cancel or threading.Event()
         started = time.perf_counter()
-        engine = self.prepare(progress, cancel)
+        name = request.model[len("local://") :] if request.model.startswith("local://") else None
+        name = name or self.model_name
+        self.ensure_installed(name, progress, cancel)
         if cancel.is_set():
             raise CancelledError("The request was stopped before it started.")
-        result = engine.generate(
-            request.messages,
-            max_tokens=request.max_tokens,
-            temperature=request.temperature,
-            on_token=on_token,
-            cancel=cancel,
-        ).result()
-        response = Response(
+        with self.scheduler.acquire(name) as lease:
+            load_ms = (time.perf_counter() - started) * 1000.0
+            engine = lease.engine
+            try:
+                result = engine.generate(
+                    request.messages,
+                    max_tokens=request.max_tokens,
+                    temperature=request.temperature,
+                    on_token=on_token,
+                    cancel=cancel,
+                ).result()
+            except EngineError as exc:
+                lease.fail(exc)
+                raise
+        return Response(
             request_id=request.request_id,
             text=result.text,
             target="local",
@@ -107,11 +137,9 @@ class Assistant:
             ttft_ms=result.ttft_ms,
             latency_ms=(time.perf_counter() - started) * 1000.0,
             tok_s=result.decode_tok_s,
-            load_ms=self._load_ms,
+            load_ms=load_ms,
             finish_reason=result.finish_reason,
         )
-        self._load_ms = 0.0
-        return response
 
     def installed_model_path(self) -> Path | None:
         """The verified main file of the default model, if installed (for its tokenizer)."""
@@ -121,6 +149,4 @@ class Assistant:
         return self._store.ready_for_load(name).main_path
 
     def close(self, timeout: float = 10.0) -> bool:
-        with self._lock:
-            engine, self._engine = self._engine, None
-        return engine.close(timeout) if engine is not None else True
+        return self.scheduler.close(timeout)

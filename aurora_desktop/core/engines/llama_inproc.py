@@ -14,13 +14,14 @@ import contextlib
 import gc
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
+from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
 from aurora_desktop.core.hardware import physical_cores
@@ -42,9 +43,11 @@ class LlamaCppEngine:
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
         seed: int = 0,
+        resolve: Callable[[], Path] | None = None,
     ) -> None:
         self.model_name = model_name
         self.model_path = model_path
+        self._resolve = resolve  # verifies the model and names the file to open, at every load
         self.n_ctx = n_ctx
         self.n_threads = n_threads or physical_cores()
         self._seed = seed
@@ -110,6 +113,9 @@ class LlamaCppEngine:
         if self._llm is not None:
             return 0.0
         started = time.perf_counter()
+        if self._resolve is not None:
+            self.model_path = self._resolve()
+        quiet_llama_logs()
         try:
             from llama_cpp import Llama
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter

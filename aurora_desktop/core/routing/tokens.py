@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
 from aurora_desktop.core.errors import AuroraError
 
 MODEL_TOKENIZER = "model tokenizer"
@@ -48,6 +49,7 @@ class TokenCounter:
                 path = None
             if path is not None:
                 try:
+                    quiet_llama_logs()
                     from llama_cpp import Llama
 
                     self._vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)

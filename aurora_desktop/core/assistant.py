@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from aurora_desktop.core.contract import Request, Response
@@ -24,6 +25,7 @@ from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 
 LOCAL_WHY = "The request ran on this device."
+GENERATION_TIMEOUT_S = 600.0  # a local answer that takes longer is treated as a hung engine
 
 
 def _silent(_: FetchProgress) -> None:
@@ -68,6 +70,7 @@ class Assistant:
         self._catalog = catalog
         self.scheduler = scheduler
         self._install_lock = threading.Lock()
+        self.generation_timeout_s = GENERATION_TIMEOUT_S
 
     @property
     def model_name(self) -> str:
@@ -113,14 +116,23 @@ class Assistant:
         with self.scheduler.acquire(name) as lease:
             load_ms = (time.perf_counter() - started) * 1000.0
             engine = lease.engine
+            future = engine.generate(
+                request.messages,
+                max_tokens=request.max_tokens,
+                temperature=request.temperature,
+                on_token=on_token,
+                cancel=cancel,
+            )
             try:
-                result = engine.generate(
-                    request.messages,
-                    max_tokens=request.max_tokens,
-                    temperature=request.temperature,
-                    on_token=on_token,
-                    cancel=cancel,
-                ).result()
+                result = future.result(timeout=self.generation_timeout_s)
+            except FutureTimeout:
+                cancel.set()
+                hung = EngineError(
+                    f"{engine.model_name} did not finish within {self.generation_timeout_s:g} s "
+                    "and was restarted; try again or choose a smaller answer length."
+                )
+                lease.fail(hung)
+                raise hung from None
             except EngineError as exc:
                 lease.fail(exc)
                 raise

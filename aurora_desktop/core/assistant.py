@@ -70,6 +70,7 @@ class Assistant:
         self._catalog = catalog
         self.scheduler = scheduler
         self._install_lock = threading.Lock()
+        self._installed: set[str] = set()
         self.generation_timeout_s = GENERATION_TIMEOUT_S
 
     @property
@@ -80,9 +81,12 @@ class Assistant:
         self, name: str, progress: ProgressCallback = _silent, cancel: threading.Event | None = None
     ) -> None:
         """Install a catalog model on first use (the user-facing first-run fetch)."""
+        if name in self._installed:  # checked once per process; loads re-verify anyway
+            return
         with self._install_lock:
             if self._store.active(name) is None:
                 self._store.install(self._catalog().get(name), progress=progress, cancel=cancel)
+            self._installed.add(name)
 
     def prepare(
         self, progress: ProgressCallback = _silent, cancel: threading.Event | None = None

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,35 +10,14 @@ import pytest
 from aurora_desktop import __version__
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.telemetry import Telemetry
+from tests.support.cli import aurora, one_line_error
 
 PROMPT = "Summarize in one sentence: local-first software keeps data on the user's device."
 
 
-def run_aurora(
-    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aurora_desktop", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env={**os.environ, **(env or {})},
-        timeout=180,
-    )
-
-
-def assert_one_sentence_error(proc: subprocess.CompletedProcess[str]) -> str:
-    assert proc.returncode != 0
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("aurora: ")
-    return lines[0]
-
-
 @pytest.mark.model
 def test_ask_json_prints_one_object_with_the_figures(model_home: AuroraHome) -> None:
-    proc = run_aurora("ask", "--json", PROMPT)
+    proc = aurora("ask", "--json", PROMPT)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["text"].strip()
@@ -57,7 +33,7 @@ def test_ask_json_prints_one_object_with_the_figures(model_home: AuroraHome) -> 
 
 @pytest.mark.model
 def test_ask_streams_the_answer_and_reports_speed(model_home: AuroraHome) -> None:
-    proc = run_aurora("ask", "--max-tokens", "30", "Name three colours.")
+    proc = aurora("ask", "--max-tokens", "30", "Name three colours.")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip()
     assert "tok/s" in proc.stderr and "SmolLM2-135M-Instruct" in proc.stderr
@@ -65,14 +41,14 @@ def test_ask_streams_the_answer_and_reports_speed(model_home: AuroraHome) -> Non
 
 @pytest.mark.model
 def test_ask_reads_the_prompt_from_stdin(model_home: AuroraHome) -> None:
-    proc = run_aurora("ask", "--json", "--max-tokens", "8", "-", stdin="Say hello.")
+    proc = aurora("ask", "--json", "--max-tokens", "8", "-", stdin="Say hello.")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["tokens_out"] > 0
 
 
 @pytest.mark.model
 def test_each_request_is_logged_without_the_prompt(model_home: AuroraHome) -> None:
-    proc = run_aurora("ask", "--json", "--max-tokens", "8", "my secret words")
+    proc = aurora("ask", "--json", "--max-tokens", "8", "my secret words")
     assert proc.returncode == 0, proc.stderr
     db = model_home.root / "metrics.db"
     (entry,) = Telemetry(db).history()
@@ -82,56 +58,56 @@ def test_each_request_is_logged_without_the_prompt(model_home: AuroraHome) -> No
 
 
 def test_version() -> None:
-    proc = run_aurora("--version")
+    proc = aurora("--version")
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"aurora {__version__}"
 
 
 @pytest.mark.parametrize("prompt", ["", "   ", "\n"])
 def test_empty_prompt_is_a_one_sentence_error(prompt: str) -> None:
-    line = assert_one_sentence_error(run_aurora("ask", prompt))
+    line = one_line_error(aurora("ask", prompt))
     assert "prompt is empty" in line
 
 
 def test_empty_prompt_on_stdin_is_refused() -> None:
-    line = assert_one_sentence_error(run_aurora("ask", "-", stdin=""))
+    line = one_line_error(aurora("ask", "-", stdin=""))
     assert "prompt is empty" in line
 
 
 def test_unknown_flag_is_a_one_sentence_error() -> None:
-    proc = run_aurora("ask", "--frobnicate", "hi")
-    line = assert_one_sentence_error(proc)
+    proc = aurora("ask", "--frobnicate", "hi")
+    line = one_line_error(proc)
     assert proc.returncode == 2
     assert "--frobnicate" in line and "--help" in line
 
 
 def test_unknown_command_is_a_one_sentence_error() -> None:
-    proc = run_aurora("fly")
-    assert_one_sentence_error(proc)
+    proc = aurora("fly")
+    one_line_error(proc)
     assert proc.returncode == 2
 
 
 def test_bad_number_is_a_one_sentence_error() -> None:
-    line = assert_one_sentence_error(run_aurora("ask", "--max-tokens", "lots", "hi"))
+    line = one_line_error(aurora("ask", "--max-tokens", "lots", "hi"))
     assert "--max-tokens" in line
 
 
 def test_out_of_range_number_is_a_one_sentence_error() -> None:
-    line = assert_one_sentence_error(run_aurora("ask", "--max-tokens", "0", "hi"))
+    line = one_line_error(aurora("ask", "--max-tokens", "0", "hi"))
     assert "max_tokens" in line
 
 
 def test_data_folder_that_is_a_file_is_a_one_sentence_error(tmp_path: Path) -> None:
     blocker = tmp_path / "home-file"
     blocker.write_text("not a folder")
-    proc = run_aurora("ask", "hi", env={"AURORA_HOME": str(blocker)})
-    line = assert_one_sentence_error(proc)
+    proc = aurora("ask", "hi", env={"AURORA_HOME": str(blocker)})
+    line = one_line_error(proc)
     assert str(blocker) in line and "AURORA_HOME" in line
 
 
 def test_unreadable_data_folder_is_a_one_sentence_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    proc = run_aurora("ask", "hi", env={"AURORA_HOME": str(blocker / "home")})
-    line = assert_one_sentence_error(proc)
+    proc = aurora("ask", "hi", env={"AURORA_HOME": str(blocker / "home")})
+    line = one_line_error(proc)
     assert "cannot read and write its data folder" in line

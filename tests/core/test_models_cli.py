@@ -6,38 +6,16 @@ import base64
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from aurora_desktop.core.models.local_key import KEYRING_SERVICE
 from aurora_desktop.core.paths import AuroraHome
+from tests.support.cli import aurora, one_line_error
 from tests.support.signing import make_publisher, signed_record, write_catalog
 
 NAME = "tiny"
-
-
-def aurora(
-    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aurora_desktop", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
-
-
-def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
-    assert proc.returncode != 0, proc.stdout
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    return lines[0]
 
 
 @pytest.fixture

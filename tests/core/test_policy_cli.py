@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from aurora_desktop.core.paths import AuroraHome
-
-
-def aurora(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aurora_desktop", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=dict(os.environ),
-        timeout=120,
-    )
+from tests.support.cli import aurora
 
 
 def route(request: dict) -> dict:

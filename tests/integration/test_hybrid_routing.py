@@ -7,16 +7,14 @@ The cloud peer is the recording stub forwarding to a real `python -m llama_cpp.s
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from aurora_desktop.core.paths import AuroraHome
+from tests.support.cli import aurora
 from tests.support.llama_server import LlamaServer, run_llama_server
 from tests.support.openai_stub import OpenAIStub, serve_openai_stub
 
@@ -25,17 +23,6 @@ PII_PROMPT = (
     "Write a short friendly reminder to Kim Minsu (kim.minsu@example.com, "
     "010-1234-5678) about the meeting on Friday."
 )
-
-
-def aurora(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aurora_desktop", *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env=dict(os.environ),
-        timeout=300,
-    )
 
 
 @pytest.fixture

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from aurora_desktop.core.paths import AuroraHome
+from tests.support.cli import aurora
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]
-
-
-def aurora(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "aurora_desktop", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=300,
-    )
 
 
 def test_imported_models_use_the_server_engine(model_home: AuroraHome, tmp_path: Path) -> None:

@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--risk", default="low", help="low, medium or high (high never leaves)")
     ask.add_argument("--slo-ms", type=int, metavar="MS", help="the latency you need")
     ask.add_argument("--model", default="auto", help="auto, local://NAME or cloud://PROVIDER/MODEL")
+    ask.add_argument(
+        "--keep-alive",
+        type=float,
+        metavar="S",
+        help="seconds the local model stays loaded when idle (0: unload now)",
+    )
 
     commands.add_parser("setup", help="install and verify the default local model")
     add_models_parser(commands, _Parser)
@@ -128,6 +134,7 @@ def _ask(args: argparse.Namespace) -> int:
         risk=args.risk,
         slo_ms=args.slo_ms,
         model=args.model,
+        keep_alive_s=args.keep_alive,
     )
     core = build_core()
     core.pipeline.consent.ask = terminal_ask

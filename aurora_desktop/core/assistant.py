@@ -25,6 +25,7 @@ from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 
 LOCAL_WHY = "The request ran on this device."
+DEFAULT_KEEP_ALIVE_S = 600.0  # unload a local model after 10 minutes without a request
 GENERATION_TIMEOUT_S = 600.0  # a local answer that takes longer is treated as a hung engine
 
 
@@ -72,6 +73,7 @@ class Assistant:
         self._install_lock = threading.Lock()
         self._installed: set[str] = set()
         self.generation_timeout_s = GENERATION_TIMEOUT_S
+        self.default_keep_alive_s = DEFAULT_KEEP_ALIVE_S
 
     @property
     def model_name(self) -> str:
@@ -117,7 +119,10 @@ class Assistant:
         self.ensure_installed(name, progress, cancel)
         if cancel.is_set():
             raise CancelledError("The request was stopped before it started.")
-        with self.scheduler.acquire(name) as lease:
+        keep_alive = request.keep_alive_s
+        if keep_alive is None:  # per request, like Ollama: no value means the default idle time
+            keep_alive = self.default_keep_alive_s
+        with self.scheduler.acquire(name, keep_alive_s=keep_alive) as lease:
             load_ms = (time.perf_counter() - started) * 1000.0
             engine = lease.engine
             future = engine.generate(

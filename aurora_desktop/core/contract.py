@@ -29,7 +29,10 @@ ROLES = ("system", "user", "assistant")
 MODEL_PATTERN = re.compile(
     r"^(auto|local://[a-z0-9][a-z0-9._-]{0,63}|cloud://[a-z0-9][a-z0-9._-]{0,39}(/[^\s/][^\s]{0,99})?)$"
 )
-FIELDS = ("model", "task", "prompt", "messages", "max_tokens", "temperature", "slo_ms", "risk")
+FIELDS = (
+    "model", "task", "prompt", "messages", "max_tokens", "temperature", "slo_ms", "risk",
+    "keep_alive_s",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,7 @@ class Request:
     temperature: float = 0.4
     slo_ms: int | None = None
     risk: Risk = "low"
+    keep_alive_s: float | None = None  # how long the local model stays loaded once idle
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     def __post_init__(self) -> None:
@@ -106,12 +110,14 @@ class Request:
             ("max_tokens", int),
             ("slo_ms", int),
             ("temperature", (int, float)),
+            ("keep_alive_s", (int, float)),
         ):
             if name in data and data[name] is not None:
                 value = data[name]
                 if isinstance(value, bool) or not isinstance(value, kind):
                     raise RequestError(f"{name} has the wrong type ({type(value).__name__}).")
-                options[name] = float(value) if name == "temperature" else value
+                is_float = name in ("temperature", "keep_alive_s")
+                options[name] = float(value) if is_float else value
         return cls(messages=messages, **options)
 
     @property

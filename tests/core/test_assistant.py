@@ -84,3 +84,12 @@ def test_an_engine_error_is_reported_and_the_next_request_gets_a_new_engine(lab:
             helper.run_local(Request.from_prompt("hi"))
     assert len(lab.engines["m"]) == 2
     assert lab.kinds("m").count("failed:m") == 2
+
+
+def test_keep_alive_zero_unloads_right_after_the_request(lab: Lab) -> None:
+    helper = assistant(lab, FakeEngine)
+    response = helper.run_local(Request.from_dict({"prompt": "hi", "keep_alive_s": 0}))
+    assert response.text == "ok"
+    assert lab.state("m") == "unloaded"
+    helper.run_local(Request.from_prompt("hi"))  # the next request loads it again, and keeps it
+    assert lab.state("m") == "loaded"

@@ -132,12 +132,12 @@ def _wait_ready(server: LlamaServer, deadline: float) -> None:
     while True:
         if not server.alive:
             raise RuntimeError(f"llama_cpp.server exited early:\n{server.log_tail()}")
-        try:
-            with _DIRECT.open(f"{server.base_url}/models", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
+        with (
+            contextlib.suppress(urllib.error.URLError, OSError),  # not listening yet
+            _DIRECT.open(f"{server.base_url}/models", timeout=2) as reply,
+        ):
+            if reply.status == 200:
+                return
         if time.monotonic() > deadline:
             raise RuntimeError(f"llama_cpp.server did not answer in time:\n{server.log_tail()}")
         time.sleep(0.2)

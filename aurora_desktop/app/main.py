@@ -34,7 +34,7 @@ class AuroraApp:
     def __init__(self, app: QApplication, core: Core, *, use_tray: bool) -> None:
         self.app = app
         self.core = core
-        self.session = ChatSession(core.pipeline)
+        self.session = ChatSession(core.conductor)
         self.popup = ChatPopup(self.session)
         self.popup.setWindowIcon(app_icon())
         self.tray: TrayController | None = None

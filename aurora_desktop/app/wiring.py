@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from aurora_desktop.core.assistant import Assistant, engine_factory, ram_needed
 from aurora_desktop.core.audit import AuditLedger
+from aurora_desktop.core.cognition.conductor import Conductor
+from aurora_desktop.core.cognition.intent import Embed, IntentClassifier
+from aurora_desktop.core.cognition.labelsets import LabelSetsFile
+from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.decisions import DecisionLedger
+from aurora_desktop.core.embedding.service import EmbeddingService
+from aurora_desktop.core.engines.base import Constraint
+from aurora_desktop.core.errors import ModelError
 from aurora_desktop.core.hardware import available_memory_bytes
 from aurora_desktop.core.models.catalog import CatalogLoader
 from aurora_desktop.core.models.local_key import LocalSigner
@@ -44,11 +54,15 @@ class Core:
     catalog: CatalogLoader
     pipeline: RequestPipeline
     events: SchedulerEvents
+    embedder: EmbeddingService
+    label_sets: LabelSetsFile
+    conductor: Conductor
 
     def local_signer(self) -> LocalSigner:
         return LocalSigner(self.trust, account=self.home.instance_key)
 
     def close(self, timeout: float = 10.0) -> bool:
+        self.embedder.close()
         return self.pipeline.close(timeout)
 
 
@@ -82,7 +96,39 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         ledger=DecisionLedger(home.root / "decisions.db"),
         metrics=metrics,
     )
-    return Core(home, trust, ledger, store, metrics, assistant, catalog, pipeline, events)
+    embedder = EmbeddingService(store, catalog)
+    label_sets = LabelSetsFile(home.root / "labels.json", resource_path("cognition/labels.json"))
+
+    def generate(request: Request, constraint: Constraint) -> Response:
+        return pipeline.run(request, constraint=constraint)
+
+    classifier = IntentClassifier(
+        label_sets=label_sets.current,
+        embed=_installed_only(embedder, store),
+        generate=generate,
+    )
+    conductor = Conductor(
+        pipeline=pipeline,
+        classifier=classifier,
+        local_models=assistant.installed_llms,
+        metrics=metrics,
+    )
+    return Core(
+        home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
+        embedder, label_sets, conductor,
+    )  # fmt: skip
+
+
+def _installed_only(embedder: EmbeddingService, store: ModelStore) -> Embed:
+    """The encoder for the classifier, without a surprise download: when the embedding model
+    is not installed (``aurora setup`` installs it), the grammar stage decides alone."""
+
+    def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if store.active(embedder.model_name) is None:
+            raise ModelError(f"{embedder.model_name} is not installed")
+        return embedder.embed(texts)
+
+    return embed
 
 
 def _remember_memory(scheduler: ModelScheduler, metrics: Telemetry, event: SchedulerEvent) -> None:

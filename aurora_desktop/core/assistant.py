@@ -15,7 +15,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from aurora_desktop.core.contract import Request, Response
-from aurora_desktop.core.engines.base import Engine, TokenCallback
+from aurora_desktop.core.engines.base import NO_CONSTRAINT, Constraint, Engine, TokenCallback
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.engines.llama_server import LlamaServerEngine
 from aurora_desktop.core.errors import CancelledError, EngineError
@@ -110,6 +110,7 @@ class Assistant:
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
         progress: ProgressCallback = _silent,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Response:
         """Answer `request` on a local model, streaming through `on_token`; blocks until done."""
         cancel = cancel or threading.Event()
@@ -131,6 +132,7 @@ class Assistant:
                 temperature=request.temperature,
                 on_token=on_token,
                 cancel=cancel,
+                constraint=constraint,
             )
             try:
                 result = future.result(timeout=self.generation_timeout_s)
@@ -161,6 +163,12 @@ class Assistant:
             load_ms=load_ms,
             finish_reason=result.finish_reason,
         )
+
+    def installed_llms(self) -> list[str]:
+        """Names of the installed local language models, the default first."""
+        names = {v.entry.name for v in self._store.all_versions() if v.entry.kind == "llm"}
+        default = self.model_name
+        return sorted(names, key=lambda n: (n != default, n))
 
     def installed_model_path(self) -> Path | None:
         """The verified main file of the default model, if installed (for its tokenizer)."""

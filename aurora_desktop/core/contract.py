@@ -24,14 +24,16 @@ TASKS = (
     "generate_long",
     "plan",
 )
+REQUEST_TASKS = ("auto", *TASKS)  # "auto": the intent classifier picks the task
 RISKS = ("low", "medium", "high")
+MAX_LABELS = 50
 ROLES = ("system", "user", "assistant")
 MODEL_PATTERN = re.compile(
     r"^(auto|local://[a-z0-9][a-z0-9._-]{0,63}|cloud://[a-z0-9][a-z0-9._-]{0,39}(/[^\s/][^\s]{0,99})?)$"
 )
 FIELDS = (
     "model", "task", "prompt", "messages", "max_tokens", "temperature", "slo_ms", "risk",
-    "keep_alive_s",
+    "keep_alive_s", "labels", "schema",
 )  # fmt: skip
 
 
@@ -53,13 +55,21 @@ class Request:
     slo_ms: int | None = None
     risk: Risk = "low"
     keep_alive_s: float | None = None  # how long the local model stays loaded once idle
+    labels: tuple[str, ...] | None = None  # intent/classify: the answer must be one of these
+    json_schema: Mapping[str, Any] | None = None  # extract: the answer must be valid JSON of it
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     def __post_init__(self) -> None:
         if not self.messages or not self.messages[-1].content.strip():
             raise RequestError("The prompt is empty; type something to ask.")
-        if self.task not in TASKS:
-            raise RequestError(f"task must be one of {', '.join(TASKS)}, not {self.task!r}.")
+        if self.task not in REQUEST_TASKS:
+            raise RequestError(
+                f"task must be one of {', '.join(REQUEST_TASKS)}, not {self.task!r}."
+            )
+        if self.labels is not None:
+            _check_labels(self.labels)
+        if self.json_schema is not None and not isinstance(self.json_schema, Mapping):
+            raise RequestError("schema must be a JSON object (a JSON Schema).")
         if self.risk not in RISKS:
             raise RequestError(f"risk must be low, medium or high, not {self.risk!r}.")
         if not MODEL_PATTERN.match(self.model):
@@ -118,11 +128,30 @@ class Request:
                     raise RequestError(f"{name} has the wrong type ({type(value).__name__}).")
                 is_float = name in ("temperature", "keep_alive_s")
                 options[name] = float(value) if is_float else value
+        if data.get("labels") is not None:
+            labels = data["labels"]
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise RequestError("labels must be a list of strings.")
+            options["labels"] = tuple(labels)
+        if data.get("schema") is not None:
+            if not isinstance(data["schema"], Mapping):
+                raise RequestError("schema must be a JSON object (a JSON Schema).")
+            options["json_schema"] = data["schema"]
         return cls(messages=messages, **options)
 
     @property
     def prompt(self) -> str:
         return self.messages[-1].content
+
+
+def _check_labels(labels: tuple[str, ...]) -> None:
+    if not 2 <= len(labels) <= MAX_LABELS:
+        raise RequestError(f"labels must list between 2 and {MAX_LABELS} choices.")
+    for label in labels:
+        if not isinstance(label, str) or not label.strip() or len(label) > 60:
+            raise RequestError(f"each label must be 1 to 60 characters, not {label!r}.")
+    if len({label.strip().casefold() for label in labels}) != len(labels):
+        raise RequestError("labels must all be different.")
 
 
 def _messages(raw: object) -> tuple[Message, ...]:
@@ -160,11 +189,23 @@ class Response:
     consent: str | None = None  # how consent was given for a cloud hop
     tokens_counted_by: str = ""
     decision_id: str = ""
+    task: str = ""  # the task that ran (what "auto" was resolved to)
+    label: str | None = None  # intent/classify: the label chosen
+    classified_by: str = ""  # how the task or label was decided, e.g. "embedding 0.81"
+    verified: bool | None = None  # None: not checked; False: best effort, checks failed
+    checks: tuple[str, ...] = ()  # the verifier's findings on the final answer
+    attempts: tuple[str, ...] = ()  # every try: "1 local SmolLM2: failed json_schema (…)"
+    plan: tuple[Mapping[str, Any], ...] = ()  # plan/generate_long: the steps and their answers
+    citations: tuple[Mapping[str, Any], ...] = ()  # RAG: the sources the answer cites
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["fallbacks"] = list(self.fallbacks)
         data["masked"] = dict(self.masked)
+        for name in ("checks", "attempts"):
+            data[name] = list(data[name])
+        data["plan"] = [dict(step) for step in self.plan]
+        data["citations"] = [dict(c) for c in self.citations]
         return data
 
     def with_changes(self, **changes: Any) -> Response:

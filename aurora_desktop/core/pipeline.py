@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from aurora_desktop.core.assistant import Assistant
 from aurora_desktop.core.contract import Message, Request, Response
 from aurora_desktop.core.decisions import DecisionLedger, DecisionRecord
-from aurora_desktop.core.engines.base import TokenCallback
+from aurora_desktop.core.engines.base import NO_CONSTRAINT, Constraint, TokenCallback
 from aurora_desktop.core.errors import (
     AuroraError,
     CancelledError,
@@ -88,7 +88,7 @@ class RequestPipeline:
         text = "\n".join(m.content for m in request.messages)
         tokens_in, counted_by = self._tokens.count(text)
         features = RouteFeatures(
-            task=request.task,
+            task="chat" if request.task == "auto" else request.task,
             risk=request.risk,
             tokens_in=tokens_in,
             slo_ms=request.slo_ms,
@@ -103,7 +103,9 @@ class RequestPipeline:
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
         progress: ProgressCallback = _silent,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Response:
+        """Route and run one request; `constraint` shapes local output (grammar, raw prompt)."""
         cancel = cancel or threading.Event()
         started = time.perf_counter()
         decision_id = uuid.uuid4().hex[:16]
@@ -124,7 +126,7 @@ class RequestPipeline:
                 if target == "cloud":
                     response = self._cloud_hop(request, decision, on_token, cancel)
                 else:
-                    response = self._local_hop(request, on_token, cancel, progress)
+                    response = self._local_hop(request, on_token, cancel, progress, constraint)
             except (ConsentDenied, MaskingError) as exc:
                 if "local" in plan[plan.index(target) + 1 :]:
                     fallbacks.append(f"{target}: {exc}")
@@ -158,12 +160,15 @@ class RequestPipeline:
         on_token: TokenCallback | None,
         cancel: threading.Event,
         progress: ProgressCallback,
+        constraint: Constraint,
     ) -> Response:
         banned = self._banned()
         for message in request.messages:
             if message.role == "user":
                 banned.enforce(message.content, where="your prompt")
-        return self.local.run_local(request, on_token=on_token, cancel=cancel, progress=progress)
+        return self.local.run_local(
+            request, on_token=on_token, cancel=cancel, progress=progress, constraint=constraint
+        )
 
     def _cloud_hop(
         self,

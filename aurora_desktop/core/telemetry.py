@@ -25,6 +25,10 @@ CREATE TABLE IF NOT EXISTS requests (
     decode_tok_s REAL NOT NULL, prompt_tok_s REAL NOT NULL, finish_reason TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts);
+CREATE TABLE IF NOT EXISTS verifications (
+    ts REAL NOT NULL, request_id TEXT NOT NULL, task TEXT NOT NULL, attempt INTEGER NOT NULL,
+    target TEXT NOT NULL, model TEXT NOT NULL, ok INTEGER NOT NULL, failed TEXT NOT NULL
+);
 """
 
 
@@ -120,6 +124,32 @@ class Telemetry:
         for listener in listeners:
             listener(sample)
         return sample
+
+    def record_verification(
+        self,
+        *,
+        request_id: str,
+        task: str,
+        attempt: int,
+        target: str,
+        model: str,
+        ok: bool,
+        failed: Sequence[str],
+    ) -> None:
+        """One verifier verdict on one try (the names of the failed checks, never the text)."""
+        row = (time.time(), request_id, task, attempt, target, model, int(ok), ",".join(failed))
+        with self._lock, closing(self._connect()) as db:
+            db.execute("INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+
+    def verification_counts(self, *, since: float | None = None) -> dict[str, int]:
+        """Tries checked, passed, and retried requests since `since` (for `aurora stats`)."""
+        with self._lock, closing(self._connect()) as db:
+            tries, passed, retried = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(ok), 0), COUNT(DISTINCT CASE WHEN attempt > 1 "
+                "THEN request_id END) FROM verifications WHERE ts >= ?",
+                (since or 0.0,),
+            ).fetchone()
+        return {"checked": int(tries), "passed": int(passed), "retried_requests": int(retried)}
 
     def record_memory(self, model: str, engine: str, size: int) -> None:
         with self._lock:

@@ -7,10 +7,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
+from aurora_desktop.core.cognition.conductor import Conductor
 from aurora_desktop.core.contract import Message, Request
 from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.models.fetch import FetchProgress
-from aurora_desktop.core.pipeline import RequestPipeline
 from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
 
 HISTORY_CHARS = 3000
@@ -27,10 +27,11 @@ class ChatSession(QObject):
     reply_failed = Signal(str)
     model_ready = Signal(str)
 
-    def __init__(self, pipeline: RequestPipeline, parent: QObject | None = None) -> None:
+    def __init__(self, conductor: Conductor, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._pipeline = pipeline
-        self._assistant = pipeline.local
+        self._conductor = conductor
+        self._pipeline = conductor.pipeline
+        self._assistant = conductor.pipeline.local
         self._history: list[Message] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-request")
         self._cancel = threading.Event()
@@ -64,7 +65,7 @@ class ChatSession(QObject):
             self.status_changed.emit("Aurora is still answering; press Stop first.")
             return False
         try:
-            request = Request(messages=(*self._context(), Message("user", prompt)))
+            request = Request(messages=(*self._context(), Message("user", prompt)), task="auto")
         except AuroraError as exc:
             self.status_changed.emit(str(exc))
             return False
@@ -123,7 +124,7 @@ class ChatSession(QObject):
             return not cancel.is_set()
 
         try:
-            response = self._pipeline.run(
+            response = self._conductor.answer(
                 request,
                 on_token=on_token,
                 cancel=cancel,

@@ -12,79 +12,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aurora_desktop.core.contract import Message, Request
-from aurora_desktop.core.decisions import DecisionLedger
 from aurora_desktop.core.errors import (
     AuroraError,
     ConsentDenied,
     EngineError,
     PolicyDenied,
 )
-from aurora_desktop.core.pipeline import RequestPipeline
-from aurora_desktop.core.policy.banned import BannedWord, BannedWords
+from aurora_desktop.core.policy.banned import BannedWord
 from aurora_desktop.core.policy.consent import (
     ConsentAnswer,
-    ConsentBroker,
-    ConsentReply,
-    ConsentStore,
 )
 from aurora_desktop.core.policy.pii import PiiMasker
-from aurora_desktop.core.providers.pool import CloudPool
-from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
-from aurora_desktop.core.routing.policy import DEFAULT_POLICY, parse_policy
-from aurora_desktop.core.routing.tokens import TokenCounter
-from aurora_desktop.core.telemetry import Telemetry
-from tests.support.fake_engines import FakeCloud, FakeLocal
+from tests.support.pipelines import build
 
 PII_PROMPT = "Mail kim.minsu@example.com or call 010-1234-5678 about the plan."
-
-
-class FixedPolicy:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._policy = parse_policy(data)
-        self.last_error = None
-
-    def current(self):
-        return self._policy
 
 
 class BrokenMasker(PiiMasker):
     def mask(self, text, vault=None):
         raise RuntimeError("regex engine exploded")
-
-
-def build(
-    tmp_path: Path,
-    *,
-    policy: dict[str, Any] = DEFAULT_POLICY,
-    local_fails: bool = False,
-    cloud_fails: bool = False,
-    consent: ConsentAnswer = ConsentAnswer.ALLOW_ONCE,
-    masker: PiiMasker | None = None,
-    banned: list[BannedWord] | None = None,
-    provider: bool = True,
-) -> tuple[RequestPipeline, FakeLocal, FakeCloud]:
-    local = FakeLocal(fail=local_fails)
-    cloud = FakeCloud(fail=cloud_fails)
-    registry = ProviderRegistry(tmp_path / "providers.json")
-    if provider and not registry.list():
-        registry.add(
-            ProviderConfig(name="acme", base_url="http://127.0.0.1:9/v1", model="big"), None
-        )
-    words = BannedWords(banned or [])
-    pipeline = RequestPipeline(
-        local=local,  # type: ignore[arg-type]
-        policy=FixedPolicy(policy),  # type: ignore[arg-type]
-        tokens=TokenCounter(lambda: None),
-        masker=masker or PiiMasker(),
-        banned=lambda: words,
-        consent=ConsentBroker(
-            ConsentStore(tmp_path / "consents.json"), lambda _request: ConsentReply(consent)
-        ),
-        clouds=CloudPool(registry, factory=lambda config, key: cloud),  # type: ignore[arg-type,return-value]
-        ledger=DecisionLedger(tmp_path / "decisions.db"),
-        metrics=Telemetry(tmp_path / "metrics.db"),
-    )
-    return pipeline, local, cloud
 
 
 def ask(prompt: str = PII_PROMPT, **kwargs: Any) -> Request:

@@ -13,7 +13,13 @@ from concurrent.futures import Future
 from typing import Any
 
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import (
+    NO_CONSTRAINT,
+    Constraint,
+    EngineHealth,
+    GenerationResult,
+    TokenCallback,
+)
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.scheduler.events import SchedulerEvent
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
@@ -80,6 +86,7 @@ class FakeEngine:
         temperature: float,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Future[GenerationResult]:
         result = GenerationResult(
             text="ok", tokens_in=1, tokens_out=1, ttft_ms=1.0, decode_ms=1.0, finish_reason="stop"

@@ -8,14 +8,24 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from aurora_desktop.core.contract import Message, Request, Response
-from aurora_desktop.core.engines.base import GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import (
+    NO_CONSTRAINT,
+    Constraint,
+    GenerationResult,
+    TokenCallback,
+)
 from aurora_desktop.core.errors import EngineLoadError, ProviderUnavailableError
 
 
 @dataclass
 class FakeLocal:
+    """Answers "local answer", or the next of `answers` (per model name, "*" for any)."""
+
     fail: bool = False
     calls: list[Request] = field(default_factory=list)
+    answers: dict[str, list[str]] = field(default_factory=dict)
+    model_name: str = "fake-local"
+    constraints: list[Constraint] = field(default_factory=list)
 
     def run_local(
         self,
@@ -24,18 +34,23 @@ class FakeLocal:
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
         progress: object = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Response:
         self.calls.append(request)
+        self.constraints.append(constraint)
         if self.fail:
             raise EngineLoadError("the local model crashed while loading")
+        model = request.model.removeprefix("local://") if request.model != "auto" else "fake-local"
+        script = self.answers.get(model) or self.answers.get("*")
+        text = script.pop(0) if script else "local answer"
         if on_token is not None:
-            on_token("local answer")
+            on_token(text)
         return Response(
             request_id=request.request_id,
-            text="local answer",
+            text=text,
             target="local",
             engine="llama.cpp",
-            model="fake-local",
+            model=model,
             rule=None,
             why="",
             tokens_in=3,
@@ -58,6 +73,7 @@ class FakeCloud:
     fail: bool = False
     sent: list[tuple[Message, ...]] = field(default_factory=list)
     engine_name: str = "cloud"
+    reply: str | None = None  # a fixed answer instead of the echo
     model_name: str = "fake/model"
 
     def available(self) -> bool:
@@ -71,13 +87,14 @@ class FakeCloud:
         temperature: float,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Future[GenerationResult]:
         self.sent.append(tuple(messages))
         future: Future[GenerationResult] = Future()
         if self.fail:
             future.set_exception(ProviderUnavailableError("the provider is unreachable"))
             return future
-        text = f"You said: {messages[-1].content}"
+        text = self.reply if self.reply is not None else f"You said: {messages[-1].content}"
         if on_token is not None:
             for piece in (text[: len(text) // 2], text[len(text) // 2 :]):
                 on_token(piece)

@@ -19,7 +19,7 @@ REPLY_TIMEOUT_MS = 120_000
 
 @pytest.fixture
 def popup(qtbot: QtBot, core: Core) -> Iterator[ChatPopup]:
-    session = ChatSession(core.pipeline)
+    session = ChatSession(core.conductor)
     widget = ChatPopup(session)
     qtbot.addWidget(widget)
     widget.show_near(None)

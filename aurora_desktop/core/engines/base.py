@@ -15,6 +15,24 @@ TokenCallback = Callable[[str], bool | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Constraint:
+    """Limits on what one generation may produce.
+
+    `grammar` is GBNF text: engines that support it (llama.cpp in-process and server) only
+    sample tokens the grammar accepts, so a label set or a JSON Schema is met by
+    construction. Engines that cannot constrain ignore it; the verifier checks every output
+    either way. `raw_prompt` joins the message contents as plain text with no chat
+    template, for few-shot completions ("Message: …\nLabel:"); chat-only engines ignore it.
+    """
+
+    grammar: str | None = None
+    raw_prompt: bool = False
+
+
+NO_CONSTRAINT = Constraint()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GenerationResult:
     text: str
     tokens_in: int
@@ -64,6 +82,7 @@ class Engine(Protocol):
         temperature: float,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Future[GenerationResult]: ...
 
     def unload(self) -> Future[None]: ...

@@ -15,7 +15,13 @@ from typing import TypeVar
 import httpx
 
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import (
+    NO_CONSTRAINT,
+    Constraint,
+    EngineHealth,
+    GenerationResult,
+    TokenCallback,
+)
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.providers.breaker import CircuitBreaker
 from aurora_desktop.core.providers.openai_compat import ChatResult, OpenAICompatClient
@@ -80,6 +86,7 @@ class CloudEngine:
         temperature: float,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Future[GenerationResult]:
         batch = tuple(messages)
         cancel = cancel or threading.Event()

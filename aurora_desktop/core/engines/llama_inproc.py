@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import (
+    NO_CONSTRAINT,
+    Constraint,
+    EngineHealth,
+    GenerationResult,
+    TokenCallback,
+)
 from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
@@ -90,10 +96,12 @@ class LlamaCppEngine:
         temperature: float,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Future[GenerationResult]:
         cancel = cancel or threading.Event()
+        batch = tuple(messages)
         return self._worker.submit(
-            lambda: self._generate(tuple(messages), max_tokens, temperature, on_token, cancel)
+            lambda: self._generate(batch, max_tokens, temperature, on_token, cancel, constraint)
         )
 
     def count_tokens(self, text: str) -> Future[int]:
@@ -158,8 +166,13 @@ class LlamaCppEngine:
             self._load()
         return self._llm
 
-    def _prompt_tokens(self, messages: tuple[Message, ...]) -> tuple[list[int], list[str]]:
+    def _prompt_tokens(
+        self, messages: tuple[Message, ...], raw: bool = False
+    ) -> tuple[list[int], list[str]]:
         llm = self._require()
+        if raw:  # a plain completion: the text as written, no chat template
+            text = "".join(m.content for m in messages)
+            return llm.tokenize(text.encode("utf-8"), add_bos=True, special=False), []
         plain = [{"role": m.role, "content": m.content} for m in messages]
         if self._template is None:
             text = "\n".join(f"{m['role']}: {m['content']}" for m in plain) + "\nassistant:"
@@ -180,12 +193,14 @@ class LlamaCppEngine:
         temperature: float,
         on_token: TokenCallback | None,
         cancel: threading.Event,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> GenerationResult:
         import llama_cpp
 
         llm = self._require()
         started = time.perf_counter()
-        tokens, stops = self._prompt_tokens(messages)
+        tokens, stops = self._prompt_tokens(messages, constraint.raw_prompt)
+        grammar = _compile_grammar(constraint.grammar)
         room = self.n_ctx - len(tokens)
         if room < 1:
             raise RequestError(
@@ -200,7 +215,7 @@ class LlamaCppEngine:
         first_at: float | None = None
         finish = "length"
         for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95,
-                                  repeat_penalty=1.1, reset=True):  # fmt: skip
+                                  repeat_penalty=1.1, reset=True, grammar=grammar):  # fmt: skip
             if cancel.is_set():
                 finish = "cancelled"
                 break
@@ -236,6 +251,18 @@ class LlamaCppEngine:
             decode_ms=(ended - first) * 1000.0,
             finish_reason=finish,
         )
+
+
+def _compile_grammar(text: str | None) -> Any:
+    """A llama.cpp grammar from GBNF text; a grammar that does not parse is a request error."""
+    if not text:
+        return None
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+    try:
+        return LlamaGrammar.from_string(text, verbose=False)
+    except (ValueError, RuntimeError) as exc:
+        raise RequestError(f"The output grammar cannot be used ({exc}); fix the schema.") from exc
 
 
 def _hit_stop(pieces: list[str], stops: list[str]) -> bool:

@@ -26,7 +26,13 @@ from pathlib import Path
 import httpx
 
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import (
+    NO_CONSTRAINT,
+    Constraint,
+    EngineHealth,
+    GenerationResult,
+    TokenCallback,
+)
 from aurora_desktop.core.engines.server_process import ServerProcess, ServerSpec, start_server
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import (
@@ -138,11 +144,12 @@ class LlamaServerEngine:
         temperature: float,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Future[GenerationResult]:
         batch = tuple(messages)
         cancel = cancel or threading.Event()
         return self._worker.submit(
-            lambda: self._generate(batch, max_tokens, temperature, on_token, cancel)
+            lambda: self._generate(batch, max_tokens, temperature, on_token, cancel, constraint)
         )
 
     def unload(self) -> Future[None]:
@@ -231,6 +238,7 @@ class LlamaServerEngine:
         temperature: float,
         on_token: TokenCallback | None,
         cancel: threading.Event,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> GenerationResult:
         if cancel.is_set():
             return GenerationResult(text="", tokens_in=0, tokens_out=0, ttft_ms=0.0,
@@ -240,6 +248,7 @@ class LlamaServerEngine:
             chat = client.stream_chat(
                 messages, max_tokens=max_tokens, temperature=temperature,
                 on_token=on_token, cancel=cancel, deadline_s=self.request_timeout_s,
+                grammar=constraint.grammar,
             )  # fmt: skip
         except ProviderError as exc:
             raise self._failure(server, exc) from exc

@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.base import EngineHealth, GenerationResult, TokenCallback
+from aurora_desktop.core.engines.base import (
+    NO_CONSTRAINT,
+    Constraint,
+    EngineHealth,
+    GenerationResult,
+    TokenCallback,
+)
 from aurora_desktop.core.engines.onnx_providers import CPU, DML, genai_provider
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
@@ -104,6 +110,7 @@ class OnnxGenAIEngine:
         temperature: float,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
+        constraint: Constraint = NO_CONSTRAINT,
     ) -> Future[GenerationResult]:
         cancel = cancel or threading.Event()
         return self._worker.submit(

@@ -110,10 +110,16 @@ class OpenAICompatClient:
         self.url = f"{config.base_url}/chat/completions"
 
     def request_body(
-        self, messages: Sequence[Message], *, max_tokens: int, temperature: float
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float,
+        grammar: str | None = None,
     ) -> bytes:
-        """The exact bytes sent as the request body."""
-        payload = {
+        """The exact bytes sent as the request body; `grammar` (GBNF) is a llama.cpp server
+        extension, sent only to the local server engine."""
+        payload: dict[str, object] = {
             "model": self.config.model,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "max_tokens": max_tokens,
@@ -121,6 +127,8 @@ class OpenAICompatClient:
             "stream": True,
             "stream_options": {"include_usage": True},
         }
+        if grammar:
+            payload["grammar"] = grammar
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def stream_chat(
@@ -132,6 +140,7 @@ class OpenAICompatClient:
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
         deadline_s: float | None = None,
+        grammar: str | None = None,
     ) -> ChatResult:
         """Stream one answer; `deadline_s` bounds the time spent before the first byte
         (retries and waits included) and defaults to timeout_s x (1 + max_retries)."""
@@ -143,7 +152,9 @@ class OpenAICompatClient:
                 f"Aurora will try it again in {wait} s."
             )
         cancel = cancel or threading.Event()
-        body = self.request_body(messages, max_tokens=max_tokens, temperature=temperature)
+        body = self.request_body(
+            messages, max_tokens=max_tokens, temperature=temperature, grammar=grammar
+        )
         started = self._clock()
         budget = deadline_s if deadline_s is not None else (
             self.config.timeout_s * (1 + self.config.max_retries)

@@ -1,0 +1,53 @@
+"""The escalation ladder: which tries a request gets when its answer fails verification.
+
+Pure: first try → repairs (same route, told what was wrong) → each other installed local
+model → the cloud, only when the request may leave this device. Each rung still passes
+through the full pipeline, which re-applies routing, masking and consent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aurora_desktop.core.contract import Request
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    kind: str  # "first" | "repair" | "alternate" | "cloud"
+    model: str | None = None  # None: the request's own model (routed by policy)
+    temperature: float | None = None
+
+    def describe(self) -> str:
+        if self.kind == "first":
+            return "first try"
+        if self.kind == "repair":
+            return "retry with the problem pointed out"
+        if self.kind == "alternate":
+            return f"alternate local model {self.model}"
+        return f"escalated to {self.model}"
+
+
+def escalation_ladder(
+    request: Request,
+    *,
+    repairs: int,
+    local_models: list[str],
+    cloud: str | None,
+    local_only: bool,
+) -> tuple[Attempt, ...]:
+    """Every try for `request`, in order; `local_models` lists the default model first."""
+    ladder = [Attempt("first")]
+    ladder += [Attempt("repair", temperature=0.2) for _ in range(max(0, repairs))]
+    pinned = request.model.split("://")[0] if request.model != "auto" else None
+    if pinned == "cloud":
+        return tuple(ladder)
+    current = request.model[len("local://") :] if pinned == "local" else None
+    current = current or (local_models[0] if local_models else None)
+    ladder += [
+        Attempt("alternate", model=f"local://{name}") for name in local_models if name != current
+    ]
+    may_leave = request.risk != "high" and not local_only and pinned is None
+    if cloud is not None and may_leave:
+        ladder.append(Attempt("cloud", model=f"cloud://{cloud}"))
+    return tuple(ladder)

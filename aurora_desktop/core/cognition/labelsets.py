@@ -1,0 +1,161 @@
+"""`labels.json`: the label sets and example utterances the intent classifier learns from.
+
+Labels are data, not code: the user's copy lives in the data folder (created from the one
+shipped in `resources/cognition/`), is re-read when it changes, and an invalid edit is
+refused with the schema error while the last good sets stay in force.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from aurora_desktop.core.atomic import atomic_write_text
+from aurora_desktop.core.contract import TASKS
+from aurora_desktop.core.errors import ConfigError
+
+MAX_FILE_BYTES = 2_000_000
+LABELS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Aurora label sets (labels.json)",
+    "type": "object",
+    "required": ["version", "sets"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"const": 1},
+        "sets": {
+            "type": "object",
+            "required": ["task"],
+            "additionalProperties": {
+                "type": "object",
+                "required": ["labels"],
+                "additionalProperties": False,
+                "properties": {
+                    "description": {"type": "string", "maxLength": 300},
+                    "labels": {
+                        "type": "object",
+                        "minProperties": 2,
+                        "maxProperties": 50,
+                        "propertyNames": {"minLength": 1, "maxLength": 60},
+                        "additionalProperties": {
+                            "type": "array",
+                            "maxItems": 500,
+                            "items": {"type": "string", "minLength": 1, "maxLength": 2000},
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+_VALIDATOR = jsonschema.Draft202012Validator(LABELS_SCHEMA)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSet:
+    """One named set: each label with its example utterances (possibly none)."""
+
+    name: str
+    description: str
+    examples: Mapping[str, tuple[str, ...]]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(self.examples)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSets:
+    sets: Mapping[str, LabelSet]
+
+    def get(self, name: str) -> LabelSet:
+        try:
+            return self.sets[name]
+        except KeyError:
+            known = ", ".join(sorted(self.sets))
+            raise ConfigError(
+                f"There is no label set {name!r} in labels.json; known: {known}."
+            ) from None
+
+    def adhoc(self, labels: tuple[str, ...]) -> LabelSet:
+        """A set for labels a request names: examples from any set that has the label."""
+        pool: dict[str, tuple[str, ...]] = {}
+        for label in labels:
+            found: list[str] = []
+            for label_set in self.sets.values():
+                for known, examples in label_set.examples.items():
+                    if known.casefold() == label.casefold():
+                        found.extend(examples)
+            pool[label] = tuple(dict.fromkeys(found))
+        return LabelSet("request", "the labels given with the request", pool)
+
+
+def parse_label_sets(data: object, *, source: str = "labels.json") -> LabelSets:
+    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "the top level"
+        raise ConfigError(f"{source} is not a valid label file ({where}: {error.message}).")
+    assert isinstance(data, dict)
+    sets = {
+        name: LabelSet(
+            name,
+            str(raw.get("description", "")),
+            {label: tuple(examples) for label, examples in raw["labels"].items()},
+        )
+        for name, raw in data["sets"].items()
+    }
+    unknown = sorted(set(sets["task"].examples) - set(TASKS))
+    if unknown:
+        raise ConfigError(
+            f"{source}: the task set may only use task names ({', '.join(TASKS)}), "
+            f"not {unknown[0]!r}."
+        )
+    return LabelSets(sets)
+
+
+class LabelSetsFile:
+    """The live label sets, read from `path` whenever the file has changed."""
+
+    def __init__(self, path: Path, default_path: Path) -> None:
+        self._path = path
+        self._default_path = default_path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._sets: LabelSets | None = None
+        self.last_error: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def current(self) -> LabelSets:
+        """The label sets in force: the file's if valid, else the last good (or shipped) ones."""
+        with self._lock:
+            if not self._path.exists():
+                atomic_write_text(self._path, self._default_path.read_text(encoding="utf-8"))
+            stat = self._path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            if stamp != self._stamp or self._sets is None:
+                self._stamp = stamp
+                self._reload()
+            assert self._sets is not None
+            return self._sets
+
+    def _reload(self) -> None:
+        try:
+            if self._path.stat().st_size > MAX_FILE_BYTES:
+                raise ConfigError(f"{self._path.name} is larger than 2 MB; it was not loaded.")
+            data = json.loads(self._path.read_text(encoding="utf-8"))
+            self._sets = parse_label_sets(data, source=self._path.name)
+            self.last_error = None
+        except (ConfigError, OSError, UnicodeDecodeError, ValueError) as exc:
+            self.last_error = f"{exc} The last valid label sets stay in force until it is fixed."
+            if self._sets is None:
+                shipped = json.loads(self._default_path.read_text(encoding="utf-8"))
+                self._sets = parse_label_sets(shipped, source="the shipped labels.json")

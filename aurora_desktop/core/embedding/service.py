@@ -1,0 +1,130 @@
+"""One shared embedder: installed from the catalog on first use, verified, loaded once.
+
+Retrieval (RAG) and the intent classifier both embed through this service, so the model
+is fetched, checked and held in memory once per process. Loading is lazy and guarded by a
+lock; `embed` may be called from any thread (the ONNX session's `run` is thread-safe).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from aurora_desktop.core.engines.onnx_embed import OnnxEmbedder
+from aurora_desktop.core.errors import EngineLoadError
+from aurora_desktop.core.models.catalog import Catalog
+from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
+from aurora_desktop.core.models.store import InstalledVersion, ModelStore
+
+DEFAULT_EMBEDDING_MODEL = "all-minilm-l6-v2-int8"
+TOKENIZER_FILE = "tokenizer.json"
+
+EmbedderFactory = Callable[[Path, Path], OnnxEmbedder]
+
+
+def onnx_embedder(batch_size: int = 64, threads: int | None = None) -> EmbedderFactory:
+    """The default way to open a model: ONNX Runtime on the best provider available."""
+
+    def build(model_path: Path, tokenizer_path: Path) -> OnnxEmbedder:
+        return OnnxEmbedder(model_path, tokenizer_path, batch_size=batch_size, threads=threads)
+
+    return build
+
+
+class EmbeddingService:
+    """Embeds texts with a catalog model; `texts_embedded` counts the work done so far."""
+
+    def __init__(
+        self,
+        store: ModelStore,
+        catalog: Callable[[], Catalog],
+        *,
+        model_name: str = DEFAULT_EMBEDDING_MODEL,
+        factory: EmbedderFactory | None = None,
+    ) -> None:
+        self._store = store
+        self._catalog = catalog
+        self.model_name = model_name
+        self._factory = factory or onnx_embedder()
+        self._lock = threading.Lock()
+        self._embedder: OnnxEmbedder | None = None
+        self._count_lock = threading.Lock()
+        self._texts_embedded = 0
+
+    @property
+    def loaded(self) -> bool:
+        return self._embedder is not None
+
+    @property
+    def dimension(self) -> int:
+        """The vector width; loads the model if it is not loaded yet."""
+        return self._ready().dimension
+
+    @property
+    def provider(self) -> str:
+        """The execution provider the model runs on; loads the model if needed."""
+        return self._ready().provider
+
+    @property
+    def texts_embedded(self) -> int:
+        """How many texts this service has embedded since it was created."""
+        return self._texts_embedded
+
+    def ensure(
+        self, progress: ProgressCallback = no_progress, cancel: threading.Event | None = None
+    ) -> None:
+        """Install (first use only), verify and load the model; a no-op once loaded."""
+        self._load(progress, cancel)
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """One unit-length float32 row per text, in order; loads the model on first use."""
+        embedder = self._ready()
+        if not texts:
+            return np.zeros((0, embedder.dimension), dtype=np.float32)
+        vectors = embedder.embed(texts)
+        with self._count_lock:
+            self._texts_embedded += len(texts)
+        return vectors
+
+    def close(self) -> None:
+        """Release the model; a later `embed` loads it again."""
+        with self._lock:
+            embedder, self._embedder = self._embedder, None
+        if embedder is not None:
+            embedder.close()
+
+    def _ready(self) -> OnnxEmbedder:
+        return self._load(no_progress, None)
+
+    def _load(self, progress: ProgressCallback, cancel: threading.Event | None) -> OnnxEmbedder:
+        embedder = self._embedder
+        if embedder is not None:
+            return embedder
+        with self._lock:
+            if self._embedder is not None:
+                return self._embedder
+            name = self.model_name
+            if self._store.active(name) is None:
+                self._store.install(self._catalog().get(name), progress=progress, cancel=cancel)
+            installed = self._store.ready_for_load(name, progress)  # verify, then load
+            progress(FetchProgress("load", name, 0, None))
+            model_path, tokenizer_path = _model_files(installed)
+            self._embedder = embedder = self._factory(model_path, tokenizer_path)
+            progress(FetchProgress("ready", installed.entry.display_name, 1, 1))
+            return embedder
+
+
+def _model_files(installed: InstalledVersion) -> tuple[Path, Path]:
+    paths = [installed.folder / f.path for f in installed.entry.files]
+    tokenizer = next((p for p in paths if p.name == TOKENIZER_FILE), None)
+    model = next((p for p in paths if p.suffix == ".onnx"), None)
+    if model is None or tokenizer is None:
+        raise EngineLoadError(
+            f"{installed.entry.display_name} is not an ONNX model with a {TOKENIZER_FILE}; "
+            "choose a sentence-embedding model from the catalog."
+        )
+    return model, tokenizer

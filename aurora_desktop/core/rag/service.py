@@ -1,0 +1,175 @@
+"""Local retrieval over the user's files: consent, ingest, query; data in `<home>/rag/`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from aurora_desktop.core.errors import ConfigError, ConsentDenied, RequestError
+from aurora_desktop.core.filelock import FileLock
+from aurora_desktop.core.models.progress import ProgressCallback, no_progress
+from aurora_desktop.core.policy.consent import (
+    ConsentAnswer,
+    ConsentBroker,
+    ConsentReply,
+    ConsentRequest,
+)
+from aurora_desktop.core.rag.docstore import DocumentStore
+from aurora_desktop.core.rag.index import IndexConfig
+from aurora_desktop.core.rag.ingest import (
+    Ingestor,
+    IngestProgressCallback,
+    IngestReport,
+    IngestSettings,
+    no_ingest_progress,
+)
+from aurora_desktop.core.rag.keeper import IndexKeeper
+from aurora_desktop.core.rag.retrieval import Hit, nearest
+
+RAG_DIR = "rag"
+DB_NAME = "documents.db"
+INDEX_NAME = "vectors.faiss"
+LOCK_NAME = "ingest.lock"
+DEFAULT_K = 5
+MAX_K = 100
+
+
+@dataclass(frozen=True, slots=True)
+class RagStats:
+    documents: int
+    chunks: int
+    index_kind: str
+    folder: str
+
+
+class Embedder(Protocol):
+    """What retrieval needs of an embedder (`EmbeddingService` is the real one)."""
+
+    @property
+    def dimension(self) -> int: ...
+
+    def ensure(
+        self, progress: ProgressCallback = ..., cancel: threading.Event | None = None
+    ) -> None: ...
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
+
+    def close(self) -> None: ...
+
+
+def read_scope(folder: Path) -> str:
+    """The consent scope for reading the files under `folder` (an absolute path)."""
+    return f"file.read:{folder}"
+
+
+def _allow_once(_: ConsentRequest) -> ConsentReply:
+    return ConsentReply(ConsentAnswer.ALLOW_ONCE)
+
+
+class RagService:
+    """Ingests folders the user consented to, and answers queries from the index."""
+
+    def __init__(
+        self,
+        home_dir: Path,
+        embedder: Embedder,
+        consent: ConsentBroker,
+        *,
+        index_config: IndexConfig | None = None,
+        settings: IngestSettings | None = None,
+    ) -> None:
+        self.folder = home_dir / RAG_DIR
+        self.embedder = embedder
+        self._consent = consent
+        self._index_config = index_config or IndexConfig()
+        self._settings = settings or IngestSettings()
+        self._lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+        self._store: DocumentStore | None = None
+        self._keeper: IndexKeeper | None = None
+
+    def ingest(
+        self,
+        folder: Path,
+        *,
+        progress: IngestProgressCallback = no_ingest_progress,
+        cancel: threading.Event | None = None,
+        assume_yes: bool = False,
+        model_progress: ProgressCallback = no_progress,
+    ) -> IngestReport:
+        """Index the text files under `folder` once the user consents to reading it.
+
+        `assume_yes` is the user's consent given up front (`--yes`): it counts for this run.
+        """
+        root = Path(folder).expanduser().resolve()
+        if not root.is_dir():
+            raise ConfigError(f"{root} is not a folder; give the folder of documents to ingest.")
+        how = self._require_consent(root, assume_yes)
+        self.embedder.ensure(model_progress, cancel)
+        lock = FileLock(self.folder / LOCK_NAME, timeout=2.0, what="the document index")
+        with self._ingest_lock, lock:
+            store, keeper = self._open()
+            ingestor = Ingestor(store, keeper, self.embedder.embed, self._settings)
+            report = ingestor.run(root, progress, cancel)
+        return replace(report, consent=how)
+
+    def query(self, text: str, k: int = DEFAULT_K) -> list[Hit]:
+        """The `k` chunks nearest to `text`, best first; empty when nothing is ingested."""
+        if not text.strip():
+            raise RequestError("The question is empty; type what to look for.")
+        if not 1 <= k <= MAX_K:
+            raise RequestError(f"k must be between 1 and {MAX_K}; ask for fewer sources.")
+        store, keeper = self._open()
+        vector = self.embedder.embed([text])[0]
+        return nearest(keeper, store, vector, k)
+
+    def stats(self) -> RagStats:
+        store, keeper = self._open()
+        documents, chunks = store.counts()
+        return RagStats(documents, chunks, keeper.kind, str(self.folder))
+
+    def close(self) -> None:
+        """Save the index if it changed and close the database (the embedder is shared)."""
+        with self._lock:
+            store, keeper = self._store, self._keeper
+            self._store = self._keeper = None
+        if keeper is not None:
+            keeper.save()
+        if store is not None:
+            store.close()
+
+    def _require_consent(self, root: Path, assume_yes: bool) -> str:
+        broker = ConsentBroker(self._consent.store, _allow_once) if assume_yes else self._consent
+        request = ConsentRequest(
+            scope=read_scope(root),
+            recipient="the document index on this device",
+            why="to split the text files in this folder into chunks and index them on this "
+            "device for retrieval; nothing is sent anywhere",
+            preview=f"every text file under {root}",
+        )
+        try:
+            return broker.require(request)
+        except ConsentDenied:
+            raise ConsentDenied(
+                f"Aurora may not read {root} without your consent, so nothing was ingested; "
+                "allow it when asked, or pass --yes."
+            ) from None
+
+    def _open(self) -> tuple[DocumentStore, IndexKeeper]:
+        with self._lock:
+            if self._store is None or self._keeper is None:
+                store = DocumentStore(self.folder / DB_NAME, self.embedder.dimension)
+                keeper = IndexKeeper(self.folder / INDEX_NAME, store, self._index_config)
+                try:
+                    keeper.open()
+                except BaseException:
+                    store.close()
+                    raise
+                self._store, self._keeper = store, keeper
+            return self._store, self._keeper

@@ -12,16 +12,17 @@ import numpy.typing as npt
 
 from aurora_desktop.core.assistant import Assistant, engine_factory, ram_needed
 from aurora_desktop.core.audit import AuditLedger
-from aurora_desktop.core.cognition.conductor import Conductor
+from aurora_desktop.core.cognition.conductor import Conductor, Retrieval
 from aurora_desktop.core.cognition.intent import Embed, IntentClassifier
 from aurora_desktop.core.cognition.labelsets import LabelSetsFile
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.decisions import DecisionLedger
 from aurora_desktop.core.embedding.service import EmbeddingService
 from aurora_desktop.core.engines.base import Constraint
-from aurora_desktop.core.errors import ModelError
+from aurora_desktop.core.errors import ConfigError, ModelError
 from aurora_desktop.core.hardware import available_memory_bytes
 from aurora_desktop.core.models.catalog import CatalogLoader
+from aurora_desktop.core.models.fetch import ProgressCallback
 from aurora_desktop.core.models.local_key import LocalSigner
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.models.trust import TrustStore
@@ -32,6 +33,8 @@ from aurora_desktop.core.policy.consent import ConsentBroker, ConsentStore
 from aurora_desktop.core.policy.pii import PiiMasker
 from aurora_desktop.core.providers.pool import CloudPool
 from aurora_desktop.core.providers.registry import ProviderRegistry
+from aurora_desktop.core.rag.prompt import citations, rag_messages
+from aurora_desktop.core.rag.service import RagService
 from aurora_desktop.core.resources import resource_path
 from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.tokens import TokenCounter
@@ -41,6 +44,7 @@ from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.telemetry import Telemetry
 
 CATALOG_ENV = "AURORA_CATALOG"
+RAG_SOURCE_CHARS = 4000  # sources in a RAG prompt: room for the answer in a 2k context
 
 
 @dataclass(slots=True)
@@ -57,11 +61,31 @@ class Core:
     embedder: EmbeddingService
     label_sets: LabelSetsFile
     conductor: Conductor
+    _rag: RagService | None = None
+
+    def rag(self) -> RagService:
+        """The local document index (opened on first use; shares the core's encoder)."""
+        if self._rag is None:
+            self._rag = RagService(self.home.root, self.embedder, self.pipeline.consent)
+        return self._rag
+
+    def retrieve(self, question: str, k: int, progress: ProgressCallback) -> Retrieval:
+        """The sources for a RAG answer and the grounded prompt that cites them."""
+        self.embedder.ensure(progress)
+        hits = self.rag().query(question, k)
+        if not hits:
+            raise ConfigError(
+                "No documents are indexed yet; run 'aurora rag ingest FOLDER' first."
+            )
+        messages = rag_messages(question, hits, budget=RAG_SOURCE_CHARS)
+        return Retrieval(messages, tuple(citations(hits)))
 
     def local_signer(self) -> LocalSigner:
         return LocalSigner(self.trust, account=self.home.instance_key)
 
     def close(self, timeout: float = 10.0) -> bool:
+        if self._rag is not None:
+            self._rag.close()
         self.embedder.close()
         return self.pipeline.close(timeout)
 

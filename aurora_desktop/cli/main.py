@@ -21,6 +21,7 @@ from aurora_desktop.cli.policy_cmd import (
 )
 from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.cli.providers_cmd import add_providers_parser, run_providers
+from aurora_desktop.cli.rag_cmd import add_rag_parser, run_rag
 from aurora_desktop.cli.stats_cmd import add_stats_parser, run_stats
 from aurora_desktop.core.errors import AuroraError
 
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_stats_parser(commands)
     add_bench_parser(commands)
     add_league_parser(commands)
+    add_rag_parser(commands, _Parser)
     commands.add_parser("app", help="start the tray app (the same as no command)")
     return parser
 
@@ -71,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_models(args)
         if args.command == "bench":
             return run_bench(args)
+        if args.command == "rag":
+            return run_rag(args)
         if args.command == "league":
             return run_league_cmd(args)
         if args.command == "stats":

@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from aurora_desktop.app.wiring import Core, build_core
+from aurora_desktop.app.wiring import build_core
 from aurora_desktop.cli.consent_prompt import terminal_ask
 from aurora_desktop.cli.progress import TerminalProgress
-from aurora_desktop.core.embedding import EmbeddingService
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.policy.consent import ConsentAnswer, ConsentReply, ConsentRequest
 from aurora_desktop.core.rag import IngestProgress, IngestReport, RagService, citations
@@ -37,23 +36,15 @@ def add_rag_parser(commands: Any, parser_class: type[argparse.ArgumentParser]) -
     query.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def build_rag(core: Core) -> RagService:
-    """The RAG service over the core's model store, catalog, data folder and consent."""
-    embedder = EmbeddingService(core.store, core.catalog)
-    return RagService(core.home.root, embedder, core.pipeline.consent)
-
-
 def run_rag(args: argparse.Namespace) -> int:
     core = build_core()
     core.pipeline.consent.ask = _ask_on_terminal
-    rag = build_rag(core)
     try:
+        rag = core.rag()
         if args.rag_command == "ingest":
             return _ingest(rag, args.folder, assume_yes=args.yes)
         return _query(rag, args.text, args.k, as_json=args.json)
     finally:
-        rag.close()
-        rag.embedder.close()
         core.close()
 
 
@@ -85,9 +76,9 @@ def _ingest(rag: RagService, folder: Path, *, assume_yes: bool) -> int:
 
 def summary_line(report: IngestReport) -> str:
     return (
-        f"Ingested {report.folder}: {report.files_total} files ({report.files_indexed} new or "
-        f"changed, {report.files_unchanged} unchanged, {report.files_removed} removed, "
-        f"{len(report.skipped)} skipped); {report.chunks_embedded} chunks embedded in "
+        f"Ingested {report.folder}: {report.files_total} files seen ({report.files_indexed} new "
+        f"or changed, {report.files_unchanged} unchanged, {len(report.skipped)} skipped), "
+        f"{report.files_removed} removed; {report.chunks_embedded} chunks embedded in "
         f"{report.seconds:.1f} s ({report.chunks_per_min:,.0f} chunks/min); the index holds "
         f"{report.documents} documents and {report.chunks} chunks ({report.index_kind})."
     )

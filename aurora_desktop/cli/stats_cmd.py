@@ -23,13 +23,19 @@ def add_stats_parser(commands: Any) -> None:
 
 def run_stats(args: argparse.Namespace) -> int:
     core = build_core()
+    since = parse_since(args.since)
     try:
-        history = core.metrics.history(since=parse_since(args.since))
+        history = core.metrics.history(since=since)
+        checked = core.metrics.verification_counts(since=since)
     finally:
         core.close()
     summary = summarize(history)
     if args.json:
-        out = {"summary": summary, "recent": [asdict(s) for s in history[: args.last]]}
+        out = {
+            "summary": summary,
+            "verification": checked,
+            "recent": [asdict(s) for s in history[: args.last]],
+        }
         sys.stdout.write(json.dumps(out, indent=2) + "\n")
         return 0
     if not history:
@@ -42,6 +48,10 @@ def run_stats(args: argparse.Namespace) -> int:
         sys.stdout.write(
             f"  {name:<13} p50 {p['p50']:>9} p90 {p['p90']:>9} p99 {p['p99']:>9} {unit}\n"
         )
+    sys.stdout.write(
+        f"  verifier      {checked['passed']} of {checked['checked']} tries passed; "
+        f"{checked['retried_requests']} requests needed a retry\n"
+    )
     sys.stdout.write("recent:\n")
     for s in history[: args.last]:
         when = datetime.fromtimestamp(s.ts).strftime("%H:%M:%S")

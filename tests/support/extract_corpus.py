@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+# The caps bound the longest JSON the grammar admits (~450 tokens even in Hangul bytes).
 INVOICE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["sender", "date", "amount", "currency", "items"],
     "additionalProperties": False,
     "properties": {
-        "sender": {"type": "string", "minLength": 1, "maxLength": 40},
+        "sender": {"type": "string", "minLength": 1, "maxLength": 30},
         "date": {"type": "string", "format": "date"},
         "amount": {"type": "number", "minimum": 0},
         "currency": {"enum": ["USD", "EUR", "GBP", "KRW", "JPY"]},
         "items": {
             "type": "array",
-            "maxItems": 4,
-            "items": {"type": "string", "minLength": 1, "maxLength": 40},
+            "maxItems": 3,
+            "items": {"type": "string", "minLength": 1, "maxLength": 24},
         },
     },
 }

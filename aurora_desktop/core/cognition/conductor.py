@@ -144,8 +144,10 @@ class Conductor:
         elif request.task in ("summarize", "short_summarize"):
             sentences = "one sentence" if request.task == "short_summarize" else "three sentences"
             request = _with_system(request, SUMMARY_SYSTEM.format(sentences=sentences))
+        # an auto request found to be an intent or classification is answered as a chat turn
+        spec_task = "chat" if request.task in LABEL_TASKS else request.task
         spec = spec_for(
-            request.task,
+            spec_task,
             labels=request.labels,
             json_schema=request.json_schema,
             source=source if request.task in ("summarize", "short_summarize") else None,

@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -75,23 +77,37 @@ def embedding_verdict(
 
 
 def few_shot_prompt(label_set: LabelSet, text: str, per_label: int = EXAMPLES_PER_LABEL) -> str:
-    """A completion prompt with examples from every label, labels interleaved so the last
-    example does not pull the answer; examples in the text's script come first."""
+    """A completion prompt with the `per_label` examples of each label most like the text
+    (same script first, then by shared character pairs), the most similar one last: a
+    small model leans on the nearest demonstration, and this keeps Korean workable."""
     latin = reads_latin(text)
-    chosen: list[list[str]] = []
-    for examples in label_set.examples.values():
-        same = [e for e in examples if reads_latin(e) == latin]
-        other = [e for e in examples if reads_latin(e) != latin]
-        chosen.append((same + other)[:per_label])
+    picks: list[tuple[float, str, str]] = []
+    for label, examples in label_set.examples.items():
+        ranked = sorted(
+            examples,
+            key=lambda e: (reads_latin(e) == latin, bigram_similarity(text, e)),
+            reverse=True,
+        )
+        picks += [(bigram_similarity(text, e), e, label) for e in ranked[:per_label]]
+    picks.sort(key=lambda pick: pick[0])
     lines = [f"Classify each message as one of: {', '.join(label_set.labels)}.", ""]
-    pairs = list(zip(label_set.labels, chosen, strict=True))
-    for round_ in range(per_label):
-        order = pairs[::-1] if round_ % 2 else pairs
-        for label, picked in order:
-            if round_ < len(picked):
-                lines += [f"Message: {_one_line(picked[round_])}", f"Label: {label}", ""]
+    for _, example, label in picks:
+        lines += [f"Message: {_one_line(example)}", f"Label: {label}", ""]
     lines += [f"Message: {_one_line(text)}", "Label:"]
     return "\n".join(lines)
+
+
+def bigram_similarity(a: str, b: str) -> float:
+    """Cosine similarity of the character-pair counts of two texts (spaces ignored)."""
+    left, right = _bigrams(a), _bigrams(b)
+    dot = sum(count * right[pair] for pair, count in left.items())
+    norm = math.sqrt(sum(v * v for v in left.values()) * sum(v * v for v in right.values()))
+    return dot / norm if norm else 0.0
+
+
+def _bigrams(text: str) -> Counter[str]:
+    squeezed = "".join(text.casefold().split())
+    return Counter(squeezed[i : i + 2] for i in range(len(squeezed) - 1))
 
 
 class IntentClassifier:

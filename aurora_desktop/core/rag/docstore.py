@@ -85,6 +85,7 @@ class DocumentStore:
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.executescript(_SCHEMA)
             self._check_meta()
+            self._data_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         except ConfigError:
             self._db.close()
             raise
@@ -98,6 +99,13 @@ class DocumentStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another connection (another process) committed a change."""
+        row = self._one("PRAGMA data_version")
+        version = int(row[0]) if row else 0
+        changed, self._data_version = version != self._data_version, version
+        return changed
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -36,8 +36,8 @@ EmbedFn = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 class IngestSettings:
     chunk_chars: int = DEFAULT_CHUNK_CHARS
     overlap: int = DEFAULT_OVERLAP_CHARS
-    commit_chunks: int = 256  # chunks embedded before a commit (one transaction)
-    embed_batch: int = 64  # chunks per embedding call, so progress moves and cancel is quick
+    commit_chunks: int = 64  # chunks embedded per commit (one transaction): what a kill can lose
+    embed_batch: int = 64  # chunks per embedding call: progress moves and cancel acts between
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     save_every_s: float = 30.0  # the index file is rewritten at most this often mid-run
 
@@ -54,7 +54,7 @@ class IngestProgress:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IngestReport:
     folder: str
-    files_total: int
+    files_total: int  # every file seen: indexed + unchanged + skipped
     files_indexed: int  # new or changed, embedded in this run
     files_unchanged: int
     files_removed: int
@@ -128,14 +128,14 @@ class Ingestor:
             self._keeper.save()
         if cancel.is_set():
             raise CancelledError(
-                f"The ingest was stopped after {run.files_done - len(run.pending)} of "
+                f"The ingest was stopped after {run.files_done} of "
                 f"{run.files_total} files; run it again to finish, nothing done is lost."
             )
         documents, chunks = self._store.counts()
         seconds = self._clock() - run.started
         return IngestReport(
             folder=str(folder),
-            files_total=run.files_total,
+            files_total=run.indexed + run.unchanged + len(run.skipped),
             files_indexed=run.indexed,
             files_unchanged=run.unchanged,
             files_removed=removed,
@@ -177,9 +177,10 @@ class Ingestor:
             doc = Document(0, key, stat.st_size, stat.st_mtime_ns, source.sha256)
             run.pending.append((doc, chunks))
             run.pending_chunks += len(chunks)
+            if run.pending_chunks >= self.settings.commit_chunks:
+                self._flush(run, progress, cancel)
+            return  # done once committed
         self._done(run, key, progress)
-        if run.pending_chunks >= self.settings.commit_chunks:
-            self._flush(run, progress, cancel)
 
     def _flush(self, run: _Run, progress: IngestProgressCallback, cancel: threading.Event) -> None:
         if not run.pending:
@@ -202,7 +203,10 @@ class Ingestor:
         removed, added = self._store.replace_many(items, time.time())
         self._keeper.apply(removed, added, vectors)
         run.indexed += len(run.pending)
+        run.files_done += len(run.pending)
+        last = run.pending[-1][0].path
         run.pending, run.pending_chunks = [], 0
+        self._report(run, last, progress)
         if self._clock() - run.last_save >= self.settings.save_every_s:
             self._keeper.save()
             run.last_save = self._clock()

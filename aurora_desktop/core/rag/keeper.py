@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aurora_desktop.core.rag.docstore import DocumentStore
-from aurora_desktop.core.rag.index import IndexConfig, VectorIndex
+from aurora_desktop.core.rag.index import IndexConfig, VectorIndex, single_threaded
 
 
 class IndexKeeper:
@@ -80,7 +80,7 @@ class IndexKeeper:
                 self._rebuild()
 
     def search(self, query: npt.NDArray[np.float32], k: int) -> list[tuple[float, int]]:
-        with self._lock:
+        with self._lock, single_threaded():
             return self._index.search(query.reshape(1, -1), k)[0]
 
     def save(self) -> None:

@@ -44,6 +44,7 @@ MAX_K = 100
 class RagStats:
     documents: int
     chunks: int
+    vectors: int  # live vectors in the index; equal to `chunks` once the two agree
     index_kind: str
     folder: str
 
@@ -132,7 +133,7 @@ class RagService:
     def stats(self) -> RagStats:
         store, keeper = self._open()
         documents, chunks = store.counts()
-        return RagStats(documents, chunks, keeper.kind, str(self.folder))
+        return RagStats(documents, chunks, keeper.size, keeper.kind, str(self.folder))
 
     def close(self) -> None:
         """Save the index if it changed and close the database (the embedder is shared)."""
@@ -172,4 +173,6 @@ class RagService:
                     store.close()
                     raise
                 self._store, self._keeper = store, keeper
+            elif self._store.changed_elsewhere():  # another process ingested: catch up
+                self._keeper.open()
             return self._store, self._keeper

@@ -34,6 +34,7 @@ from aurora_desktop.core.policy.pii import PiiMasker
 from aurora_desktop.core.providers.pool import CloudPool
 from aurora_desktop.core.providers.registry import ProviderRegistry
 from aurora_desktop.core.rag.prompt import citations, rag_messages
+from aurora_desktop.core.rag.retrieval import Hit
 from aurora_desktop.core.rag.service import RagService
 from aurora_desktop.core.resources import resource_path
 from aurora_desktop.core.routing.policy_file import PolicyFile
@@ -45,6 +46,8 @@ from aurora_desktop.core.telemetry import Telemetry
 
 CATALOG_ENV = "AURORA_CATALOG"
 RAG_SOURCE_CHARS = 4000  # sources in a RAG prompt: room for the answer in a 2k context
+RAG_MIN_SCORE = 0.2  # cosine similarity below which a source is not shown to the model
+RAG_SPREAD = 0.15  # nor when it is this far behind the best source
 
 
 @dataclass(slots=True)
@@ -72,7 +75,7 @@ class Core:
     def retrieve(self, question: str, k: int, progress: ProgressCallback) -> Retrieval:
         """The sources for a RAG answer and the grounded prompt that cites them."""
         self.embedder.ensure(progress)
-        hits = self.rag().query(question, k)
+        hits = relevant(self.rag().query(question, k))
         if not hits:
             raise ConfigError(
                 "No documents are indexed yet; run 'aurora rag ingest FOLDER' first."
@@ -141,6 +144,14 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
         embedder, label_sets, conductor,
     )  # fmt: skip
+
+
+def relevant(hits: list[Hit]) -> list[Hit]:
+    """The hits close to the best one: a small model answers from noise it is shown."""
+    if not hits:
+        return hits
+    best = hits[0].score
+    return [h for h in hits if h is hits[0] or h.score >= max(RAG_MIN_SCORE, best - RAG_SPREAD)]
 
 
 def _installed_only(embedder: EmbeddingService, store: ModelStore) -> Embed:

@@ -36,8 +36,8 @@ UTTERANCES = (
     ("회의실 예약 좀 부탁드립니다.", KOREAN_LABELS),
 )
 EXTRACT_SYSTEM = (
-    "Extract from the message: sender (the person's name), date (YYYY-MM-DD), amount "
-    "(a number), currency (a code) and items (what was bought). Reply with JSON only."
+    "Copy the facts from the message into JSON: sender is the name after From:, date is the "
+    "Date: line, amount is the total price, currency is its code, items are the things bought."
 )
 MAX_JSON_TOKENS = 480  # above the longest output the schema's grammar admits, so none is cut
 FIELD_FLOOR = 0.5  # share of fields right over the corpus (observed here: see the print)

@@ -140,7 +140,8 @@ class Conductor:
             schema = dict(request.json_schema)
             constraint = Constraint(grammar=schema_grammar(schema))
             system = EXTRACT_SYSTEM.format(schema=json.dumps(schema, ensure_ascii=False))
-            request = _with_system(request, system)
+            # facts are copied, not invented: extraction decodes greedily
+            request = replace(_with_system(request, system), temperature=0.0)
         elif request.task in ("summarize", "short_summarize"):
             sentences = "one sentence" if request.task == "short_summarize" else "three sentences"
             request = _with_system(request, SUMMARY_SYSTEM.format(sentences=sentences))

@@ -188,7 +188,7 @@ def run_league(
             outcome = Outcome(case, False, f"error: {exc}", _ms(started), 0.0, False)
         else:
             passed, detail = score(case, response)
-            escalated = len(response.attempts) > 1 or bool(response.fallbacks)
+            escalated = len(response.attempts) > 1  # retried or escalated by the verifier
             outcome = Outcome(
                 case, passed, detail, response.latency_ms, response.tok_s, escalated,
                 response.target, response.text,

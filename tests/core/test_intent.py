@@ -12,6 +12,7 @@ from aurora_desktop.core.cognition.intent import (
     bigram_similarity,
     embedding_verdict,
     few_shot_prompt,
+    instruction_head,
     reads_latin,
 )
 from aurora_desktop.core.cognition.labelsets import LabelSet, LabelSetsFile, parse_label_sets
@@ -25,8 +26,9 @@ SHIPPED = resource_path("cognition/labels.json")
     ("scores", "label", "why"),
     [
         ({"a": 0.80, "b": 0.30}, "a", ""),
-        ({"a": 0.44, "b": 0.10}, None, "best similarity 0.44 < 0.45"),
-        ({"a": 0.70, "b": 0.68}, None, "a and b are within 0.04"),
+        ({"a": 0.21, "b": 0.01}, None, "best similarity 0.21 < 0.22"),
+        ({"a": 0.70, "b": 0.63}, None, "a and b are within 0.08"),
+        ({"a": 0.30, "b": 0.21}, "a", ""),
         ({"a": 0.50}, "a", ""),
         ({}, None, "no label has examples"),
         ({"b": 0.60, "a": 0.90, "c": 0.20}, "a", ""),
@@ -48,6 +50,19 @@ def test_embedding_verdict(scores: dict[str, float], label: str | None, why: str
 )
 def test_reads_latin(text: str, latin: bool) -> None:
     assert reads_latin(text) is latin
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("Summarize this for me: The library will close in March.", "Summarize this for me:"),
+        ("Plan a trip to Jeju. We are two people.", "Plan a trip to Jeju."),
+        ("Translate\nhello world", "Translate"),
+        ("word " * 30, " ".join(["word"] * 20)),
+    ],
+)
+def test_instruction_head(text: str, head: str) -> None:
+    assert instruction_head(text) == head
 
 
 def test_bigram_similarity() -> None:

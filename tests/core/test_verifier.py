@@ -186,3 +186,23 @@ def test_repair_prompt_names_the_problem_and_stays_bounded() -> None:
     too_long = verify("word " * 80, summary_spec)
     again = repair_messages(question, "word " * 80, too_long, summary_spec)[-1].content
     assert "at most 60 words" in again and "80 words" in again
+
+
+SOURCE = (
+    "A car maker is recalling 12,000 electric scooters sold in Europe after reports that "
+    "the battery can overheat while charging."
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "ok"),
+    [
+        ("A car maker recalls 12,000 scooters because the battery can overheat.", True),
+        ("I'm ready to help. What's your question?", False),
+        ("Here is a poem about the ocean and the stars at night.", False),
+    ],
+)
+def test_a_summary_must_be_grounded_in_its_source(summary: str, ok: bool) -> None:
+    verdict = verify(summary, spec_for("summarize", source=SOURCE))
+    grounded = next(c for c in verdict.checks if c.name == "grounded")
+    assert grounded.ok is ok and verdict.ok is ok

@@ -18,13 +18,10 @@ from tests.support.cli import aurora
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]
 CASES = Path(__file__).with_name("cases.json")
-FLOORS = {  # accuracy the current models reach (see the note in the README), minus slack
-    "auto": 0.8,
-    "intent": 0.8,
-    "classify": 0.7,
-    "summarize": 0.6,
-    "extract": 0.66,
-}
+# One case below what SmolLM2-135M + MiniLM scored here (auto 6/6, intent 5/6, classify 6/7,
+# summarize 4/5, extract 2/3 with every answer schema-valid), so one flaky case passes and a
+# real regression does not.
+FLOORS = {"auto": 0.83, "intent": 0.66, "classify": 0.71, "summarize": 0.6, "extract": 0.33}
 
 
 @pytest.fixture
@@ -59,3 +56,5 @@ def test_league_meets_its_floors(league_home: AuroraHome) -> None:
         assert row["accuracy"] >= floor, (task, row)
         assert row["latency_ms_p50"] > 0
     assert all(c["target"] == "local" for c in table["cases"])  # no provider: nothing left
+    extracts = [c for c in table["cases"] if c["task"] == "extract"]
+    assert all(c["detail"].startswith("schema-valid") for c in extracts), extracts

@@ -22,6 +22,7 @@ from aurora_desktop.core.cognition.verifier import (
     Verdict,
     VerifySpec,
     canonical_label,
+    check_json_schema,
     spec_for,
     verify,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "assemble",
     "canonical_label",
     "check_grammar",
+    "check_json_schema",
     "gbnf_literal",
     "labels_grammar",
     "parse_steps",

@@ -46,7 +46,7 @@ EXTRACT_SYSTEM = (
     "JSON Schema, using only facts stated in the text:\n{schema}"
 )
 SUMMARY_SYSTEM = (
-    "Summarize the user's text in at most {sentences}. Keep names, numbers and dates. "
+    "Summarize the text below in at most {sentences}. Keep names, numbers and dates. "
     "Do not add anything that is not in the text."
 )
 
@@ -114,7 +114,12 @@ class Conductor:
             response = self._labelled(replace(request, task=task), cancel, on_note)
         else:
             response = self._generated(
-                replace(request, task=task), on_token, cancel, progress, on_note
+                replace(request, task=task),
+                on_token,
+                cancel,
+                progress,
+                on_note,
+                auto=detected is not None,
             )
         if detected is not None:
             response = self._with_intent(request, response, detected)
@@ -129,10 +134,14 @@ class Conductor:
         cancel: threading.Event,
         progress: ProgressCallback,
         on_note: NoteCallback,
+        *,
+        auto: bool = False,
     ) -> Response:
         constraint = NO_CONSTRAINT
         source = request.prompt
-        if request.task == "extract":
+        # an auto request that asks for extraction in passing ("pull out the dates…") has no
+        # schema: it is answered in words
+        if request.task == "extract" and not (auto and request.json_schema is None):
             if request.json_schema is None:
                 raise RequestError(
                     "extract needs a JSON Schema for its answer; pass --schema FILE."
@@ -144,9 +153,11 @@ class Conductor:
             request = replace(_with_system(request, system), temperature=0.0)
         elif request.task in ("summarize", "short_summarize"):
             sentences = "one sentence" if request.task == "short_summarize" else "three sentences"
-            request = _with_system(request, SUMMARY_SYSTEM.format(sentences=sentences))
+            request = _as_summary(request, SUMMARY_SYSTEM.format(sentences=sentences))
         # an auto request found to be an intent or classification is answered as a chat turn
         spec_task = "chat" if request.task in LABEL_TASKS else request.task
+        if request.task == "extract" and request.json_schema is None:
+            spec_task = "chat"
         spec = spec_for(
             spec_task,
             labels=request.labels,
@@ -357,6 +368,14 @@ class Conductor:
             changes["label"] = intent.label
             changes["classified_by"] = f"task {detected.describe()}; intent {intent.describe()}"
         return response.with_changes(**changes)
+
+
+def _as_summary(request: Request, instruction: str) -> Request:
+    """The instruction in the user's turn, then the text: a small model told only in the
+    system prompt answers the text as if it were a question."""
+    *history, last = request.messages
+    asked = Message("user", f"{instruction}\n\nText:\n{last.content.strip()}")
+    return replace(request, messages=(*history, asked))
 
 
 def _with_system(request: Request, system: str) -> Request:

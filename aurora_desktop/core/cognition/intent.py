@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import threading
 import time
 from collections import Counter
@@ -30,8 +31,8 @@ from aurora_desktop.core.errors import AuroraError, RequestError
 
 Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 Generate = Callable[[Request, Constraint], Response]
-SIMILARITY_FLOOR = 0.45  # below this the nearest label is a guess
-MARGIN = 0.04  # the winner must lead the runner-up by this much
+SIMILARITY_FLOOR = 0.22  # centroid similarity below which the nearest label is a guess
+MARGIN = 0.08  # the winner must lead the runner-up by this much
 EXAMPLES_PER_LABEL = 2
 MAX_TEXT_CHARS = 1500  # the classifier reads the start of long texts only
 
@@ -59,6 +60,13 @@ def reads_latin(text: str) -> bool:
         return True
     latin = sum(1 for c in letters if c.isascii())
     return latin / len(letters) >= 0.7
+
+
+def instruction_head(text: str, words: int = 20) -> str:
+    """The first sentence (up to a colon or line break), at most `words` words: what a
+    request asks for, without the document it asks about ("Summarize this: <article>")."""
+    first = re.split(r"(?<=[.!?:])\s|\n", text.strip(), maxsplit=1)[0]
+    return " ".join(first.split()[:words])
 
 
 def embedding_verdict(
@@ -157,7 +165,9 @@ class IntentClassifier:
         scores: dict[str, float] = {}
         if self._embed is not None and reads_latin(text):
             try:
-                scores = self._scores(chosen, text)
+                scores = self._scores(
+                    chosen, instruction_head(text) if label_set == "task" else text
+                )
             except AuroraError as exc:  # no encoder: the grammar stage still answers
                 note = f"embeddings unavailable: {exc}"
             else:

@@ -57,6 +57,7 @@ class VerifySpec:
     banned: BannedCheck | tuple[str, ...] | None = None
     non_empty: bool = True
     no_refusal: bool = False
+    grounded_in: str | None = None  # a summary's words must mostly come from this text
 
     def __post_init__(self) -> None:
         if self.regex is not None:
@@ -146,9 +147,32 @@ def verify(text: str, spec: VerifySpec) -> Verdict:
         )
         checks.append(Check("regex", found, detail))
     checks.extend(_length_checks(body, spec))
+    if spec.grounded_in is not None and body:
+        checks.append(_grounded_check(body, spec.grounded_in))
     if spec.banned is not None:
         checks.append(_banned_check(text, spec.banned))
     return Verdict(all(check.ok for check in checks), tuple(checks), value)
+
+
+GROUNDED_SHARE = 0.4  # of a summary's content words that must occur in its source
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _grounded_check(body: str, source: str) -> Check:
+    """Most content words of a summary come from the text it summarises (catches an
+    answer about something else, such as "I'm ready to help, what is your question?")."""
+    words = [w.casefold() for w in _WORD.findall(body)]
+    if not words:
+        return Check("grounded", True, "The output has no content words to compare.")
+    known = source.casefold()
+    share = sum(1 for w in words if w in known) / len(words)
+    if share >= GROUNDED_SHARE:
+        return Check("grounded", True, f"{share:.0%} of its words come from the source text.")
+    return Check(
+        "grounded",
+        False,
+        f"Only {share:.0%} of its words come from the text it should summarise.",
+    )
 
 
 def spec_for(
@@ -168,7 +192,13 @@ def spec_for(
     if task in ("summarize", "short_summarize"):
         limit = SHORT_SUMMARY_WORDS if task == "short_summarize" else SUMMARY_WORDS
         shorter = max(1, len(source.strip()) - 1) if source and source.strip() else None
-        return VerifySpec(min_words=2, max_words=limit, max_chars=shorter, banned=banned)
+        return VerifySpec(
+            min_words=2,
+            max_words=limit,
+            max_chars=shorter,
+            banned=banned,
+            grounded_in=source if source and source.strip() else None,
+        )
     if task in ("intent", "classify"):
         return VerifySpec(max_words=8, no_refusal=True, banned=banned)
     return VerifySpec(banned=banned)

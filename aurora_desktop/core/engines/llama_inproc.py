@@ -259,10 +259,10 @@ def _compile_grammar(text: str | None) -> Any:
         return None
     from llama_cpp.llama_grammar import LlamaGrammar
 
-    try:
-        return LlamaGrammar.from_string(text, verbose=False)
-    except (ValueError, RuntimeError) as exc:
-        raise RequestError(f"The output grammar cannot be used ({exc}); fix the schema.") from exc
+    from aurora_desktop.core.cognition.grammar import check_grammar
+
+    check_grammar(text)  # from_string only stores the text; a bad grammar would fail mid-decode
+    return LlamaGrammar.from_string(text, verbose=False)
 
 
 def _hit_stop(pieces: list[str], stops: list[str]) -> bool:

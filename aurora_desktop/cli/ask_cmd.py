@@ -117,7 +117,10 @@ def _answer(core: Any, request: Request, args: argparse.Namespace) -> Response:
     cancel = threading.Event()
     streaming = not args.json and request.task not in ("intent", "classify", "extract")
 
+    streamed: list[bool] = []
+
     def stream(piece: str) -> bool:
+        streamed.append(True)
         sys.stdout.write(piece)
         sys.stdout.flush()
         return not cancel.is_set()
@@ -140,7 +143,7 @@ def _answer(core: Any, request: Request, args: argparse.Namespace) -> Response:
         raise
     finally:
         progress.close()
-    if not streaming and not args.json:
+    if not args.json and not streamed:  # labels, JSON and planned answers arrive whole
         sys.stdout.write(response.text)
     return response
 

@@ -328,7 +328,11 @@ class RequestPipeline:
     def _final_error(
         self, request: Request, plan: tuple[str, ...], errors: list[AuroraError]
     ) -> AuroraError:
-        last = errors[-1]
+        # "no provider is configured" explains nothing when a local model also failed
+        last = next(
+            (e for e in reversed(errors) if not isinstance(e, ProviderUnavailableError)),
+            errors[-1],
+        )
         if request.risk == "high":
             return type(last)(
                 f"This request is high risk, so it may only run on this device, and the local "

@@ -25,8 +25,14 @@ POPUP_SIZE = (420, 560)
 def describe_route(response: Response) -> str:
     """The line under a reply: where it ran, on what, and how fast."""
     where = "Local" if response.target == "local" else "Cloud"
-    parts = [
-        f"{where} · {response.engine} · {response.model}",
+    parts = [f"{where} · {response.engine} · {response.model}"]
+    if response.task:
+        parts.append(f"{response.task}: {response.label}" if response.label else response.task)
+    if response.verified is False:
+        parts.append("unverified (best effort)")
+    if response.citations:
+        parts.append(f"{len(response.citations)} sources")
+    parts += [
         f"{response.tokens_out} tokens",
         f"{response.tok_s:.1f} tok/s",
         f"first token {response.ttft_ms:.0f} ms",

@@ -48,7 +48,7 @@ def test_ask_reads_the_prompt_from_stdin(model_home: AuroraHome) -> None:
 
 @pytest.mark.model
 def test_each_request_is_logged_without_the_prompt(model_home: AuroraHome) -> None:
-    proc = aurora("ask", "--json", "--max-tokens", "8", "my secret words")
+    proc = aurora("ask", "--json", "--task", "chat", "--max-tokens", "8", "my secret words")
     assert proc.returncode == 0, proc.stderr
     db = model_home.root / "metrics.db"
     (entry,) = Telemetry(db).history()

@@ -60,14 +60,21 @@ def test_low_risk_long_request_goes_to_the_cloud_with_pii_replaced(
     assert answer["rule"] is None and "default target cloud" in answer["why"]
     assert answer["masked"] == {"EMAIL": 1, "PHONE": 1}
     assert answer["text"].strip() and answer["tokens_out"] > 0
-    (sent,) = cloud.chat_requests
-    assert "kim.minsu@example.com" not in sent.text and "010-1234-5678" not in sent.text
-    assert "<EMAIL_1>" in sent.text and "<PHONE_1>" in sent.text
-    assert answer["bytes_sent"] == len(sent.body)
-    (row,) = json.loads(aurora("audit", "--json").stdout)
-    assert row["target"] == "cloud" and row["bytes_sent"] == len(sent.body)
-    assert row["consent"] == "stored" and row["masked"] == {"EMAIL": 1, "PHONE": 1}
-    assert "kim.minsu" not in json.dumps(row)
+    # generate_long is planned: the plan and every step are requests of their own, and
+    # each one is masked on its way out
+    sent = cloud.chat_requests
+    assert len(sent) >= 2 and len(answer["plan"]) == len(sent) - 1
+    for request in sent:
+        assert "kim.minsu@example.com" not in request.text and "010-1234-5678" not in request.text
+    assert "<EMAIL_1>" in sent[0].text and "<PHONE_1>" in sent[0].text
+    assert answer["bytes_sent"] == sum(len(r.body) for r in sent)
+    rows = json.loads(aurora("audit", "--json").stdout)
+    assert len(rows) == len(sent)
+    assert sum(row["bytes_sent"] for row in rows) == answer["bytes_sent"]
+    for row in rows:
+        assert row["target"] == "cloud" and row["consent"] == "stored"
+        assert "kim.minsu" not in json.dumps(row)
+    assert {"EMAIL": 1, "PHONE": 1} in [row["masked"] for row in rows]
 
 
 def test_without_consent_nothing_is_sent(cloud: OpenAIStub, model_home: AuroraHome) -> None:

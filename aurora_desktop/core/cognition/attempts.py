@@ -36,18 +36,17 @@ def escalation_ladder(
     cloud: str | None,
     local_only: bool,
 ) -> tuple[Attempt, ...]:
-    """Every try for `request`, in order; `local_models` lists the default model first."""
+    """Every try for `request`, in order; `local_models` lists the default model first.
+
+    A request pinned to a model (local://NAME or cloud://…) is only retried on that model."""
     ladder = [Attempt("first")]
     ladder += [Attempt("repair", temperature=0.2) for _ in range(max(0, repairs))]
-    pinned = request.model.split("://")[0] if request.model != "auto" else None
-    if pinned == "cloud":
+    if request.model != "auto":
         return tuple(ladder)
-    current = request.model[len("local://") :] if pinned == "local" else None
-    current = current or (local_models[0] if local_models else None)
+    current = local_models[0] if local_models else None
     ladder += [
         Attempt("alternate", model=f"local://{name}") for name in local_models if name != current
     ]
-    may_leave = request.risk != "high" and not local_only and pinned is None
-    if cloud is not None and may_leave:
+    if cloud is not None and request.risk != "high" and not local_only:
         ladder.append(Attempt("cloud", model=f"cloud://{cloud}"))
     return tuple(ladder)

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from aurora_desktop.core.cognition.attempts import Attempt, escalation_ladder
-from aurora_desktop.core.cognition.grammar import schema_grammar
-from aurora_desktop.core.cognition.intent import Classification, IntentClassifier
-from aurora_desktop.core.cognition.planner import Planner
+from aurora_desktop.core.cognition.grammar import labels_grammar, schema_grammar
+from aurora_desktop.core.cognition.intent import Classification, IntentClassifier, find_label
+from aurora_desktop.core.cognition.planner import PlanEvent, Planner
 from aurora_desktop.core.cognition.repair import repair_messages
 from aurora_desktop.core.cognition.verifier import Verdict, VerifySpec, spec_for, verify
 from aurora_desktop.core.contract import Message, Request, Response
@@ -45,6 +45,7 @@ EXTRACT_SYSTEM = (
     "You extract facts from the user's text. Answer with one JSON object that follows this "
     "JSON Schema, using only facts stated in the text:\n{schema}"
 )
+LABEL_SYSTEM = "Answer with exactly one of these labels and nothing else: {labels}."
 SUMMARY_SYSTEM = (
     "Summarize the text below in at most {sentences}. Keep names, numbers and dates. "
     "Do not add anything that is not in the text."
@@ -109,7 +110,7 @@ class Conductor:
         if retrieval is not None:
             response = self._grounded(request, retrieval, on_token, cancel, progress, on_note)
         elif task in PLANNED_TASKS:
-            response = self._planned(replace(request, task=task), cancel, on_note)
+            response = self._planned(replace(request, task=task), on_token, cancel, on_note)
         elif task in LABEL_TASKS and (request.task != "auto" or request.labels):
             response = self._labelled(replace(request, task=task), cancel, on_note)
         else:
@@ -172,9 +173,19 @@ class Conductor:
         if request.task == "classify" and not request.labels:
             raise RequestError("classify needs the labels to choose from; pass --labels A,B,C.")
         label_set = None if request.labels else "intent"
-        first = self._classify_response(request, label_set)
         labels = request.labels or self.classifier.labels_of(label_set or "intent")
         spec = spec_for(request.task, labels=labels)
+        try:
+            first = self._classify_response(request, label_set)
+        except (CancelledError, PolicyDenied):
+            raise
+        except AuroraError as exc:  # e.g. a cloud fallback that ignored the label grammar
+            on_note(f"classifier failed ({exc}); asking with the labels spelled out")
+            asked = _with_system(request, LABEL_SYSTEM.format(labels=", ".join(labels)))
+            return self._verified(
+                replace(asked, labels=labels, max_tokens=16), spec,
+                Constraint(grammar=labels_grammar(labels)), None, cancel, _silent, on_note,
+            )  # fmt: skip
         verdict = verify(first.text, spec)
         self._note_verdict(request, 1, first, verdict)
         if verdict.ok:
@@ -222,13 +233,32 @@ class Conductor:
         return response
 
     def _planned(
-        self, request: Request, cancel: threading.Event, on_note: NoteCallback
+        self,
+        request: Request,
+        on_token: TokenCallback | None,
+        cancel: threading.Event,
+        on_note: NoteCallback,
     ) -> Response:
+        """Plan, then run each step; the steps' answers stream as they are written."""
+        in_step = threading.Event()
+
         def generate(step: Request, constraint: Constraint) -> Response:
-            return self.pipeline.run(step, cancel=cancel, constraint=constraint)
+            stream = on_token if in_step.is_set() else None
+            return self.pipeline.run(step, on_token=stream, cancel=cancel, constraint=constraint)
+
+        def on_step(event: PlanEvent) -> None:
+            on_note(str(event))
+            started = event.kind == "step_started"
+            if started and on_token is not None and not event.plan.fallback:
+                gap = "" if event.index == 1 else "\n\n"
+                on_token(f"{gap}{event.index}. {event.plan.steps[event.index - 1]}\n")
+            if started:
+                in_step.set()
+            else:
+                in_step.clear()
 
         planner = Planner(generate, max_steps=self.planner_steps)
-        planned = planner.run(request, on_step=lambda e: on_note(str(e)), cancel=cancel)
+        planned = planner.run(request, on_step=on_step, cancel=cancel)
         steps = tuple(
             {
                 "number": s.index,
@@ -291,7 +321,11 @@ class Conductor:
         best: tuple[Response, Verdict] | None = None
         last_error: AuroraError | None = None
         previous: tuple[Response, Verdict] | None = None
-        for number, attempt in enumerate(ladder, start=1):
+        number = 0
+        for attempt in ladder:
+            if attempt.kind == "repair" and previous is None and last_error is not None:
+                continue  # the route itself failed: the same route again will not help
+            number += 1
             if cancel.is_set():
                 raise CancelledError("The request was stopped before it finished.")
             if previous is not None and attempt.kind == "repair":
@@ -311,6 +345,9 @@ class Conductor:
                 last_error = exc
                 lines.append(f"{number} {attempt.describe()}: {exc}")
                 continue
+            if spec.labels:  # "This message is a greeting." names one label: take it
+                found = find_label(response.text, spec.labels)
+                response = response.with_changes(text=found) if found else response
             verdict = verify(response.text, spec)
             self._note_verdict(request, number, response, verdict)
             lines.append(_attempt_line(number, attempt.describe(), response, verdict))

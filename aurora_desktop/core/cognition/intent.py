@@ -25,9 +25,10 @@ import numpy.typing as npt
 
 from aurora_desktop.core.cognition.grammar import labels_grammar
 from aurora_desktop.core.cognition.labelsets import LabelSet, LabelSets
+from aurora_desktop.core.cognition.verifier import canonical_label
 from aurora_desktop.core.contract import Request, Response, Risk
 from aurora_desktop.core.engines.base import Constraint
-from aurora_desktop.core.errors import AuroraError, RequestError
+from aurora_desktop.core.errors import AuroraError, EngineError, RequestError
 
 Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 Generate = Callable[[Request, Constraint], Response]
@@ -224,13 +225,28 @@ class IntentClassifier:
         )
         grammar = _after_colon(labels_grammar(label_set.labels))
         response = self._generate(request, Constraint(grammar=grammar, raw_prompt=True))
-        answer = response.text.strip()
-        for label in label_set.labels:
-            if answer.casefold() == label.casefold():
-                return label, response
-        raise RequestError(
-            f"The local model answered {answer[:40]!r}, which is none of the labels; try again."
-        )
+        label = find_label(response.text, label_set.labels)
+        if label is None:  # only a model that ignored the grammar (a cloud one) gets here
+            raise EngineError(
+                f"{response.model} answered {response.text.strip()[:40]!r}, which is none of "
+                "the labels."
+            )
+        return label, response
+
+
+def find_label(answer: str, labels: Sequence[str]) -> str | None:
+    """The label an answer gives: the answer itself, or the one label it mentions as a word
+    ("This message is a greeting." from a model that could not be constrained)."""
+    exact = canonical_label(answer, tuple(labels))
+    if exact is not None:
+        return exact
+    said = answer.casefold()
+    named = [
+        label
+        for label in labels
+        if re.search(rf"(?<!\w){re.escape(label.casefold())}(?!\w)", said) is not None
+    ]
+    return named[0] if len(named) == 1 else None
 
 
 def _after_colon(grammar: str) -> str:

@@ -96,6 +96,7 @@ class PlannedAnswer:
     tokens_in: int  # totals over the planning call and every step
     tokens_out: int
     latency_ms: float
+    stopped: bool = False  # the user stopped it; `steps` holds what was written until then
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -118,6 +119,7 @@ class PlannedAnswer:
             latency_ms=self.latency_ms,
             tok_s=self.tokens_out / seconds if seconds > 0 else 0.0,
             fallbacks=fallbacks,
+            finish_reason="cancelled" if self.stopped else last.finish_reason,
             bytes_sent=sum(s.response.bytes_sent for s in self.steps)
             + (self.plan.response.bytes_sent if self.plan.response is not None else 0),
         )
@@ -160,7 +162,11 @@ class Planner:
         plan = self.plan(request)
         emit(PlanEvent(kind="planned", plan=plan))
         results: list[StepResult] = []
+        stopped = False
         for index, step in enumerate(plan.steps, start=1):
+            if results and cancel is not None and cancel.is_set():
+                stopped = True  # keep what was written so far
+                break
             _stop_if(cancel, f"after {index - 1} of {len(plan.steps)} planned steps")
             emit(PlanEvent(kind="step_started", plan=plan, index=index))
             asking = request if plan.fallback else _step_request(request, plan, index)
@@ -168,11 +174,15 @@ class Planner:
             result = StepResult.of(index, step, response)
             results.append(result)
             emit(PlanEvent(kind="step_done", plan=plan, index=index, step=result))
+            if response.finish_reason == "cancelled":
+                stopped = True
+                break
         calls = [plan.response] if plan.response is not None else []
         return PlannedAnswer(
             text=assemble(plan, tuple(results)),
             plan=plan,
             steps=tuple(results),
+            stopped=stopped,
             tokens_in=sum(r.tokens_in for r in calls) + sum(s.tokens_in for s in results),
             tokens_out=sum(r.tokens_out for r in calls) + sum(s.tokens_out for s in results),
             latency_ms=sum(r.latency_ms for r in calls) + sum(s.latency_ms for s in results),

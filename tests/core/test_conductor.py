@@ -137,16 +137,21 @@ def test_extract_without_a_schema_and_classify_without_labels_are_refused(
         runner.answer(Request.from_prompt("good?", task="classify"))
 
 
-def test_auto_picks_the_task_by_grammar_and_labels_the_intent(tmp_path: Path) -> None:
-    # no encoder: the grammar stage answers "intent" for the task, "greeting" for the label
-    local = FakeLocal(answers={"*": [" intent", "Hello! How can I help?", " greeting"]})
+def test_auto_picks_the_task_by_grammar_and_answers_without_a_second_call(
+    tmp_path: Path,
+) -> None:
+    # no encoder: the grammar stage answers "intent" for the task; the intent's label is only
+    # added when the encoder can tell at once, so the reply is not held up by another call
+    local = FakeLocal(answers={"*": [" intent", "Hello! How can I help?"]})
     runner, local, _, _ = conductor(tmp_path, local)
     response = runner.answer(Request.from_prompt("Hi there!", task="auto"))
-    assert response.task == "intent" and response.label == "greeting"
+    assert response.task == "intent" and response.label is None
     assert response.text == "Hello! How can I help?" and response.target == "local"
     assert response.classified_by.startswith("task grammar")
+    assert len(local.calls) == 2
     first = local.constraints[0]
     assert first.raw_prompt and first.grammar and '"intent"' in first.grammar
+    assert local.calls[0].request_id.startswith("classify-")
 
 
 def test_classify_answers_with_a_label_of_the_request(tmp_path: Path) -> None:
@@ -201,5 +206,5 @@ def test_embedding_stage_decides_when_clearly_ahead(tmp_path: Path) -> None:
         raise AssertionError("the grammar stage should not run")
 
     classifier = IntentClassifier(label_sets=labels.current, embed=embed, generate=generate)
-    result = classifier.classify("hello friend", labels=("greeting", "question"))
+    result = classifier.label("hello friend", labels=("greeting", "question"))
     assert result.label == "greeting" and result.stage == "embedding" and not calls

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
+from aurora_desktop.core.cognition.intent import CLASSIFY_ID_PREFIX
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.telemetry import Telemetry
 from tests.desktop.conftest import AppProcess, aurora_command
@@ -19,10 +21,12 @@ CHAT_TITLE = "Aurora chat"
 
 
 def replies_logged(home: AuroraHome) -> list[dict[str, object]]:
+    """Finished answers; picking the task (a model call of its own) does not count."""
     path = home.root / "metrics.db"
     if not path.exists():
         return []
-    return [asdict(s) for s in Telemetry(path).history()]
+    history = Telemetry(path).history()
+    return [asdict(s) for s in history if not s.request_id.startswith(CLASSIFY_ID_PREFIX)]
 
 
 def test_tray_icon_opens_a_chat_that_answers(
@@ -53,6 +57,7 @@ def test_tray_icon_opens_a_chat_that_answers(
     entries = wait_for("a reply from the model", lambda: replies_logged(model_home), timeout=120)
     assert entries[-1]["tokens_out"] > 0
     assert entries[-1]["target"] == "local"
+    time.sleep(1.0)  # the answer is recorded a moment before the popup draws its route line
     shot = desktop.screenshot(output_dir / "3-reply.png")
     assert shot.stat().st_size > 10_000
     assert app.proc.poll() is None, app.output()

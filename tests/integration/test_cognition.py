@@ -83,7 +83,7 @@ def test_english_by_embedding_and_korean_by_grammar(core: Core) -> None:
     classifier = core.conductor.classifier
     results = []
     for text, label_set, expected in ENGLISH + KOREAN:
-        got = classifier.classify(text, label_set=label_set)
+        got = classifier.label(text, label_set=label_set)
         results.append((text, expected, got.label, got.stage, got.ms))
     print("\n".join(f"{stage:9} {ms:7.1f} ms  {exp:>13} → {got}  {t}" for t, exp, got, stage, ms
                     in results))  # fmt: skip

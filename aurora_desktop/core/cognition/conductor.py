@@ -200,7 +200,7 @@ class Conductor:
 
     def _classify_response(self, request: Request, label_set: str | None) -> Response:
         started = time.perf_counter()
-        result = self.classifier.classify(
+        result = self.classifier.label(
             request.prompt, label_set=label_set, labels=request.labels, risk=request.risk
         )
         by_grammar = result.response is not None
@@ -401,7 +401,12 @@ class Conductor:
         """For auto requests: which task was picked, and the intent label of a chat turn."""
         changes: dict[str, object] = {"classified_by": f"task {detected.describe()}"}
         if detected.label == "intent" and response.label is None:
-            intent = self.classifier.classify(request.prompt, label_set="intent", risk=request.risk)
+            # only when the encoder can tell at once: the answer is already written
+            intent = self.classifier.classify(
+                request.prompt, label_set="intent", risk=request.risk, embedding_only=True
+            )
+            if intent is None:
+                return response.with_changes(**changes)
             changes["label"] = intent.label
             changes["classified_by"] = f"task {detected.describe()}; intent {intent.describe()}"
         return response.with_changes(**changes)

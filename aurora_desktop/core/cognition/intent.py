@@ -16,6 +16,7 @@ import math
 import re
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ SIMILARITY_FLOOR = 0.22  # centroid similarity below which the nearest label is 
 MARGIN = 0.08  # the winner must lead the runner-up by this much
 EXAMPLES_PER_LABEL = 2
 MAX_TEXT_CHARS = 1500  # the classifier reads the start of long texts only
+CLASSIFY_ID_PREFIX = "classify-"  # marks the classifier's own model calls in metrics and ledger
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +144,22 @@ class IntentClassifier:
         self._lock = threading.Lock()
 
     def detect_task(self, text: str, *, risk: Risk = "low") -> Classification:
-        return self.classify(text, label_set="task", risk=risk)
+        found = self.classify(text, label_set="task", risk=risk)
+        assert found is not None
+        return found
+
+    def label(
+        self,
+        text: str,
+        *,
+        label_set: str | None = None,
+        labels: tuple[str, ...] | None = None,
+        risk: Risk = "low",
+    ) -> Classification:
+        """`classify` with both stages: always a label."""
+        found = self.classify(text, label_set=label_set, labels=labels, risk=risk)
+        assert found is not None
+        return found
 
     def classify(
         self,
@@ -151,8 +168,10 @@ class IntentClassifier:
         label_set: str | None = None,
         labels: tuple[str, ...] | None = None,
         risk: Risk = "low",
-    ) -> Classification:
-        """The label for `text`, from a named set or from the `labels` a request gives."""
+        embedding_only: bool = False,
+    ) -> Classification | None:
+        """The label for `text`, from a named set or from the `labels` a request gives;
+        with `embedding_only`, None unless the encoder decides (no model call is made)."""
         started = time.perf_counter()
         sets = self._label_sets()
         if labels:
@@ -177,6 +196,8 @@ class IntentClassifier:
                     return Classification(label, scores[label], "embedding", scores, _ms(started))
         elif self._embed is None:
             note = "no encoder"
+        if embedding_only:
+            return None
         label, response = self._by_grammar(chosen, text, risk)
         return Classification(label, 1.0, "grammar", scores, _ms(started), note, response)
 
@@ -221,8 +242,9 @@ class IntentClassifier:
     def _by_grammar(self, label_set: LabelSet, text: str, risk: Risk) -> tuple[str, Response]:
         prompt = few_shot_prompt(label_set, text)
         request = Request.from_prompt(
-            prompt, task="intent", model=self._model, risk=risk, max_tokens=16, temperature=0.0
-        )
+            prompt, task="intent", model=self._model, risk=risk, max_tokens=16, temperature=0.0,
+            request_id=f"{CLASSIFY_ID_PREFIX}{uuid.uuid4().hex[:8]}",
+        )  # fmt: skip
         grammar = _after_colon(labels_grammar(label_set.labels))
         response = self._generate(request, Constraint(grammar=grammar, raw_prompt=True))
         label = find_label(response.text, label_set.labels)

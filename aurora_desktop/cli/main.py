@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     add_ask_parser(commands)
-    commands.add_parser("setup", help="install and verify the default local model")
+    commands.add_parser("setup", help="install and verify the default chat and embedding models")
     add_models_parser(commands, _Parser)
     add_policy_parsers(commands, _Parser)
     add_providers_parser(commands, _Parser)

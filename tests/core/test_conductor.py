@@ -208,3 +208,14 @@ def test_embedding_stage_decides_when_clearly_ahead(tmp_path: Path) -> None:
     classifier = IntentClassifier(label_sets=labels.current, embed=embed, generate=generate)
     result = classifier.label("hello friend", labels=("greeting", "question"))
     assert result.label == "greeting" and result.stage == "embedding" and not calls
+
+
+def test_auto_with_labels_classifies_without_picking_a_task(tmp_path: Path) -> None:
+    local = FakeLocal(answers={"*": [" billing"]})
+    runner, local, *_ = conductor(tmp_path, local)
+    request = Request.from_prompt(
+        "I was charged twice", task="auto", labels=("billing", "shipping")
+    )
+    response = runner.answer(request)
+    assert response.task == "classify" and response.label == "billing"
+    assert len(local.calls) == 1  # the label call only

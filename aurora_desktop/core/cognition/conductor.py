@@ -103,6 +103,8 @@ class Conductor:
         started = time.perf_counter()
         detected: Classification | None = None
         task = request.task
+        if task == "auto" and request.labels:
+            task = "classify"  # labels to choose from say what is wanted
         if task == "auto":
             detected = self.classifier.detect_task(request.prompt, risk=request.risk)
             task = detected.label
@@ -111,7 +113,7 @@ class Conductor:
             response = self._grounded(request, retrieval, on_token, cancel, progress, on_note)
         elif task in PLANNED_TASKS:
             response = self._planned(replace(request, task=task), on_token, cancel, on_note)
-        elif task in LABEL_TASKS and (request.task != "auto" or request.labels):
+        elif task in LABEL_TASKS and (detected is None or request.labels):
             response = self._labelled(replace(request, task=task), cancel, on_note)
         else:
             response = self._generated(

@@ -42,7 +42,10 @@ def run_rag(args: argparse.Namespace) -> int:
     try:
         rag = core.rag()
         if args.rag_command == "ingest":
-            return _ingest(rag, args.folder, assume_yes=args.yes)
+            code = _ingest(rag, args.folder, assume_yes=args.yes)
+            if core.embedder.loaded:
+                sys.stderr.write(f"Embeddings ran on ONNX Runtime's {core.embedder.provider}.\n")
+            return code
         return _query(rag, args.text, args.k, as_json=args.json)
     finally:
         core.close()

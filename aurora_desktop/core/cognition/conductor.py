@@ -103,6 +103,8 @@ class Conductor:
         started = time.perf_counter()
         detected: Classification | None = None
         task = request.task
+        if task == "auto" and retrieval is not None:
+            task = "chat"  # a question about your documents: answered from them
         if task == "auto" and request.labels:
             task = "classify"  # labels to choose from say what is wanted
         if task == "auto":
@@ -291,8 +293,10 @@ class Conductor:
             task="chat",
             messages=retrieval.messages,
             model=local or f"local://{self.pipeline.local.model_name}",
+            temperature=0.0,  # an answer from documents copies facts: decoded greedily
         )
-        spec = spec_for("chat")
+        # the answer must come from the sources, not be a remark about the question
+        spec = VerifySpec(no_refusal=False, grounded_in=retrieval.messages[-1].content)
         response = self._verified(
             grounded, spec, NO_CONSTRAINT, on_token, cancel, progress, on_note, cloud=False
         )
@@ -456,7 +460,7 @@ def _badness(response: Response, verdict: Verdict, spec: VerifySpec) -> tuple[in
 
 
 def _attempt_line(number: int, what: str, response: Response, verdict: Verdict) -> str:
-    result = "passed" if verdict.ok else f"failed {verdict.summary()}"
+    result = "passed" if verdict.ok else verdict.summary()
     return f"{number} {what} ({response.target} · {response.model}): {result}"
 
 

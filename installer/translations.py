@@ -1,6 +1,6 @@
 """Keeps the UI translations in step with the code (Qt's lupdate and lrelease).
 
-    python installer/translations.py update    collect strings: resources/i18n/<module>.ko.ts
+    python installer/translations.py update [MODULE…]   collect strings: resources/i18n/<module>.ko.ts
     python installer/translations.py release   compile every .ts into the .qm the app loads
     python installer/translations.py check     list strings still untranslated (exit 1 if any)
 
@@ -41,11 +41,14 @@ def ts_path(source: Path, language: str) -> Path:
     return I18N / f"{module_key(source)}.{language}.ts"
 
 
-def update(folder: Path = I18N) -> list[Path]:
-    """Run lupdate for every module into `folder` (merging what is already translated)."""
+def update(folder: Path = I18N, only: tuple[str, ...] = ()) -> list[Path]:
+    """Run lupdate for every module (or those named in `only`, e.g. "settings.window") into
+    `folder`, merging what is already translated."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for source in ui_modules():
+        if only and module_key(source) not in only:
+            continue
         for language in TRANSLATED:
             target = folder / ts_path(source, language).name
             if folder != I18N and ts_path(source, language).exists() and not target.exists():
@@ -89,7 +92,7 @@ def unfinished(ts: Path) -> list[str]:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
     if command == "update":
-        for path in update():
+        for path in update(only=tuple(argv[1:])):
             print(path.relative_to(REPO))
         return 0
     if command == "release":

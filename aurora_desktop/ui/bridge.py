@@ -55,3 +55,14 @@ class CoreSignals(QObject):
     prepare_failed = Signal(str)
     reply_finished = Signal(object)  # core.contract.Response
     reply_failed = Signal(str)
+
+
+class EventRelay(QObject):
+    """Carries core events (scheduler lifecycle, warnings) from any thread to the main thread.
+
+    Pass `relay.publish` to a core callback; connect `arrived` on the main thread."""
+
+    arrived = Signal(object)
+
+    def publish(self, event: object) -> None:
+        self.arrived.emit(event)

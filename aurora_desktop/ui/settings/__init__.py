@@ -1,0 +1,1 @@
+"""The pages of Aurora's Settings window."""

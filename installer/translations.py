@@ -4,7 +4,7 @@
     python installer/translations.py release   compile every .ts into the .qm the app loads
     python installer/translations.py check     list strings still untranslated (exit 1 if any)
 
-One .ts per module of aurora_desktop/ui, so people can translate one window at a time.
+One .ts per module of aurora_desktop/ui (and app/), so people can translate one window at a time.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-UI = REPO / "aurora_desktop" / "ui"
+PACKAGE = REPO / "aurora_desktop"
+UI = PACKAGE / "ui"
+APP = PACKAGE / "app"
 I18N = REPO / "resources" / "i18n"
 TRANSLATED = ("ko",)  # English is the source language
 
@@ -30,11 +32,14 @@ def tool(name: str) -> str:
 
 
 def module_key(source: Path) -> str:
-    return ".".join(source.relative_to(UI).with_suffix("").parts)
+    """ui/settings/window.py → settings.window; app/desktop.py → app.desktop."""
+    root = UI if source.is_relative_to(UI) else PACKAGE
+    return ".".join(source.relative_to(root).with_suffix("").parts)
 
 
 def ui_modules() -> list[Path]:
-    return sorted(p for p in UI.rglob("*.py") if "translate(" in p.read_text(encoding="utf-8"))
+    sources = [*UI.rglob("*.py"), *APP.rglob("*.py")]
+    return sorted(p for p in sources if 'translate("' in p.read_text(encoding="utf-8"))
 
 
 def ts_path(source: Path, language: str) -> Path:

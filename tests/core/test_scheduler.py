@@ -146,6 +146,21 @@ def test_a_pinned_model_stays_until_unpinned(make_lab: Callable[..., Lab]) -> No
     assert lab.scheduler.tick() == ("p",)
 
 
+def test_unload_on_request_unpins_and_waits_for_requests_in_flight(
+    make_lab: Callable[..., Lab],
+) -> None:
+    lab = make_lab(total_gb=4, ram_gb={"p": 1.5}, default_ttl_s=600)
+    lab.scheduler.pin("p")
+    lease = lab.scheduler.acquire("p")
+    assert lab.scheduler.unload("p") is False  # a request still holds it
+    assert lab.loaded() == ["p"] and not lab.scheduler.snapshot()[0].pinned
+    lease.release()
+    assert lab.scheduler.unload("p") is True
+    assert lab.loaded() == []
+    assert lab.events[-2].detail == "Unloading p because it was asked to."
+    assert lab.scheduler.unload("never-loaded") is True
+
+
 def test_pinning_a_model_that_fails_to_load_leaves_it_unpinned(
     make_lab: Callable[..., Lab],
 ) -> None:

@@ -149,6 +149,26 @@ class ModelScheduler:
             batch = life.mark_expired([slot], now)
         life.unload_batch(batch)
 
+    def unload(self, name: str) -> bool:
+        """Unpin `name` and unload it now (the user asked, e.g. from Settings → Models).
+
+        Returns False, leaving it loaded, while a request still holds it: the idle TTL then
+        unloads it as usual once the request is done."""
+        life = self._life
+        with life.cond:
+            slot = life.slots.get(name)
+            if slot is None:
+                return True
+            slot.pinned = False
+            if slot.state != "loaded":
+                return slot.state == "unloaded"
+            if slot.refs > 0:
+                slot.last_used = life.clock()
+                return False
+            batch = life.mark_unloading([name])
+        life.unload_batch(batch, why="because it was asked to")
+        return True
+
     def start_warm(self) -> tuple[str, ...]:
         """Load the warm set (at app start); returns the models that could not be loaded,
         whose reasons were already published as `failed` or `warning` events."""

@@ -52,7 +52,9 @@ class SettingsWindow(QWidget):
             self.pages_list.setCurrentRow(0)
 
     def page(self, key: str) -> QWidget:
-        return self.stack.widget(self._keys.index(key))
+        page = self.stack.widget(self._keys.index(key))
+        assert page is not None
+        return page
 
     def show_page(self, key: str) -> None:
         self.pages_list.setCurrentRow(self._keys.index(key))
@@ -66,7 +68,9 @@ class SettingsWindow(QWidget):
             QCoreApplication.translate("SettingsWindow", "Settings pages")
         )
         for row in range(self.pages_list.count()):
-            self.pages_list.item(row).setText(self._title(self.stack.widget(row)))
+            page = self.stack.widget(row)
+            if page is not None:
+                self.pages_list.item(row).setText(self._title(page))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

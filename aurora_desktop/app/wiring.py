@@ -42,6 +42,7 @@ from aurora_desktop.core.routing.tokens import TokenCounter
 from aurora_desktop.core.scheduler.events import SchedulerEvent
 from aurora_desktop.core.scheduler.fanout import SchedulerEvents
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
+from aurora_desktop.core.settings import Settings, SettingsFile
 from aurora_desktop.core.telemetry import Telemetry
 
 CATALOG_ENV = "AURORA_CATALOG"
@@ -64,6 +65,9 @@ class Core:
     embedder: EmbeddingService
     label_sets: LabelSetsFile
     conductor: Conductor
+    settings: SettingsFile
+    masker: PiiMasker
+    banned: BannedWordsFile
     _rag: RagService | None = None
 
     def rag(self) -> RagService:
@@ -104,20 +108,26 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     catalog_path = Path(raw_catalog) if raw_catalog else resource_path("catalog.json")
     catalog = CatalogLoader(catalog_path, trust)
     events = SchedulerEvents()
+    settings = SettingsFile.in_home(home)  # an invalid file keeps the defaults (settings.problem)
     scheduler = ModelScheduler(
         factory=engine_factory(store),
         ram_needed=ram_needed(store),
         free_memory=available_memory_bytes,
         on_event=events.publish,
+        default_ttl_s=settings.current().idle_unload_min * 60.0,
+        warm=settings.current().warm_models,
     )
     events.subscribe(lambda e: _remember_memory(scheduler, metrics, e))
     assistant = Assistant(store=store, catalog=catalog, scheduler=scheduler)
+    masker = PiiMasker(settings.current().pii_kinds)
+    settings.changed.append(lambda new, names: _apply_privacy(masker, new, names))
+    banned = BannedWordsFile(home.root / "banned_words.json")
     pipeline = RequestPipeline(
         local=assistant,
         policy=PolicyFile(home.router_file),
         tokens=TokenCounter(assistant.installed_model_path),
-        masker=PiiMasker(),
-        banned=BannedWordsFile(home.root / "banned_words.json"),
+        masker=masker,
+        banned=banned,
         consent=ConsentBroker(ConsentStore(home.root / "consents.json")),
         clouds=CloudPool(ProviderRegistry(home.root / "providers.json")),
         ledger=DecisionLedger(home.root / "decisions.db"),
@@ -142,8 +152,13 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     )
     return Core(
         home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
-        embedder, label_sets, conductor,
+        embedder, label_sets, conductor, settings, masker, banned,
     )  # fmt: skip
+
+
+def _apply_privacy(masker: PiiMasker, settings: Settings, changed: frozenset[str]) -> None:
+    if "pii_kinds" in changed:
+        masker.configure(settings.pii_kinds)
 
 
 def relevant(hits: list[Hit]) -> list[Hit]:

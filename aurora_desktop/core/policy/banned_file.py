@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.policy.banned import BannedWord, BannedWords
 
@@ -34,6 +36,20 @@ class BannedWordsFile:
                 self._words = BannedWords(self._read(stat.st_size))
                 self._stamp = stamp
             return self._words
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def save(self, words: Iterable[BannedWord]) -> BannedWords:
+        """Replace the list (atomically, in the same format); returns the list now in force."""
+        compiled = BannedWords(words)
+        data = [{"word": item.word, "action": item.action} for item in compiled.words]
+        with self._lock:
+            atomic_write_text(self._path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            stat = self._path.stat()
+            self._stamp, self._words = (stat.st_mtime_ns, stat.st_size), compiled
+        return compiled
 
     def _read(self, size: int) -> list[BannedWord]:
         if size > MAX_BYTES:

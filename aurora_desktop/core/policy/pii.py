@@ -83,24 +83,27 @@ class PiiMasker:
     """Finds personal data, swaps it for placeholders before text leaves, and puts it back."""
 
     def __init__(self, kinds: frozenset[str] = ALL_KINDS) -> None:
-        unknown = sorted(set(kinds) - ALL_KINDS)
-        if unknown:
-            raise ConfigError(
-                f"Unknown kind of personal data {', '.join(unknown)}; "
-                f"choose from {', '.join(PRIORITY)}."
-            )
-        self._kinds = frozenset(kinds)
+        self._lock = threading.Lock()
+        self._kinds = _checked(kinds)
 
     @property
     def kinds(self) -> frozenset[str]:
-        return self._kinds
+        with self._lock:
+            return self._kinds
+
+    def configure(self, kinds: frozenset[str]) -> None:
+        """Change the kinds masked from now on (safe while other threads mask text)."""
+        checked = _checked(kinds)
+        with self._lock:
+            self._kinds = checked
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(kind, start, end) of everything to mask: non-overlapping, sorted by start."""
+        kinds = self.kinds  # one consistent set for the whole text
         candidates = [
             (kind, start, end)
             for kind in PRIORITY
-            if kind in self._kinds
+            if kind in kinds
             for start, end in DETECTORS[kind](text)
             if end > start
         ]
@@ -128,6 +131,16 @@ class PiiMasker:
             else vault_or_mapping
         )
         return PLACEHOLDER.sub(lambda m: mapping.get(m.group(), m.group()), text)
+
+
+def _checked(kinds: frozenset[str]) -> frozenset[str]:
+    unknown = sorted(set(kinds) - ALL_KINDS)
+    if unknown:
+        raise ConfigError(
+            f"Unknown kind of personal data {', '.join(unknown)}; "
+            f"choose from {', '.join(PRIORITY)}."
+        )
+    return frozenset(kinds)
 
 
 def resolve_overlaps(candidates: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

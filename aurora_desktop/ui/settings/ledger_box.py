@@ -1,0 +1,268 @@
+"""The ledger of what left the machine: filters, a table, and Export CSV."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_desktop.core.decisions import DecisionLedger
+from aurora_desktop.ui.settings.ledger_csv import (
+    OUTCOME_KINDS,
+    LedgerFilter,
+    filter_rows,
+    masked_text,
+    write_csv,
+)
+
+ROW_LIMIT = 1000
+Row = Mapping[str, Any]
+
+
+class _LoadSignals(QObject):
+    loaded = Signal(object)  # list of ledger rows, or the exception
+
+
+class LedgerBox(QWidget):
+    """Reads the ledger on a worker thread; filters in memory; exports what is shown."""
+
+    def __init__(self, ledger: DecisionLedger, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ledgerBox")
+        self._ledger = ledger
+        self._rows: list[Row] = []
+        self._shown: list[Row] = []
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-load")
+        self._signals = _LoadSignals(self)
+        self._signals.loaded.connect(self._on_loaded)
+        self.loading = False
+
+        self.text_filter = QLineEdit(self)
+        self.text_filter.setObjectName("ledgerTextFilter")
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.textChanged.connect(self.apply_filter)
+        self.target_combo = QComboBox(self)
+        self.target_combo.setObjectName("ledgerTarget")
+        for value in ("", "cloud", "local"):
+            self.target_combo.addItem("", value)
+        self.target_combo.currentIndexChanged.connect(self.apply_filter)
+        self.outcome_combo = QComboBox(self)
+        self.outcome_combo.setObjectName("ledgerOutcome")
+        for value in ("", *OUTCOME_KINDS):
+            self.outcome_combo.addItem("", value)
+        self.outcome_combo.currentIndexChanged.connect(self.apply_filter)
+        self.since_check = QCheckBox(self)
+        self.since_check.setObjectName("ledgerSinceOn")
+        self.since_date = QDateEdit(QDate.currentDate().addDays(-30), self)
+        self.since_date.setObjectName("ledgerSince")
+        self.since_date.setCalendarPopup(True)
+        self.since_date.setEnabled(False)
+        self.since_check.toggled.connect(self.since_date.setEnabled)
+        self.since_check.toggled.connect(lambda _: self.refresh())
+        self.since_date.dateChanged.connect(lambda _: self.refresh())
+        self.refresh_button = QPushButton(self)
+        self.refresh_button.setObjectName("ledgerRefresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton(self)
+        self.export_button.setObjectName("ledgerExport")
+        self.export_button.clicked.connect(self._on_export)
+        self.table = QTableWidget(0, 8, self)
+        self.table.setObjectName("ledgerTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.status = QLabel(self)
+        self.status.setObjectName("ledgerStatus")
+        self.status.setWordWrap(True)
+
+        filters = QHBoxLayout()
+        for widget in (self.text_filter, self.target_combo, self.outcome_combo,
+                       self.since_check, self.since_date):  # fmt: skip
+            filters.addWidget(widget)
+        filters.setStretch(0, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        chain = [self.text_filter, self.target_combo, self.outcome_combo, self.since_check,
+                 self.since_date, self.table, self.refresh_button, self.export_button]  # fmt: skip
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.retranslate()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def since(self) -> float | None:
+        if not self.since_check.isChecked():
+            return None
+        return self.since_date.date().startOfDay().toSecsSinceEpoch() * 1.0
+
+    def refresh(self) -> None:
+        """Read the newest rows again, on the worker thread."""
+        self.loading = True
+        self._executor.submit(self._load, self.since())
+
+    def _load(self, since: float | None) -> None:
+        try:
+            result: object = list(self._ledger.entries(since=since, limit=ROW_LIMIT))
+        except Exception as exc:  # shown as a sentence, the page stays usable
+            result = exc
+        self._signals.loaded.emit(result)
+
+    def _on_loaded(self, result: object) -> None:
+        self.loading = False
+        if isinstance(result, Exception):
+            self.status.setText(
+                QCoreApplication.translate(
+                    "LedgerBox", "The ledger could not be read ({error}); try Refresh again."
+                ).format(error=result)
+            )
+            return
+        assert isinstance(result, list)
+        self._rows = result
+        self.apply_filter()
+
+    # -- filtering and the table -------------------------------------------------------------
+
+    def current_filter(self) -> LedgerFilter:
+        return LedgerFilter(
+            text=self.text_filter.text(),
+            target=str(self.target_combo.currentData() or ""),
+            outcome=str(self.outcome_combo.currentData() or ""),
+        )
+
+    def shown_rows(self) -> list[Row]:
+        return list(self._shown)
+
+    def apply_filter(self) -> None:
+        self._shown = filter_rows(self._rows, self.current_filter())
+        self.table.setRowCount(len(self._shown))
+        for index, row in enumerate(self._shown):
+            stamp = datetime.fromtimestamp(float(row["ts"])).strftime("%Y-%m-%d %H:%M:%S")
+            cells = (
+                stamp, str(row.get("target", "")), str(row.get("model") or ""),
+                f"{int(row.get('bytes_sent') or 0):,}", masked_text(row.get("masked") or {}),
+                str(row.get("consent") or ""), str(row.get("outcome", "")),
+                str(row.get("task", "")),
+            )  # fmt: skip
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(index, column, item)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.status.setText(
+            QCoreApplication.translate("LedgerBox", "{shown} of {total} entries shown.").format(
+                shown=len(self._shown), total=len(self._rows)
+            )
+        )
+
+    # -- export ------------------------------------------------------------------------------
+
+    def _on_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            QCoreApplication.translate("LedgerBox", "Export the ledger"),
+            str(Path.home() / "aurora-ledger.csv"),
+            QCoreApplication.translate("LedgerBox", "CSV files (*.csv)"),
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        try:
+            count = write_csv(path, self._shown)
+        except OSError as exc:
+            self.status.setText(
+                QCoreApplication.translate(
+                    "LedgerBox",
+                    "The ledger could not be saved to {path} ({error}); choose another place.",
+                ).format(path=path, error=exc.strerror or exc)
+            )
+            return
+        self.status.setText(
+            QCoreApplication.translate("LedgerBox", "Exported {count} entries to {path}.").format(
+                count=count, path=path
+            )
+        )
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    # -- language ----------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.text_filter.setPlaceholderText(QCoreApplication.translate("LedgerBox", "Filter…"))
+        self.text_filter.setAccessibleName(QCoreApplication.translate("LedgerBox", "Text filter"))
+        target_texts = (
+            QCoreApplication.translate("LedgerBox", "Any target"),
+            QCoreApplication.translate("LedgerBox", "Cloud"),
+            QCoreApplication.translate("LedgerBox", "Local"),
+        )
+        for index, text in enumerate(target_texts):
+            self.target_combo.setItemText(index, text)
+        self.target_combo.setAccessibleName(QCoreApplication.translate("LedgerBox", "Target"))
+        outcome_texts = (
+            QCoreApplication.translate("LedgerBox", "Any outcome"),
+            QCoreApplication.translate("LedgerBox", "Answered"),
+            QCoreApplication.translate("LedgerBox", "Refused"),
+            QCoreApplication.translate("LedgerBox", "Failed"),
+            QCoreApplication.translate("LedgerBox", "Stopped"),
+        )
+        for index, text in enumerate(outcome_texts):
+            self.outcome_combo.setItemText(index, text)
+        self.outcome_combo.setAccessibleName(QCoreApplication.translate("LedgerBox", "Outcome"))
+        self.since_check.setText(QCoreApplication.translate("LedgerBox", "&Since"))
+        self.since_date.setAccessibleName(QCoreApplication.translate("LedgerBox", "Since date"))
+        self.refresh_button.setText(QCoreApplication.translate("LedgerBox", "Re&fresh"))
+        self.export_button.setText(QCoreApplication.translate("LedgerBox", "E&xport CSV…"))
+        self.table.setAccessibleName(
+            QCoreApplication.translate("LedgerBox", "What left this computer")
+        )
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("LedgerBox", "Time"),
+                QCoreApplication.translate("LedgerBox", "Target"),
+                QCoreApplication.translate("LedgerBox", "Model"),
+                QCoreApplication.translate("LedgerBox", "Bytes sent"),
+                QCoreApplication.translate("LedgerBox", "Masked"),
+                QCoreApplication.translate("LedgerBox", "Consent"),
+                QCoreApplication.translate("LedgerBox", "Outcome"),
+                QCoreApplication.translate("LedgerBox", "Task"),
+            ]
+        )
+        if not self.loading:
+            self._show_count()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

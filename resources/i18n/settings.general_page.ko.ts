@@ -1,0 +1,63 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko">
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <source>General</source>
+        <translation>일반</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved ({error}); check the data folder.</source>
+        <translation>설정을 저장하지 못했습니다({error}). 데이터 폴더를 확인하세요.</translation>
+    </message>
+    <message>
+        <source>&amp;Unload idle models after:</source>
+        <translation>유휴 모델 해제 시간(&amp;U):</translation>
+    </message>
+    <message>
+        <source>&amp;Keep warm:</source>
+        <translation>미리 로드(&amp;K):</translation>
+    </message>
+    <message>
+        <source>Start at &amp;login:</source>
+        <translation>로그인 시 시작(&amp;L):</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>언어(&amp;L):</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <source>Minutes before an idle model is unloaded</source>
+        <translation>유휴 모델을 해제하기까지의 분</translation>
+    </message>
+    <message>
+        <source>Models loaded at start and kept loaded</source>
+        <translation>시작할 때 로드하고 유지할 모델</translation>
+    </message>
+    <message>
+        <source>Start Aurora when I log in</source>
+        <translation>로그인할 때 Aurora 시작</translation>
+    </message>
+    <message>
+        <source>Start at login</source>
+        <translation>로그인 시 시작</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>시스템 설정</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>The idle time and the warm models take effect the next time Aurora starts.</source>
+        <translation>유휴 시간과 미리 로드할 모델은 Aurora를 다음에 시작할 때 적용됩니다.</translation>
+    </message>
+</context>
+</TS>

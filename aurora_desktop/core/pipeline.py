@@ -32,6 +32,7 @@ from aurora_desktop.core.errors import (
     PolicyDenied,
     ProviderUnavailableError,
 )
+from aurora_desktop.core.live import LiveTicket
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
 from aurora_desktop.core.policy.banned import BannedWords
 from aurora_desktop.core.policy.consent import ConsentBroker, ConsentRequest
@@ -122,11 +123,14 @@ class RequestPipeline:
         fallbacks: list[str] = []
         errors: list[AuroraError] = []
         for target in plan:
+            live = self._metrics.live.begin(request.request_id, target=target)
             try:
                 if target == "cloud":
-                    response = self._cloud_hop(request, decision, on_token, cancel)
+                    response = self._cloud_hop(request, decision, on_token, cancel, live)
                 else:
-                    response = self._local_hop(request, on_token, cancel, progress, constraint)
+                    live.describe(engine="", model=self._local_name(request))
+                    relay = live.relay(on_token)
+                    response = self._local_hop(request, relay, cancel, progress, constraint)
             except (ConsentDenied, MaskingError) as exc:
                 if "local" in plan[plan.index(target) + 1 :]:
                     fallbacks.append(f"{target}: {exc}")
@@ -145,12 +149,23 @@ class RequestPipeline:
                 fallbacks.append(f"{target}: {exc}")
                 errors.append(exc)
                 continue
+            finally:
+                live.end()
             response = self._post(response, request, decision, decision_id, fallbacks, started)
             return response
         self._record(
             request, decision, decision_id, plan[-1], f"failed: {errors[-1]}", fallbacks=fallbacks
         )
         raise self._final_error(request, plan, errors)
+
+    def _local_name(self, request: Request) -> str:
+        """The local model a request will run on, for the live dashboard."""
+        if request.model.startswith("local://"):
+            return request.model[len("local://") :]
+        try:
+            return self.local.model_name
+        except AuroraError:
+            return ""
 
     # -- hops --------------------------------------------------------------------------------
 
@@ -176,9 +191,11 @@ class RequestPipeline:
         decision: RoutingDecision,
         on_token: TokenCallback | None,
         cancel: threading.Event,
+        live: LiveTicket,
     ) -> Response:
         wanted = request.model[len("cloud://") :] if request.model.startswith("cloud://") else None
         engine, config = self.clouds.engine_for(wanted or decision.model)
+        live.describe(engine=engine.engine_name, model=engine.model_name)
         if not engine.available():
             raise ProviderUnavailableError(
                 f"{config.name} is cooling down after repeated failures; it will be tried again "
@@ -205,6 +222,7 @@ class RequestPipeline:
         restorer = StreamRestorer(masked.vault.mapping)
 
         def relay(piece: str) -> bool | None:
+            live.tick()
             shown = restorer.feed(piece)
             return on_token(shown) if on_token is not None and shown else None
 

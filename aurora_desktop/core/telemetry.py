@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Response
+from aurora_desktop.core.live import LiveMeter
 
 RING_SIZE = 512
 SCHEMA = """
@@ -100,6 +101,7 @@ class Telemetry:
     requests: deque[RequestSample] = field(default_factory=lambda: deque(maxlen=RING_SIZE))
     memory: deque[MemorySample] = field(default_factory=lambda: deque(maxlen=RING_SIZE))
     listeners: list[Callable[[RequestSample], None]] = field(default_factory=list)
+    live: LiveMeter = field(default_factory=LiveMeter)  # generations in flight, per token
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from aurora_desktop.core.cognition.conductor import Conductor
-from aurora_desktop.core.contract import Message, Request
+from aurora_desktop.core.contract import Message, Request, Risk
 from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.models.fetch import FetchProgress
 from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
+from aurora_desktop.ui.chat_choices import DEFAULT_RISK, DEFAULT_TASK
 
 HISTORY_CHARS = 3000
 
 
 class ChatSession(QObject):
-    """Keeps the conversation and runs one request at a time on a background thread."""
+    """Keeps the conversation for the app's lifetime and runs one request at a time on a
+    background thread; `new_chat` forgets it (and so does the context sent to the model)."""
 
     busy_changed = Signal(bool)
     status_changed = Signal(str)
@@ -26,6 +29,8 @@ class ChatSession(QObject):
     reply_finished = Signal(object)
     reply_failed = Signal(str)
     model_ready = Signal(str)
+    conversation_reset = Signal()
+    paused_changed = Signal(bool)
 
     def __init__(self, conductor: Conductor, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +42,8 @@ class ChatSession(QObject):
         self._cancel = threading.Event()
         self._closing = threading.Event()
         self._busy = False
+        self._paused = False
+        self._dropping = False  # the reply in progress belongs to a forgotten conversation
         self._signals = CoreSignals(self)
         self._batcher = TokenBatcher(self)
         self._batcher.text_ready.connect(self.reply_text)
@@ -52,6 +59,17 @@ class ChatSession(QObject):
         return self._busy
 
     @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_paused(self, on: bool) -> None:
+        """While paused no new request starts; a reply already being written finishes."""
+        if on == self._paused:
+            return
+        self._paused = on
+        self.paused_changed.emit(on)
+
+    @property
     def history(self) -> tuple[Message, ...]:
         return tuple(self._history)
 
@@ -59,18 +77,35 @@ class ChatSession(QObject):
         """Install/verify/load the default model in the background, reporting progress."""
         return self._executor.submit(self._prepare_job)
 
-    def send(self, prompt: str) -> bool:
-        """Start answering `prompt`; False (with a status message) if it cannot start."""
+    def send(self, prompt: str, *, task: str = DEFAULT_TASK, risk: str = DEFAULT_RISK) -> bool:
+        """Start answering `prompt` as `task` at `risk`; False (with a status message) if it
+        cannot start."""
         if self._busy:
-            self.status_changed.emit("Aurora is still answering; press Stop first.")
+            self.status_changed.emit(
+                QCoreApplication.translate(
+                    "ChatSession", "Aurora is still answering; press Stop first."
+                )
+            )
+            return False
+        if self._paused:
+            self.status_changed.emit(
+                QCoreApplication.translate(
+                    "ChatSession", "Aurora is paused; resume it from the tray menu to ask."
+                )
+            )
             return False
         try:
-            request = Request(messages=(*self._context(), Message("user", prompt)), task="auto")
+            request = Request(
+                messages=(*self._context(), Message("user", prompt)),
+                task=task,
+                risk=cast(Risk, risk),
+            )
         except AuroraError as exc:
             self.status_changed.emit(str(exc))
             return False
         self._pending_prompt = prompt
         self._cancel = threading.Event()
+        self._dropping = False
         self._set_busy(True)
         self._batcher.start()
         self.reply_started.emit()
@@ -79,6 +114,14 @@ class ChatSession(QObject):
 
     def stop(self) -> None:
         self._cancel.set()
+
+    def new_chat(self) -> None:
+        """Forget the conversation; a reply still being written is stopped and dropped."""
+        self._cancel.set()
+        self._dropping = self._busy
+        self._pending_prompt = None
+        self._history = []
+        self.conversation_reset.emit()
 
     def shutdown(self, timeout: float = 10.0) -> bool:
         self._closing.set()
@@ -114,7 +157,11 @@ class ChatSession(QObject):
         except AuroraError as exc:
             self._signals.prepare_failed.emit(str(exc))
         except Exception as exc:  # the UI must hear of every failure
-            self._signals.prepare_failed.emit(f"Preparing the model failed unexpectedly ({exc}).")
+            self._signals.prepare_failed.emit(
+                QCoreApplication.translate(
+                    "ChatSession", "Preparing the model failed unexpectedly ({error})."
+                ).format(error=exc)
+            )
         else:
             self._signals.model_ready.emit(engine.model_name)
 
@@ -133,7 +180,11 @@ class ChatSession(QObject):
         except AuroraError as exc:
             self._signals.reply_failed.emit(str(exc))
         except Exception as exc:
-            self._signals.reply_failed.emit(f"The request failed unexpectedly ({exc}).")
+            self._signals.reply_failed.emit(
+                QCoreApplication.translate(
+                    "ChatSession", "The request failed unexpectedly ({error}); try again."
+                ).format(error=exc)
+            )
         else:
             self._signals.reply_finished.emit(response)
 
@@ -141,18 +192,22 @@ class ChatSession(QObject):
 
     def _on_progress(self, phase: str, label: str, done: int, total: int) -> None:
         words = {
-            "download": "Downloading",
-            "extract": "Installing",
-            "verify": "Verifying",
-            "load": "Loading",
+            "download": QCoreApplication.translate("ChatSession", "Downloading {label}…"),
+            "extract": QCoreApplication.translate("ChatSession", "Installing {label}…"),
+            "verify": QCoreApplication.translate("ChatSession", "Verifying {label}…"),
+            "load": QCoreApplication.translate("ChatSession", "Loading {label}…"),
         }
         if phase not in words:
             return
         percent = f" {done * 100 // total}%" if total else ""
-        self.status_changed.emit(f"{words[phase]} {label}…{percent}")
+        self.status_changed.emit(words[phase].format(label=label) + percent)
 
     def _on_model_ready(self, model: str) -> None:
-        self.status_changed.emit(f"Ready · {model} on this device")
+        self.status_changed.emit(
+            QCoreApplication.translate("ChatSession", "Ready · {model} on this device").format(
+                model=model
+            )
+        )
         self.model_ready.emit(model)
 
     def _on_prepare_failed(self, message: str) -> None:
@@ -164,6 +219,7 @@ class ChatSession(QObject):
         if self._pending_prompt is not None:
             self._history += [Message("user", self._pending_prompt), Message("assistant", text)]
         self._pending_prompt = None
+        self._dropping = False
         self._set_busy(False)
         self.reply_finished.emit(response)
 
@@ -171,5 +227,7 @@ class ChatSession(QObject):
         self._batcher.stop()
         self._pending_prompt = None
         self._set_busy(False)
-        self.status_changed.emit(message)
+        if not self._dropping:
+            self.status_changed.emit(message)
+        self._dropping = False
         self.reply_failed.emit(message)

@@ -9,52 +9,21 @@ import time
 from PySide6.QtCore import QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+from aurora_desktop.app.desktop import AuroraApp
 from aurora_desktop.app.single_instance import (
     InstanceServer,
     notify_running_instance,
     server_name,
 )
-from aurora_desktop.app.wiring import Core, build_core
+from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.errors import AuroraError
-from aurora_desktop.ui.chat_popup import ChatPopup
-from aurora_desktop.ui.chat_session import ChatSession
-from aurora_desktop.ui.tray import TrayController, app_icon
+from aurora_desktop.ui.tray import app_icon
 
 NOTIFY_ATTEMPTS = 10
 TTL_CHECK_S = 15.0
-SHUTDOWN_TIMEOUT_S = 10.0
 NO_TRAY_MESSAGE = (
     "Aurora: no system tray is available on this desktop, so the chat window opens instead."
 )
-
-
-class AuroraApp:
-    """Holds the live objects of one running app and the order they shut down in."""
-
-    def __init__(self, app: QApplication, core: Core, *, use_tray: bool) -> None:
-        self.app = app
-        self.core = core
-        self.session = ChatSession(core.conductor)
-        self.popup = ChatPopup(self.session)
-        self.popup.setWindowIcon(app_icon())
-        self.tray: TrayController | None = None
-        if use_tray:
-            self.tray = TrayController()
-            self.tray.open_chat_requested.connect(self.open_chat)
-            self.tray.quit_requested.connect(app.quit)
-            self.session.status_changed.connect(self.tray.set_status)
-            self.tray.show()
-        app.aboutToQuit.connect(self.shutdown)
-
-    def open_chat(self) -> None:
-        anchor = self.tray.icon.geometry() if self.tray is not None else None
-        self.popup.show_near(anchor)
-
-    def shutdown(self) -> None:
-        if self.tray is not None:
-            self.tray.hide()
-        if not self.session.shutdown(SHUTDOWN_TIMEOUT_S):
-            sys.stderr.write("Aurora: the model did not stop in time; exiting anyway.\n")
 
 
 def _tray_available(wait_s: float = 3.0) -> bool:
@@ -97,6 +66,7 @@ def run_app() -> int:
         aurora.popup.setWindowTitle(f"{aurora.popup.windowTitle()} (no system tray found)")
         aurora.open_chat()
     aurora.session.prepare()
+    aurora.start_warm()
     core.assistant.scheduler.run_timer(TTL_CHECK_S)  # idle models unload after their TTL
 
     # Let Ctrl+C and SIGTERM run the normal shutdown: Python handlers only run while

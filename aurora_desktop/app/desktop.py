@@ -1,0 +1,228 @@
+"""The running desktop app: tray, chat popup, windows and the core, wired together once."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from aurora_desktop.app.windows import WindowFactory
+from aurora_desktop.app.wiring import Core
+from aurora_desktop.core.contract import Response
+from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.scheduler.events import SchedulerEvent
+from aurora_desktop.core.settings import Settings
+from aurora_desktop.ui.bridge import EventRelay
+from aurora_desktop.ui.chat_popup import ChatPopup
+from aurora_desktop.ui.chat_session import ChatSession
+from aurora_desktop.ui.consent_asker import ConsentAsker
+from aurora_desktop.ui.i18n import LanguageManager
+from aurora_desktop.ui.log_view import LogBook
+from aurora_desktop.ui.tray import TrayController, app_icon
+
+SHUTDOWN_TIMEOUT_S = 10.0
+MODELS_REFRESH_MS = 1000
+
+
+class _JobSignals(QObject):
+    failed = Signal(str, str)  # source, sentence
+
+
+class AuroraApp:
+    """Holds the live objects of one running app and the order they shut down in."""
+
+    def __init__(self, app: QApplication, core: Core, *, use_tray: bool) -> None:
+        self.app = app
+        self.core = core
+        settings = core.settings.current()
+        self.language = LanguageManager(app)
+        self.language.apply(settings.language)
+        self.log = LogBook()
+        self._jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-app-job")
+        self._job_signals = _JobSignals()
+        self._job_signals.failed.connect(self._on_job_failed)
+        self.consent = ConsentAsker(self._active_window, timeout_s=settings.consent_timeout_s)
+        core.pipeline.consent.ask = self.consent
+        self.consent.answered.connect(self._on_consent_answered)
+        self._relay = EventRelay()
+        self._relay.arrived.connect(self._on_core_event)
+        core.events.subscribe(self._relay.publish)
+        self._settings_relay = EventRelay()
+        self._settings_relay.arrived.connect(self._on_settings_changed)
+        core.settings.changed.append(lambda new, _names: self._settings_relay.publish(new))
+
+        self.session = ChatSession(core.conductor)
+        self.popup = ChatPopup(self.session)
+        self.popup.setWindowIcon(app_icon())
+        self.windows = WindowFactory(core, self.log, self.language)
+        self.session.busy_changed.connect(self._on_busy)
+        self.session.model_ready.connect(self._on_model_ready)
+        self.session.reply_finished.connect(self._on_reply_finished)
+        self.session.reply_failed.connect(self._on_reply_failed)
+
+        self.tray: TrayController | None = None
+        if use_tray:
+            self.tray = TrayController()
+            self.tray.open_chat_requested.connect(self.open_chat)
+            self.tray.dashboard_requested.connect(self.windows.show_dashboard)
+            self.tray.settings_requested.connect(self.windows.show_settings)
+            self.tray.log_requested.connect(self.windows.show_log)
+            self.tray.local_only_toggled.connect(self.set_local_only)
+            self.tray.pause_toggled.connect(self.set_paused)
+            self.tray.pin_toggled.connect(self.set_pinned)
+            self.tray.quit_requested.connect(app.quit)
+            self.session.status_changed.connect(self.tray.set_detail)
+            self.log.entry_added.connect(self._on_log_entry)
+            self.tray.show()
+        self._models_timer = QTimer()
+        self._models_timer.setObjectName("tray-models-timer")
+        self._models_timer.timeout.connect(self._refresh_models)
+        self._models_timer.start(MODELS_REFRESH_MS)
+        if core.settings.problem is not None:
+            self.log.add("warning", self._source("settings"), str(core.settings.problem))
+        app.aboutToQuit.connect(self.shutdown)
+
+    # -- user actions ----------------------------------------------------------------------
+
+    def open_chat(self) -> None:
+        anchor = self.tray.icon.geometry() if self.tray is not None else None
+        self.popup.show_near(anchor)
+
+    def set_local_only(self, on: bool) -> None:
+        if on:
+            self.core.pipeline.local_only.set()
+        else:
+            self.core.pipeline.local_only.clear()
+        self._update_tray(local_only=on)
+        message = (
+            QCoreApplication.translate("AuroraApp", "Local only: no request leaves this device.")
+            if on
+            else QCoreApplication.translate("AuroraApp", "Cloud models may be used again.")
+        )
+        self.log.add("info", self._source("routing"), message)
+
+    def set_paused(self, on: bool) -> None:
+        self.session.set_paused(on)
+        self._update_tray(paused=on)
+
+    def set_pinned(self, model: str, on: bool) -> None:
+        scheduler = self.core.assistant.scheduler
+        if on:
+            self._run_job(self._source("models"), lambda: scheduler.pin(model))
+        else:
+            scheduler.unpin(model)
+
+    def start_warm(self) -> None:
+        """Load the warm set chosen in Settings → General, in the background."""
+        scheduler = self.core.assistant.scheduler
+        if self.core.settings.current().warm_models:
+            self._run_job(self._source("models"), scheduler.start_warm)
+
+    def shutdown(self) -> None:
+        self._models_timer.stop()
+        self.consent.shutdown()  # a waiting request is answered "no" so nothing hangs
+        self.windows.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        self._jobs.shutdown(wait=True, cancel_futures=True)
+        self.core.events.unsubscribe(self._relay.publish)
+        if not self.session.shutdown(SHUTDOWN_TIMEOUT_S):
+            sys.stderr.write("Aurora: the model did not stop in time; exiting anyway.\n")
+        self.core.embedder.close()
+
+    # -- what the core and the session report ----------------------------------------------
+
+    def _on_core_event(self, event: object) -> None:
+        if not isinstance(event, SchedulerEvent):
+            return
+        if event.kind == "loading":
+            self._update_tray(loading=True)
+        elif event.kind in ("loaded", "unloaded"):
+            self._update_tray(loading=False)
+            if event.kind == "loaded":
+                self._update_tray(error="")
+        elif event.kind in ("failed", "warning"):
+            self._update_tray(loading=False)
+            level = "error" if event.kind == "failed" else "warning"
+            self.log.add(level, event.model, event.detail)
+            if event.kind == "failed":
+                self._update_tray(error=event.detail)
+        self._refresh_models()
+
+    def _on_settings_changed(self, settings: object) -> None:
+        if isinstance(settings, Settings):
+            self.consent.set_timeout(settings.consent_timeout_s)
+
+    def _on_busy(self, busy: bool) -> None:
+        self._update_tray(generating=busy)
+
+    def _on_model_ready(self, _model: str) -> None:
+        self._update_tray(error="", loading=False)
+
+    def _on_reply_finished(self, response: object) -> None:
+        if not isinstance(response, Response):
+            return
+        self._update_tray(error="")
+        for hop in response.fallbacks:
+            self.log.add("warning", self._source("routing"), hop)
+
+    def _on_reply_failed(self, message: str) -> None:
+        self.log.add("error", self._source("chat"), message)
+
+    def _on_consent_answered(self, scope: str, answer: str) -> None:
+        texts = {
+            "once": QCoreApplication.translate("AuroraApp", "Allowed once: {scope}"),
+            "always": QCoreApplication.translate("AuroraApp", "Always allowed: {scope}"),
+            "deny": QCoreApplication.translate("AuroraApp", "Denied: {scope}"),
+        }
+        self.log.add("info", self._source("consent"), texts.get(answer, answer).format(scope=scope))
+
+    def _on_log_entry(self, entry: object) -> None:
+        level = getattr(entry, "level", "info")
+        if self.tray is not None and level in ("warning", "error"):
+            self.tray.notify("Aurora", str(getattr(entry, "message", "")), level == "error")
+
+    def _on_job_failed(self, source: str, message: str) -> None:
+        self.log.add("error", source, message)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _refresh_models(self) -> None:
+        if self.tray is None:
+            return
+        states = self.core.assistant.scheduler.snapshot()
+        loaded = [s.name for s in states if s.state == "loaded"]
+        pinned = {s.name for s in states if s.pinned}
+        self.tray.set_models(loaded, self.core.assistant.installed_llms(), pinned)
+
+    def _update_tray(self, **facts: object) -> None:
+        if self.tray is not None:
+            self.tray.update_facts(**facts)
+
+    def _run_job(self, source: str, job: object) -> None:
+        def run() -> None:
+            try:
+                job()  # type: ignore[operator]
+            except AuroraError as exc:
+                self._job_signals.failed.emit(source, str(exc))
+            except Exception as exc:  # a background failure must still be heard
+                self._job_signals.failed.emit(source, f"{exc.__class__.__name__}: {exc}")
+
+        self._jobs.submit(run)
+
+    def _active_window(self) -> QWidget | None:
+        return QApplication.activeWindow()
+
+    @staticmethod
+    def _source(name: str) -> str:
+        names = {
+            "settings": QCoreApplication.translate("AuroraApp", "Settings"),
+            "routing": QCoreApplication.translate("AuroraApp", "Routing"),
+            "models": QCoreApplication.translate("AuroraApp", "Models"),
+            "chat": QCoreApplication.translate("AuroraApp", "Chat"),
+            "consent": QCoreApplication.translate("AuroraApp", "Consent"),
+        }
+        return names.get(name, name)
+

@@ -18,10 +18,10 @@ case "$mode" in run|test) ;; *) die "unknown mode '$mode'; use 'run' or 'test'."
   || die "Aurora needs Python 3.11 or newer; set PYTHON=/path/to/python3.11 and retry."
 
 # System packages: Qt's X11 platform plugin needs a few libraries; the desktop tests
-# need a virtual X server, a tray host and X tools.
+# need a virtual X server, a tray host and X tools. fonts-nanum draws the Korean UI.
 qt_libs=(libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
          libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
-         libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
+         libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core fonts-nanum)
 test_tools=(xvfb trayer xdotool x11-utils imagemagick)
 need_apt() {
   local missing=()

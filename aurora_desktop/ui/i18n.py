@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QTranslator,
+    Signal,
+)
 
 from aurora_desktop.core.resources import resource_path
 
@@ -58,9 +65,12 @@ class LanguageManager(QObject):
             self._app.removeTranslator(translator)
         self._installed = []
         if language != "en":
-            for qm in sorted(self._folder.glob(f"*.{language}.qm")):
+            qt_own = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+            # Qt's own texts first (standard buttons such as Close, Cancel), then Aurora's
+            ours = sorted(self._folder.glob(f"*.{language}.qm"))
+            for qm in [qt_own / f"qtbase_{language}.qm", *ours]:
                 translator = QTranslator(self)
-                if translator.load(str(qm)):
+                if qm.exists() and translator.load(str(qm)):
                     self._app.installTranslator(translator)
                     self._installed.append(translator)
         changed = language != self.language

@@ -20,8 +20,8 @@
         <translation>미리 로드(&amp;K):</translation>
     </message>
     <message>
-        <source>Start at &amp;login:</source>
-        <translation>로그인 시 시작(&amp;L):</translation>
+        <source>Start at lo&amp;gin:</source>
+        <translation>로그인 시 시작(&amp;G):</translation>
     </message>
     <message>
         <source>&amp;Language:</source>

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from aurora_desktop.ui.i18n import LanguageManager
@@ -129,5 +129,7 @@ def test_settings_window_switches_pages(
     korean_then_english.apply("ko")
     QApplication.processEvents()
     assert window.windowTitle() == "Aurora — 설정"
+    close = window.buttons.button(QDialogButtonBox.StandardButton.Close)
+    assert close.text() == "닫기"  # Qt's own texts are translated too
     window.shutdown()
     assert all(page.stopped for page in pages)

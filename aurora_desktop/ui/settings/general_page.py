@@ -185,7 +185,7 @@ class GeneralPage(QWidget):
         texts = (
             QCoreApplication.translate("GeneralPage", "&Unload idle models after:"),
             QCoreApplication.translate("GeneralPage", "&Keep warm:"),
-            QCoreApplication.translate("GeneralPage", "Start at &login:"),
+            QCoreApplication.translate("GeneralPage", "Start at lo&gin:"),
             QCoreApplication.translate("GeneralPage", "&Language:"),
         )
         for label, text in zip(self._labels, texts, strict=True):

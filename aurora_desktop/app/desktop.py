@@ -225,4 +225,3 @@ class AuroraApp:
             "consent": QCoreApplication.translate("AuroraApp", "Consent"),
         }
         return names.get(name, name)
-

@@ -81,9 +81,7 @@ class Core:
         self.embedder.ensure(progress)
         hits = relevant(self.rag().query(question, k))
         if not hits:
-            raise ConfigError(
-                "No documents are indexed yet; run 'aurora rag ingest FOLDER' first."
-            )
+            raise ConfigError("No documents are indexed yet; run 'aurora rag ingest FOLDER' first.")
         messages = rag_messages(question, hits, budget=RAG_SOURCE_CHARS)
         return Retrieval(messages, tuple(citations(hits)))
 

@@ -114,9 +114,7 @@ class _Page(QLabel):
         self.stopped = True
 
 
-def test_settings_window_switches_pages(
-    qtbot: QtBot, korean_then_english: LanguageManager
-) -> None:
+def test_settings_window_switches_pages(qtbot: QtBot, korean_then_english: LanguageManager) -> None:
     window = SettingsWindow()
     qtbot.addWidget(window)
     pages = [_Page("Routing"), _Page("Models")]

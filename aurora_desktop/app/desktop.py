@@ -165,8 +165,10 @@ class AuroraApp:
         if not isinstance(response, Response):
             return
         self._update_tray(error="")
+        # the reply's badge already shows its fallbacks; a notification only when it is hidden
+        level = "info" if self.popup.isVisible() else "warning"
         for hop in response.fallbacks:
-            self.log.add("warning", self._source("routing"), hop)
+            self.log.add(level, self._source("routing"), hop)
 
     def _on_reply_failed(self, message: str) -> None:
         self.log.add("error", self._source("chat"), message)

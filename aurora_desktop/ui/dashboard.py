@@ -75,7 +75,7 @@ class Dashboard(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(QCoreApplication.translate("Dashboard", "Aurora performance"))
+        self.setWindowTitle(QCoreApplication.translate("Dashboard", "Aurora — dashboard"))
         self.setAccessibleName(QCoreApplication.translate("Dashboard", "Performance dashboard"))
         self.tabs.setTabText(0, QCoreApplication.translate("Dashboard", "&Live"))
         self.tabs.setTabText(1, QCoreApplication.translate("Dashboard", "&History"))

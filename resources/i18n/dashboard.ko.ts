@@ -4,8 +4,8 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <source>Aurora performance</source>
-        <translation>Aurora 성능</translation>
+        <source>Aurora — dashboard</source>
+        <translation>Aurora — 대시보드</translation>
     </message>
     <message>
         <source>Performance dashboard</source>

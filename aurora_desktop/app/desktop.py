@@ -59,6 +59,7 @@ class AuroraApp:
         self.windows = WindowFactory(core, self.log, self.language)
         self.session.busy_changed.connect(self._on_busy)
         self.session.model_ready.connect(self._on_model_ready)
+        self.session.prepare_failed.connect(self._on_prepare_failed)
         self.session.reply_finished.connect(self._on_reply_finished)
         self.session.reply_failed.connect(self._on_reply_failed)
 
@@ -160,6 +161,10 @@ class AuroraApp:
 
     def _on_model_ready(self, _model: str) -> None:
         self._update_tray(error="", loading=False)
+
+    def _on_prepare_failed(self, message: str) -> None:
+        self._update_tray(loading=False, error=message)
+        self.log.add("error", self._source("models"), message)
 
     def _on_reply_finished(self, response: object) -> None:
         if not isinstance(response, Response):

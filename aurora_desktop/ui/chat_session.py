@@ -29,6 +29,7 @@ class ChatSession(QObject):
     reply_finished = Signal(object)
     reply_failed = Signal(str)
     model_ready = Signal(str)
+    prepare_failed = Signal(str)  # installing, verifying or loading the model failed
     conversation_reset = Signal()
     paused_changed = Signal(bool)
 
@@ -212,6 +213,7 @@ class ChatSession(QObject):
 
     def _on_prepare_failed(self, message: str) -> None:
         self.status_changed.emit(message)
+        self.prepare_failed.emit(message)
 
     def _on_reply_finished(self, response: object) -> None:
         self._batcher.stop()

@@ -44,8 +44,14 @@ def core(aurora_home: AuroraHome) -> Iterator[Core]:
 
 
 @pytest.fixture
-def windows(qtbot: QtBot, core: Core, qapp: QApplication) -> Iterator[dict[str, QWidget]]:
-    language = LanguageManager(qapp)
+def language(qapp: QApplication) -> Iterator[LanguageManager]:
+    manager = LanguageManager(qapp)
+    yield manager
+    manager.apply("en")
+
+
+@pytest.fixture
+def windows(qtbot: QtBot, core: Core, language: LanguageManager) -> Iterator[dict[str, QWidget]]:
     factory = WindowFactory(core, LogBook(), language)
     settings = factory.settings()
     session = ChatSession(core.conductor)
@@ -56,7 +62,6 @@ def windows(qtbot: QtBot, core: Core, qapp: QApplication) -> Iterator[dict[str, 
     for widget in (settings, popup, factory.log_view()):
         qtbot.addWidget(widget)
     yield found
-    language.apply("en")
     factory.shutdown()
     session.shutdown(timeout=10)
 
@@ -101,18 +106,18 @@ def _inside_a_combo_or_spin(widget: QWidget) -> bool:
     return False
 
 
-@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("code", ["en", "ko"])
 def test_no_two_controls_share_an_alt_letter(
-    windows: dict[str, QWidget], qapp: QApplication, language: str
+    windows: dict[str, QWidget], language: LanguageManager, code: str
 ) -> None:
-    LanguageManager(qapp).apply(language)
+    language.apply(code)
     QApplication.processEvents()
     clashes = {}
     for name, page in windows.items():
         repeated = [k for k, n in Counter(_mnemonics(page)).items() if n > 1]
         if repeated:
             clashes[name] = repeated
-    assert not clashes, f"Alt+letter used twice ({language}): {clashes}"
+    assert not clashes, f"Alt+letter used twice ({code}): {clashes}"
 
 
 def test_every_input_has_a_name_for_screen_readers(windows: dict[str, QWidget]) -> None:

@@ -1,0 +1,84 @@
+"""The app as run_app wires it (without the event loop): core warnings reach the tray and the
+message log, the tray's switches reach the core, consent is asked through the dialog."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from aurora_desktop.app.desktop import AuroraApp
+from aurora_desktop.app.wiring import build_core
+from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.scheduler.events import SchedulerEvent
+from aurora_desktop.ui.tray import TrayState
+
+
+@pytest.fixture
+def aurora(qtbot: QtBot, qapp: QApplication, aurora_home: AuroraHome) -> Iterator[AuroraApp]:
+    core = build_core()
+    running = AuroraApp(qapp, core, use_tray=True)
+    yield running
+    running.shutdown()
+    core.close()
+    del running
+    gc.collect()  # the app's windows go now, not in the middle of a later test's event loop
+
+
+def test_a_scheduler_warning_from_a_worker_reaches_the_log(qtbot: QtBot, aurora: AuroraApp) -> None:
+    event = SchedulerEvent(
+        kind="warning", model="gemma", detail="Out of memory loading gemma.", at=time.time()
+    )
+    worker = threading.Thread(target=aurora.core.events.publish, args=(event,), name="t-event")
+    with qtbot.waitSignal(aurora.log.entry_added, timeout=5000):
+        worker.start()
+    worker.join()
+    entry = aurora.log.entries[-1]
+    assert (entry.level, entry.source, entry.message) == (
+        "warning", "gemma", "Out of memory loading gemma."
+    )  # fmt: skip
+
+
+def test_a_failed_load_puts_the_tray_in_error_until_a_model_is_ready(aurora: AuroraApp) -> None:
+    assert aurora.tray is not None
+    message = "SmolLM2 does not match its signed sha256; reinstall the model."
+    aurora.session.prepare_failed.emit(message)
+    assert aurora.tray.state is TrayState.ERROR
+    assert message in aurora.tray.icon.toolTip()
+    assert aurora.log.entries[-1].level == "error"
+    aurora.session.model_ready.emit("SmolLM2")
+    assert aurora.tray.state is TrayState.IDLE
+
+
+def test_tray_switches_reach_the_core(aurora: AuroraApp) -> None:
+    assert aurora.tray is not None
+    aurora.tray.local_only_action.trigger()
+    assert aurora.core.pipeline.local_only.is_set()
+    assert aurora.tray.state is TrayState.LOCAL_ONLY
+    aurora.tray.local_only_action.trigger()
+    assert not aurora.core.pipeline.local_only.is_set()
+    aurora.tray.pause_action.trigger()
+    assert aurora.session.paused and aurora.tray.state is TrayState.PAUSED
+    assert not aurora.session.send("hello")  # nothing starts while paused
+
+
+def test_consent_is_asked_through_the_dialog_and_settings_follow(aurora: AuroraApp) -> None:
+    assert aurora.core.pipeline.consent.ask is aurora.consent
+    aurora.core.settings.update(consent_timeout_s=15)
+    QApplication.processEvents()
+    assert aurora.consent.timeout_s == 15
+
+
+def test_windows_open_from_the_tray_menu(qtbot: QtBot, aurora: AuroraApp) -> None:
+    assert aurora.tray is not None
+    aurora.tray.settings_action.trigger()
+    assert aurora.windows.settings().isVisible()
+    aurora.tray.dashboard_action.trigger()
+    assert aurora.windows.dashboard().isVisible()
+    aurora.tray.log_action.trigger()
+    assert aurora.windows.log_view().isVisible()

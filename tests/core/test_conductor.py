@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -70,6 +71,22 @@ def test_valid_first_answer_is_verified_with_one_try(tmp_path: Path) -> None:
     assert len(response.attempts) == 1 and "passed" in response.attempts[0]
     assert local.constraints[0].grammar and "root" in local.constraints[0].grammar
     assert metrics.verification_counts() == {"checked": 1, "passed": 1, "retried_requests": 0}
+
+
+def test_stop_keeps_the_partial_answer_without_checks_or_retries(tmp_path: Path) -> None:
+    cancel = threading.Event()
+    local = FakeLocal(answers={"*": ['{"name": "An']})
+    runner, local, cloud, _ = conductor(tmp_path, local)
+
+    def stop_after_first_piece(_piece: str) -> bool:
+        cancel.set()  # the user pressed Stop while the answer was streaming
+        return False
+
+    response = runner.answer(extract(), on_token=stop_after_first_piece, cancel=cancel)
+    assert response.text == '{"name": "An'
+    assert response.verified is False and "Stopped" in response.why
+    assert len(local.calls) == 1 and not cloud.sent  # no repair, no escalation
+    assert len(response.attempts) == 1 and response.attempts[0].endswith(": stopped")
 
 
 def test_invalid_answer_is_repaired_on_the_same_route(tmp_path: Path) -> None:

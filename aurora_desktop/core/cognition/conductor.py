@@ -351,6 +351,15 @@ class Conductor:
                 last_error = exc
                 lines.append(f"{number} {attempt.describe()}: {exc}")
                 continue
+            if response.finish_reason == "cancelled" or cancel.is_set():
+                # Stop keeps what was written: no check, no retry of an answer cut short
+                lines.append(f"{number} {attempt.describe()}: stopped")
+                return response.with_changes(
+                    verified=False,
+                    checks=("stopped before it finished; not checked",),
+                    attempts=tuple(lines),
+                    why=f"{response.why} Stopped before it finished; not checked.".strip(),
+                )
             if spec.labels:  # "This message is a greeting." names one label: take it
                 found = find_label(response.text, spec.labels)
                 response = response.with_changes(text=found) if found else response

@@ -55,6 +55,7 @@ class CoreSignals(QObject):
     prepare_failed = Signal(str)
     reply_finished = Signal(object)  # core.contract.Response
     reply_failed = Signal(str)
+    reply_stopped = Signal()  # Stop came before any answer was written
 
 
 class EventRelay(QObject):

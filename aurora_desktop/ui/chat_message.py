@@ -18,7 +18,7 @@ class MessageView(QFrame):
     def __init__(self, role: str, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role = role
-        self._state = ""  # "", "thinking" or "failed"
+        self._state = ""  # "", "thinking", "stopped" or "failed"
         self._failure = ""
         self.setObjectName("userMessage" if role == "user" else "replyMessage")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -65,6 +65,11 @@ class MessageView(QFrame):
         self._state, self._failure = "failed", message
         self.retranslate()
 
+    def show_stopped(self) -> None:
+        """Stop came before any answer was written (e.g. while the task was being picked)."""
+        self._state = "stopped"
+        self.retranslate()
+
     def show_response(self, response: Response) -> None:
         """The final text is authoritative: placeholders restored, banned words masked."""
         self._state = ""
@@ -90,6 +95,10 @@ class MessageView(QFrame):
         )
         if self._state == "thinking":
             self.badge.set_note(QCoreApplication.translate("MessageView", "Thinking…"))
+        elif self._state == "stopped":
+            self.badge.set_note(
+                QCoreApplication.translate("MessageView", "Stopped before an answer was written.")
+            )
         elif self._state == "failed":
             self.badge.set_note(
                 QCoreApplication.translate("MessageView", "Failed: {message}").format(

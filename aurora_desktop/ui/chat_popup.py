@@ -144,6 +144,7 @@ class ChatPopup(QWidget):
         session.reply_text.connect(self._on_reply_text)
         session.reply_finished.connect(self._on_reply_finished)
         session.reply_failed.connect(self._on_reply_failed)
+        session.reply_stopped.connect(self._on_reply_stopped)
         session.conversation_reset.connect(self._on_conversation_reset)
         session.paused_changed.connect(self._on_paused_changed)
         self.retranslate()
@@ -322,6 +323,11 @@ class ChatPopup(QWidget):
     def _on_reply_failed(self, message: str) -> None:
         if self._current is not None:
             self._current.show_failed(message)
+        self._current = None
+
+    def _on_reply_stopped(self) -> None:
+        if self._current is not None:
+            self._current.show_stopped()
         self._current = None
 
     def _on_conversation_reset(self) -> None:

@@ -30,6 +30,7 @@ class ChatSession(QObject):
     reply_failed = Signal(str)
     model_ready = Signal(str)
     prepare_failed = Signal(str)  # installing, verifying or loading the model failed
+    reply_stopped = Signal()  # Stop came before anything was written
     conversation_reset = Signal()
     paused_changed = Signal(bool)
 
@@ -53,6 +54,7 @@ class ChatSession(QObject):
         self._signals.prepare_failed.connect(self._on_prepare_failed)
         self._signals.reply_finished.connect(self._on_reply_finished)
         self._signals.reply_failed.connect(self._on_reply_failed)
+        self._signals.reply_stopped.connect(self._on_reply_stopped)
         self._pending_prompt: str | None = None
 
     @property
@@ -178,6 +180,8 @@ class ChatSession(QObject):
                 cancel=cancel,
                 progress=self._report,
             )
+        except CancelledError:
+            self._signals.reply_stopped.emit()
         except AuroraError as exc:
             self._signals.reply_failed.emit(str(exc))
         except Exception as exc:
@@ -233,3 +237,12 @@ class ChatSession(QObject):
             self.status_changed.emit(message)
         self._dropping = False
         self.reply_failed.emit(message)
+
+    def _on_reply_stopped(self) -> None:
+        self._batcher.stop()
+        self._pending_prompt = None
+        self._set_busy(False)
+        if not self._dropping:
+            self.status_changed.emit(QCoreApplication.translate("ChatSession", "Stopped."))
+        self._dropping = False
+        self.reply_stopped.emit()

@@ -28,6 +28,10 @@
         <translation>생각하는 중…</translation>
     </message>
     <message>
+        <source>Stopped before an answer was written.</source>
+        <translation>답변이 작성되기 전에 중지했습니다.</translation>
+    </message>
+    <message>
         <source>Failed: {message}</source>
         <translation>실패: {message}</translation>
     </message>

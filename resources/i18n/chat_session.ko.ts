@@ -39,5 +39,9 @@
         <source>Ready · {model} on this device</source>
         <translation>준비됨 · 이 기기의 {model}</translation>
     </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>중지했습니다.</translation>
+    </message>
 </context>
 </TS>

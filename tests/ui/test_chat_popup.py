@@ -19,6 +19,7 @@ from aurora_desktop.core.cognition.intent import IntentClassifier
 from aurora_desktop.core.cognition.labelsets import LabelSetsFile
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.engines.base import Constraint
+from aurora_desktop.core.errors import CancelledError
 from aurora_desktop.core.resources import resource_path
 from aurora_desktop.core.telemetry import Telemetry
 from aurora_desktop.ui.chat_choices import DEFAULT_RISK
@@ -411,3 +412,29 @@ def test_new_chat_while_answering_drops_the_late_reply(qtbot: QtBot, fakes: Fake
     assert popup.messages == [] and session.history == ()
     assert popup.status.text().startswith("New chat")  # no word about the dropped reply
     assert not session.busy and popup.send_button.isEnabled()
+
+
+class _StoppedBeforeAnswering:
+    """A conductor stopped while it was still picking the task: nothing was written."""
+
+    def __init__(self, conductor: Conductor) -> None:
+        self.pipeline = conductor.pipeline
+
+    def answer(self, request: Request, **_: object) -> Response:
+        raise CancelledError("The request was stopped before it finished.")
+
+
+def test_stop_before_any_answer_says_stopped_not_failed(qtbot: QtBot, tmp_path: Path) -> None:
+    conductor = fake_conductor(tmp_path, FakeLocal(), FakeCloud())
+    session = ChatSession(_StoppedBeforeAnswering(conductor))  # type: ignore[arg-type]
+    popup = ChatPopup(session)
+    qtbot.addWidget(popup)
+    with qtbot.waitSignal(session.reply_stopped, timeout=10_000):
+        assert session.send("Write a long story.")
+    reply = popup.last_reply()
+    assert reply is not None
+    assert "Stopped before an answer was written." in reply.meta.text()
+    assert "Failed" not in reply.meta.text()
+    assert popup.status.text() == "Stopped."
+    assert not session.busy and popup.send_button.isEnabled()
+    assert session.shutdown(timeout=10)

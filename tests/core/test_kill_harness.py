@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -72,10 +73,13 @@ def test_store_survives_kills_at_random_points(tmp_path: Path) -> None:
         return time.monotonic() - started
 
     run_to_end("fetch", NAME, "--version", "1.0.0")
-    typical = max(
-        run_to_end("fetch", NAME, "--version", "2.0.0"),
-        run_to_end("switch", NAME, "--version", "1.0.0"),
+    # each command's own typical length, so the kills land inside it: a fetch takes longer
+    # than a switch, and aiming a switch's kill by the fetch's length lets most switches finish
+    fetch_s = run_to_end("fetch", NAME, "--version", "2.0.0")
+    switch_s = statistics.median(
+        run_to_end("switch", NAME, "--version", version) for version in ("1.0.0", "2.0.0", "1.0.0")
     )
+    typical = {"fetch": fetch_s, "switch": switch_s, "remove": switch_s}
     rng = random.Random(20261124)
     outcomes: Counter[str] = Counter()
     for run in range(RUNS):
@@ -99,7 +103,8 @@ def test_store_survives_kills_at_random_points(tmp_path: Path) -> None:
                 next(v for v in VERSIONS if v != active.entry.version),
             )
         # Most kills aim at the late part of the run, where files and the manifest change.
-        delay = rng.uniform(0, typical) if run % 4 == 0 else rng.uniform(0.5, 1.1) * typical
+        length = typical[args[0]]
+        delay = rng.uniform(0, length) if run % 4 == 0 else rng.uniform(0.5, 1.1) * length
         proc = cli(env, *args)
         time.sleep(delay)
         finished = proc.poll() is not None
@@ -125,7 +130,11 @@ def test_store_survives_kills_at_random_points(tmp_path: Path) -> None:
 
     out = Path(os.environ.get("AURORA_TEST_OUTPUT", REPO / "test-output"))
     out.mkdir(parents=True, exist_ok=True)
-    summary = {"runs": RUNS, "typical_run_s": round(typical, 3), "outcomes": dict(outcomes)}
+    summary = {
+        "runs": RUNS,
+        "typical_run_s": {kind: round(t, 3) for kind, t in typical.items()},
+        "outcomes": dict(outcomes),
+    }
     (out / "kill-harness.json").write_text(json.dumps(summary, indent=2, sort_keys=True))
     print(json.dumps(summary, sort_keys=True))
     assert sum(outcomes.values()) == RUNS

@@ -65,7 +65,7 @@ class AuroraApp:
 
         self.tray: TrayController | None = None
         if use_tray:
-            self.tray = TrayController()
+            self.tray = TrayController(installed=core.assistant.installed_llms)
             self.tray.open_chat_requested.connect(self.open_chat)
             self.tray.dashboard_requested.connect(self.windows.show_dashboard)
             self.tray.settings_requested.connect(self.windows.show_settings)
@@ -202,7 +202,7 @@ class AuroraApp:
         states = self.core.assistant.scheduler.snapshot()
         loaded = [s.name for s in states if s.state == "loaded"]
         pinned = {s.name for s in states if s.pinned}
-        self.tray.set_models(loaded, self.core.assistant.installed_llms(), pinned)
+        self.tray.set_models(loaded, pinned)
 
     def _update_tray(self, **facts: object) -> None:
         if self.tray is not None:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.app.wiring import Core, build_core
-from aurora_desktop.cli.progress import TerminalProgress, human_bytes
+from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.core.errors import AuroraError, ModelError
 from aurora_desktop.core.models.importer import import_model
+from aurora_desktop.core.models.progress import human_bytes
 
 
 def add_models_parser(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:

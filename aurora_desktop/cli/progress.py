@@ -7,6 +7,7 @@ import time
 from typing import TextIO
 
 from aurora_desktop.core.models.fetch import FetchProgress
+from aurora_desktop.core.models.progress import human_bytes
 
 PHASES = {
     "download": "Downloading",
@@ -16,14 +17,6 @@ PHASES = {
     "ready": "Ready:",
 }
 BYTE_PHASES = {"download", "extract", "verify"}
-
-
-def human_bytes(value: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.1f} {unit}" if unit != "B" else f"{int(value)} B"
-        value /= 1000
-    return f"{value:.1f} GB"
 
 
 class TerminalProgress:

@@ -10,17 +10,12 @@ import argparse
 import getpass
 import json
 import sys
-import time
 from typing import Any
 
 from aurora_desktop.app.wiring import build_core
-from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.cloud import CloudEngine
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.providers.probe import TEST_PROMPT, probe_provider
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
-
-TEST_PROMPT = "Say OK."
-TEST_MAX_TOKENS = 5
 
 
 def add_providers_parser(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -124,20 +119,9 @@ def _remove(registry: ProviderRegistry, args: argparse.Namespace) -> int:
 
 
 def _test(registry: ProviderRegistry, args: argparse.Namespace) -> int:
-    config = registry.get(args.name)
-    engine = CloudEngine(config, registry.api_key(config.name))
-    started = time.perf_counter()
-    try:
-        future = engine.generate(
-            [Message("user", TEST_PROMPT)], max_tokens=TEST_MAX_TOKENS, temperature=0.0
-        )
-        result = future.result()
-    finally:
-        engine.close()
-    total_ms = (time.perf_counter() - started) * 1000.0
-    reply = " ".join(result.text.split()) or "(empty)"
+    result = probe_provider(registry, args.name)
     sys.stdout.write(
-        f"{engine.model_name} answered in {total_ms:.0f} ms (first token {result.ttft_ms:.0f} ms, "
-        f"{result.bytes_sent:,} B sent): {reply}\n"
+        f"{result.model} answered in {result.total_ms:.0f} ms (first token "
+        f"{result.ttft_ms:.0f} ms, {result.bytes_sent:,} B sent): {result.reply or '(empty)'}\n"
     )
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -115,8 +115,13 @@ class TrayController(QObject):
     pause_toggled = Signal(bool)
     quit_requested = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        installed: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
         super().__init__(parent)
+        self._installed = installed  # read when the pin menu opens, not on every refresh
         self.icon = QSystemTrayIcon(app_icon(), self)
         self.icon.setObjectName("auroraTray")
         self._facts = TrayFacts()
@@ -155,7 +160,6 @@ class TrayController(QObject):
         self.icon.activated.connect(self._on_activated)
         self.pin_menu.aboutToShow.connect(self._fill_pin_menu)
         self._pinned: set[str] = set()
-        self._installed: Sequence[str] = ()
         self.menu.installEventFilter(self)  # the menu hears of a language change
         self.retranslate()
 
@@ -203,9 +207,8 @@ class TrayController(QObject):
         self._facts = TrayFacts(**values)  # type: ignore[arg-type]
         self._refresh()
 
-    def set_models(self, loaded: Sequence[str], installed: Sequence[str], pinned: set[str]) -> None:
+    def set_models(self, loaded: Sequence[str], pinned: set[str]) -> None:
         self._models = list(loaded)
-        self._installed = tuple(installed)
         self._pinned = set(pinned)
         self._refresh()
 
@@ -254,13 +257,14 @@ class TrayController(QObject):
 
     def _fill_pin_menu(self) -> None:
         self.pin_menu.clear()
-        if not self._installed:
+        installed = self._installed()
+        if not installed:
             empty = self.pin_menu.addAction(
                 QCoreApplication.translate("TrayController", "No models installed")
             )
             empty.setEnabled(False)
             return
-        for name in self._installed:
+        for name in installed:
             action = self.pin_menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(name in self._pinned)

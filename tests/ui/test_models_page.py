@@ -16,10 +16,10 @@ from pytestqt.qtbot import QtBot
 
 from aurora_desktop.core.models.catalog import CatalogLoader
 from aurora_desktop.core.models.local_key import LocalSigner
-from aurora_desktop.core.models.progress import FetchProgress
+from aurora_desktop.core.models.progress import FetchProgress, human_bytes
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.settings.import_dialog import ImportDialog, suggested_name
-from aurora_desktop.ui.settings.model_jobs import RateMeter, human_bytes
+from aurora_desktop.ui.settings.model_jobs import RateMeter
 from aurora_desktop.ui.settings.models_page import ModelsPage
 from aurora_desktop.ui.settings.models_tables import InstalledTable
 from tests.core.test_scheduler_kit import Lab, lab_factory

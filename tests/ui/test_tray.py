@@ -39,7 +39,7 @@ def korean_then_english(qapp: QApplication) -> Iterator[LanguageManager]:
 
 
 def test_menu_entries_and_toggles(qtbot: QtBot) -> None:
-    tray = TrayController()
+    tray = TrayController(installed=lambda: ["SmolLM2", "gemma"])
     texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
     assert texts == [
         "Open chat", "Dashboard", "Settings", "Pin models for this session",
@@ -55,7 +55,7 @@ def test_menu_entries_and_toggles(qtbot: QtBot) -> None:
     assert paused.args == [True]
     tray.update_facts(paused=True)
     assert tray.pause_action.text() == "Resume"
-    tray.set_models(["SmolLM2"], ["SmolLM2", "gemma"], {"gemma"})
+    tray.set_models(["SmolLM2"], {"gemma"})
     assert "Loaded: SmolLM2" in tray.icon.toolTip()
     tray.pin_menu.aboutToShow.emit()
     pins = {a.text(): a.isChecked() for a in tray.pin_menu.actions()}

@@ -21,3 +21,14 @@ ProgressCallback = Callable[[FetchProgress], None]
 
 def no_progress(_: FetchProgress) -> None:
     return None
+
+
+def human_bytes(value: float) -> str:
+    """Decimal units, one decimal place: "12.3 MB" (whole bytes below a kilobyte)."""
+    if value < 1000:
+        return f"{int(value)} B"
+    for unit in ("KB", "MB"):
+        value /= 1000
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1000:.1f} GB"

@@ -20,17 +20,6 @@ RATE_AFTER_S = 0.5  # a rate measured over less time than this is noise
 Work = Callable[[ProgressCallback, threading.Event], object]
 
 
-def human_bytes(value: float) -> str:
-    """Decimal units, one decimal place: "12.3 MB" (whole bytes below a kilobyte)."""
-    if value < 1000:
-        return f"{int(value)} B"
-    for unit in ("KB", "MB", "GB"):
-        value /= 1000
-        if value < 1000 or unit == "GB":
-            break
-    return f"{value:.1f} {unit}"
-
-
 @dataclass(frozen=True, slots=True)
 class JobProgress:
     """One progress report with the byte rate of its step (None until it can be measured)."""

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.core.models.manifest import ModelEntry
+from aurora_desktop.core.models.progress import human_bytes
 from aurora_desktop.core.models.store import InstalledVersion
 from aurora_desktop.core.scheduler.events import ModelState
-from aurora_desktop.ui.settings.model_jobs import human_bytes
 
 Key = tuple[str, str]  # (name, version)
 KEY_ROLE = Qt.ItemDataRole.UserRole

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QWidget
 
-from aurora_desktop.ui.settings.model_jobs import JobProgress, ModelJob, human_bytes
+from aurora_desktop.core.models.progress import human_bytes
+from aurora_desktop.ui.settings.model_jobs import JobProgress, ModelJob
 
 BAR_STEPS = 1000  # the bar counts permille: byte counts overflow a QProgressBar's int
 translate = QCoreApplication.translate

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.providers.probe import ConnectionResult, probe_provider
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
-from aurora_desktop.ui.settings.connection_test import ConnectionResult, probe_provider
 from aurora_desktop.ui.settings.provider_dialog import ProviderDialog, ProviderForm
 
 TestConnection = Callable[[str], ConnectionResult]  # blocking; runs on the page's worker

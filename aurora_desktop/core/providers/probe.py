@@ -1,4 +1,5 @@
-"""Test connection for a cloud provider: the same short prompt as `aurora providers test`."""
+"""Test a cloud provider's connection with a short prompt (`aurora providers test`, and
+Settings → Providers → Test connection)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.cloud import CloudEngine
 from aurora_desktop.core.providers.registry import ProviderRegistry
 
-# The same test as `aurora providers test` (cli/providers_cmd.py; ui may not import cli).
 TEST_PROMPT = "Say OK."
 TEST_MAX_TOKENS = 5
 
@@ -20,6 +20,7 @@ class ConnectionResult:
     model: str
     total_ms: float
     ttft_ms: float
+    bytes_sent: int
     reply: str
 
 
@@ -42,5 +43,6 @@ def probe_provider(registry: ProviderRegistry, name: str) -> ConnectionResult:
         model=engine.model_name,
         total_ms=total_ms,
         ttft_ms=result.ttft_ms,
+        bytes_sent=result.bytes_sent,
         reply=" ".join(result.text.split()),
     )

@@ -4,7 +4,8 @@
     python installer/translations.py release   compile every .ts into the .qm the app loads
     python installer/translations.py check     list strings still untranslated (exit 1 if any)
 
-One .ts per module of aurora_desktop/ui (and app/), so people can translate one window at a time.
+One .ts per module of aurora_desktop/ui (and app/), so people can translate one window at a time;
+the sentences the core writes are in core_phrases.ko.ts (see installer/core_phrases.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import core_phrases
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "aurora_desktop"
@@ -39,7 +43,8 @@ def module_key(source: Path) -> str:
 
 def ui_modules() -> list[Path]:
     sources = [*UI.rglob("*.py"), *APP.rglob("*.py")]
-    return sorted(p for p in sources if 'translate("' in p.read_text(encoding="utf-8"))
+    marks = ('translate("', 'QT_TRANSLATE_NOOP("')
+    return sorted(p for p in sources if any(m in p.read_text(encoding="utf-8") for m in marks))
 
 
 def ts_path(source: Path, language: str) -> Path:
@@ -48,7 +53,11 @@ def ts_path(source: Path, language: str) -> Path:
 
 def update(folder: Path = I18N, only: tuple[str, ...] = ()) -> list[Path]:
     """Run lupdate for every module (or those named in `only`, e.g. "settings.window") into
-    `folder`, merging what is already translated."""
+    `folder`, merging what is already translated. Into the repository's own folder, the
+    core's sentences are collected into ui/core_phrases.py first (a test run into another
+    folder leaves the sources alone)."""
+    if folder == I18N:
+        core_phrases.write()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for source in ui_modules():

@@ -18,6 +18,7 @@ from aurora_desktop.ui.bridge import EventRelay
 from aurora_desktop.ui.chat_popup import ChatPopup
 from aurora_desktop.ui.chat_session import ChatSession
 from aurora_desktop.ui.consent_asker import ConsentAsker
+from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.log_view import LogBook
 from aurora_desktop.ui.tray import TrayController, app_icon
@@ -149,7 +150,7 @@ class AuroraApp:
             level = "error" if event.kind == "failed" else "warning"
             self.log.add(level, event.model, event.detail)
             if event.kind == "failed":
-                self._update_tray(error=event.detail)
+                self._update_tray(error=core_text(event.detail))
         self._refresh_models()
 
     def _on_settings_changed(self, settings: object) -> None:
@@ -189,7 +190,8 @@ class AuroraApp:
     def _on_log_entry(self, entry: object) -> None:
         level = getattr(entry, "level", "info")
         if self.tray is not None and level in ("warning", "error"):
-            self.tray.notify("Aurora", str(getattr(entry, "message", "")), level == "error")
+            message = core_text(str(getattr(entry, "message", "")))
+            self.tray.notify("Aurora", message, level == "error")
 
     def _on_job_failed(self, source: str, message: str) -> None:
         self.log.add("error", source, message)

@@ -23,8 +23,9 @@ from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
+from aurora_desktop.core.text import phrase
 
-LOCAL_WHY = "The request ran on this device."
+LOCAL_WHY = phrase("The request ran on this device.")
 DEFAULT_KEEP_ALIVE_S = 600.0  # unload a local model after 10 minutes without a request
 GENERATION_TIMEOUT_S = 600.0  # a local answer that takes longer is treated as a hung engine
 
@@ -139,8 +140,11 @@ class Assistant:
             except FutureTimeout:
                 cancel.set()
                 hung = EngineError(
-                    f"{engine.model_name} did not finish within {self.generation_timeout_s:g} s "
-                    "and was restarted; try again or choose a smaller answer length."
+                    phrase(
+                        f"{engine.model_name} did not finish within "
+                        f"{self.generation_timeout_s:g} s and was restarted; try again or choose "
+                        "a smaller answer length."
+                    )
                 )
                 lease.fail(hung)
                 raise hung from None

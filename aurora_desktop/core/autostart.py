@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 DESKTOP_FILE = "aurora.desktop"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -93,9 +94,9 @@ class Autostart:
             else:
                 self.desktop_file.unlink(missing_ok=True)
         except OSError as exc:
-            where = "the registry" if self._windows else str(self.desktop_file)
+            where = phrase("the registry") if self._windows else str(self.desktop_file)
             reason = exc.strerror or type(exc).__name__
-            verb = "turned on" if on else "turned off"
+            verb = phrase("turned on") if on else phrase("turned off")
             raise ConfigError(
                 f"Start at login could not be {verb} ({reason} in {where}); "
                 "check the permissions there and try again."
@@ -117,7 +118,7 @@ def _run_value() -> str | None:  # pragma: no cover - Windows only
 
 def _set_run_value(command: str | None) -> None:  # pragma: no cover - Windows only
     if sys.platform != "win32":
-        raise OSError(95, "the Windows registry exists only on Windows")
+        raise OSError(95, phrase("the Windows registry exists only on Windows"))
     import winreg
 
     access = winreg.KEY_SET_VALUE | winreg.KEY_QUERY_VALUE

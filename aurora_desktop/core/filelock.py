@@ -9,6 +9,9 @@ from pathlib import Path
 from types import TracebackType
 
 from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.text import phrase
+
+MODEL_STORE = phrase("the model store")
 
 if sys.platform == "win32":
     import msvcrt
@@ -19,7 +22,7 @@ else:
 class FileLock:
     """`with FileLock(path):` — blocks up to `timeout` seconds, then raises `AuroraError`."""
 
-    def __init__(self, path: Path, *, timeout: float = 60.0, what: str = "the model store") -> None:
+    def __init__(self, path: Path, *, timeout: float = 60.0, what: str = MODEL_STORE) -> None:
         self._path = path
         self._timeout = timeout
         self._what = what

@@ -44,6 +44,7 @@ from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.router import RouteFeatures, RoutingDecision, route
 from aurora_desktop.core.routing.tokens import TokenCounter
 from aurora_desktop.core.telemetry import Telemetry
+from aurora_desktop.core.text import phrase
 
 
 def _silent(_: FetchProgress) -> None:
@@ -133,7 +134,7 @@ class RequestPipeline:
                     response = self._local_hop(request, relay, cancel, progress, constraint)
             except (ConsentDenied, MaskingError) as exc:
                 if "local" in plan[plan.index(target) + 1 :]:
-                    fallbacks.append(f"{target}: {exc}")
+                    fallbacks.append(phrase(f"{target}: {exc}"))
                     errors.append(exc)
                     continue
                 self._record(
@@ -146,7 +147,7 @@ class RequestPipeline:
                 )
                 raise
             except (EngineError, ModelError) as exc:  # a broken or missing model is a failed hop
-                fallbacks.append(f"{target}: {exc}")
+                fallbacks.append(phrase(f"{target}: {exc}"))
                 errors.append(exc)
                 continue
             finally:
@@ -180,7 +181,7 @@ class RequestPipeline:
         banned = self._banned()
         for message in request.messages:
             if message.role == "user":
-                banned.enforce(message.content, where="your prompt")
+                banned.enforce(message.content, where=phrase("your prompt"))
         return self.local.run_local(
             request, on_token=on_token, cancel=cancel, progress=progress, constraint=constraint
         )
@@ -204,7 +205,7 @@ class RequestPipeline:
         masked = self._mask(request)
         banned = self._banned()
         messages = tuple(
-            Message(m.role, banned.enforce(m.content, where="your prompt"))
+            Message(m.role, banned.enforce(m.content, where=phrase("your prompt")))
             if m.role == "user"
             else m
             for m in masked.messages
@@ -284,10 +285,10 @@ class RequestPipeline:
         fallbacks: list[str],
         started: float,
     ) -> Response:
-        text = self._banned().enforce(response.text, where="the reply")
+        text = self._banned().enforce(response.text, where=phrase("the reply"))
         why = decision.why
         if fallbacks:
-            why += f" It ran on {response.target} after: {'; '.join(fallbacks)}."
+            why = phrase(f"{why} It ran on {response.target} after: {'; '.join(fallbacks)}.")
         final = response.with_changes(
             text=text,
             rule=decision.rule,
@@ -353,11 +354,13 @@ class RequestPipeline:
         )
         if request.risk == "high":
             return type(last)(
-                f"This request is high risk, so it may only run on this device, and the local "
-                f"model failed: {last}"
+                phrase(
+                    f"This request is high risk, so it may only run on this device, and the local "
+                    f"model failed: {last}"
+                )
             )
         if len(errors) > 1:
-            return type(last)(f"Every route failed ({' then '.join(plan)}): {last}")
+            return type(last)(phrase(f"Every route failed ({' then '.join(plan)}): {last}"))
         return last
 
     def close(self, timeout: float = 10.0) -> bool:

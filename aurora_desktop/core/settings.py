@@ -15,6 +15,7 @@ from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.policy.pii import ALL_KINDS, PRIORITY
+from aurora_desktop.core.text import phrase
 
 FILE_NAME = "settings.json"
 LANGUAGE_CHOICES = ("system", "en", "ko")
@@ -95,15 +96,18 @@ FIELDS = frozenset(Settings.__dataclass_fields__)
 Listener = Callable[[Settings, frozenset[str]], None]  # new settings, names that changed
 
 
+THE_SETTINGS = phrase("The settings")
+
+
 def settings_path(home: AuroraHome) -> Path:
     return home.root / FILE_NAME
 
 
-def validate(data: Any, source: str = "The settings") -> Settings:
+def validate(data: Any, source: str = THE_SETTINGS) -> Settings:
     """Settings from JSON data, or ConfigError naming the first problem."""
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
     if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+        where = "/".join(str(part) for part in error.absolute_path) or phrase("the top level")
         raise ConfigError(
             f"{source} are not valid at {where} ({error.message}); fix or reset them."
         )
@@ -162,7 +166,7 @@ class SettingsFile:
             old = self._current
             data = old.to_json()
             data.update({key: _jsonable(value) for key, value in changes.items()})
-            new = validate(data, "The new settings")
+            new = validate(data, phrase("The new settings"))
             if new != old:
                 atomic_write_text(
                     self.path, json.dumps(new.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -195,7 +199,7 @@ class SettingsFile:
                 f"{self.path} is not valid JSON ({exc}); Aurora uses the default settings "
                 "until you fix or delete it."
             ) from exc
-        return validate(data, f"The settings in {self.path}")
+        return validate(data, phrase(f"The settings in {self.path}"))
 
     def _notify(self, old: Settings, new: Settings) -> None:
         names = frozenset(

@@ -14,6 +14,7 @@ from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.models.fetch import FetchProgress
 from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
 from aurora_desktop.ui.chat_choices import DEFAULT_RISK, DEFAULT_TASK
+from aurora_desktop.ui.core_text import core_text
 
 HISTORY_CHARS = 3000
 
@@ -104,7 +105,7 @@ class ChatSession(QObject):
                 risk=cast(Risk, risk),
             )
         except AuroraError as exc:
-            self.status_changed.emit(str(exc))
+            self.status_changed.emit(core_text(str(exc)))
             return False
         self._pending_prompt = prompt
         self._cancel = threading.Event()
@@ -158,7 +159,7 @@ class ChatSession(QObject):
         except CancelledError:
             return
         except AuroraError as exc:
-            self._signals.prepare_failed.emit(str(exc))
+            self._signals.prepare_failed.emit(core_text(str(exc)))
         except Exception as exc:  # the UI must hear of every failure
             self._signals.prepare_failed.emit(
                 QCoreApplication.translate(
@@ -183,7 +184,7 @@ class ChatSession(QObject):
         except CancelledError:
             self._signals.reply_stopped.emit()
         except AuroraError as exc:
-            self._signals.reply_failed.emit(str(exc))
+            self._signals.reply_failed.emit(core_text(str(exc)))
         except Exception as exc:
             self._signals.reply_failed.emit(
                 QCoreApplication.translate(

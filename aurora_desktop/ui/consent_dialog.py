@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.core.policy.consent import ConsentAnswer, ConsentReply, ConsentRequest
+from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.tray import app_icon
 
 TICK_MS = 250  # the countdown text changes once a second; a finer tick keeps the deadline exact
@@ -74,7 +75,7 @@ class ConsentDialog(QDialog):
         self.header.setFont(font)
 
         self.scope = self._value_label("consentScope", request.scope)
-        self.why = self._value_label("consentWhy", request.why)
+        self.why = self._value_label("consentWhy", core_text(request.why))
         self.size_label = self._value_label("consentBytes", "")
         self.scope_caption = QLabel(self)
         self.why_caption = QLabel(self)
@@ -165,9 +166,10 @@ class ConsentDialog(QDialog):
         self.setAccessibleName(QCoreApplication.translate("ConsentDialog", "Consent request"))
         self.header.setText(
             QCoreApplication.translate("ConsentDialog", "Send this to {recipient}?").format(
-                recipient=self.request.recipient
+                recipient=core_text(self.request.recipient)
             )
         )
+        self.why.setText(core_text(self.request.why))
         self.scope_caption.setText(QCoreApplication.translate("ConsentDialog", "Scope:"))
         self.why_caption.setText(QCoreApplication.translate("ConsentDialog", "Why:"))
         self.size_caption.setText(QCoreApplication.translate("ConsentDialog", "Size:"))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.live_stats import by_series, group_requests, window_stats
 from aurora_desktop.core.telemetry import RequestSample, Telemetry
+from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.dashboard_plots import (
     SeriesCurves,
     StatsTable,
@@ -142,7 +143,7 @@ class HistoryView(QWidget):
         try:
             rows = self._metrics.history(since=since, limit=HISTORY_LIMIT)
         except (AuroraError, OSError) as exc:
-            self.load_failed.emit(str(exc))
+            self.load_failed.emit(core_text(str(exc)))
             return
         except Exception as exc:  # a damaged database must not kill the worker silently
             self.load_failed.emit(

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_desktop.ui.core_text import core_text
+
 MAX_ENTRIES = 500
 
 
@@ -132,7 +134,7 @@ class LogView(QWidget):
     def copy_all(self) -> None:
         lines = [
             f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(e.at))}\t{e.level}\t"
-            f"{e.source}\t{e.message}"
+            f"{e.source}\t{core_text(e.message)}"
             for e in self.book.entries
         ]
         QGuiApplication.clipboard().setText("\n".join(lines))
@@ -149,7 +151,7 @@ class LogView(QWidget):
             QTableWidgetItem(time.strftime("%H:%M:%S", time.localtime(entry.at))),
             level,
             QTableWidgetItem(entry.source),
-            QTableWidgetItem(entry.message),
+            QTableWidgetItem(core_text(entry.message)),
         ]
         for column, item in enumerate(cells):
             self.table.setItem(0, column, item)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 
 from aurora_desktop.core.contract import Response
 from aurora_desktop.ui.chat_choices import task_name
+from aurora_desktop.ui.core_text import core_text
 
 RULE_IN_WHY = re.compile(r'Rule (\d+) "(.*?)" matched')
 
@@ -152,7 +153,11 @@ def route_details(response: Response) -> str:
         _rule_line(response, none),
     ]
     if response.why:
-        lines.append(QCoreApplication.translate("RouteText", "Why: {why}").format(why=response.why))
+        lines.append(
+            QCoreApplication.translate("RouteText", "Why: {why}").format(
+                why=core_text(response.why)
+            )
+        )
     lines.append(
         QCoreApplication.translate("RouteText", "Task: {task} · label: {label}").format(
             task=task_name(response.task) if response.task else none,
@@ -162,7 +167,7 @@ def route_details(response: Response) -> str:
     if response.classified_by:
         lines.append(
             QCoreApplication.translate("RouteText", "Decided by: {how}").format(
-                how=response.classified_by
+                how=core_text(response.classified_by)
             )
         )
     lines.append(
@@ -176,14 +181,18 @@ def route_details(response: Response) -> str:
         )
     )
     lines += _section(
-        QCoreApplication.translate("RouteText", "Checks"), list(response.checks), none
+        QCoreApplication.translate("RouteText", "Checks"),
+        [core_text(check) for check in response.checks],
+        none,
     )
     lines += _section(
-        QCoreApplication.translate("RouteText", "Attempts"), list(response.attempts), none
+        QCoreApplication.translate("RouteText", "Attempts"),
+        [core_text(attempt) for attempt in response.attempts],
+        none,
     )
     lines += _section(
         QCoreApplication.translate("RouteText", "Fallbacks"),
-        [f"{i}. {hop}" for i, hop in enumerate(response.fallbacks, 1)],
+        [f"{i}. {core_text(hop)}" for i, hop in enumerate(response.fallbacks, 1)],
         none,
     )
     if response.plan:

@@ -390,7 +390,12 @@ def test_keyboard_order_and_mnemonics(qtbot: Any) -> None:
 
 
 def test_korean_and_back_to_english(qtbot: Any, qapp: QApplication) -> None:
-    dialog = ConsentDialog(sample_request(), time.monotonic() + 60)
+    why = "No rule matched (task=chat, risk=low, tokens_in=12, slo_ms=1500), so the default "
+    why += "target cloud applies."
+    dialog = ConsentDialog(
+        ConsentRequest(scope="cloud.send:acme", recipient="acme", why=why, preview="hi"),
+        time.monotonic() + 60,
+    )
     qtbot.addWidget(dialog)
     manager = LanguageManager(qapp)
     try:
@@ -399,9 +404,11 @@ def test_korean_and_back_to_english(qtbot: Any, qapp: QApplication) -> None:
         assert dialog.deny_button.text() == "거부(&D)"
         assert dialog.windowTitle() == "Aurora — 동의"
         assert dialog.expiry.itemText(2) == "1일"
+        assert dialog.why.text().startswith("일치하는 규칙이 없어(task=chat, risk=low")  # core's
         manager.apply("en")
         qtbot.waitUntil(lambda: dialog.once_button.text() == "Allow &once", timeout=2000)
         assert dialog.windowTitle() == "Aurora — consent"
+        assert dialog.why.text() == why
     finally:
         manager.apply("en")
         dialog.reject()

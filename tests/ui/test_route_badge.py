@@ -184,6 +184,11 @@ def test_korean_and_back_to_english(qtbot: QtBot, badge: RouteBadge, qapp: QAppl
         assert "보내기 전에 가린 항목: 이메일 주소 (1)" in badge.details.text()
         assert badge.header.accessibleName() == "이 답변이 만들어진 방식"
         assert "의도 파악: greeting" in badge.summary()
+        # the core's own sentences too: the reason, the checks and the attempts
+        details = badge.details.text()
+        assert '규칙 2 "short classification work is local"이(가) 일치했습니다' in details
+        assert "검사 1개 통과" in details and "1 첫 시도 (local · " in details
+        assert "matched" not in details and "first try" not in details
     finally:
         languages.apply("en")
     qtbot.waitUntil(lambda: badge.header.text().startswith("▾ Local"), timeout=2000)

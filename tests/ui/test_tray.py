@@ -101,6 +101,18 @@ def test_log_view_lists_newest_first_and_copies(qtbot: QtBot) -> None:
     assert view.table.rowCount() == 0 and book.entries == []
 
 
+def test_log_view_shows_core_sentences_in_korean(
+    qtbot: QtBot, korean_then_english: LanguageManager
+) -> None:
+    korean_then_english.apply("ko")
+    book = LogBook()
+    view = LogView(book)
+    qtbot.addWidget(view)
+    book.add("info", "smollm2", "smollm2 is loaded.")  # a scheduler event, as the core wrote it
+    assert view.table.item(0, 3).text() == "smollm2을(를) 로드했습니다."
+    assert book.entries[0].message == "smollm2 is loaded."  # the log keeps the core's words
+
+
 class _Page(QLabel):
     def __init__(self, name: str) -> None:
         super().__init__(name)

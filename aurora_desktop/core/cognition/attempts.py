@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aurora_desktop.core.contract import Request
+from aurora_desktop.core.text import phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +21,12 @@ class Attempt:
 
     def describe(self) -> str:
         if self.kind == "first":
-            return "first try"
+            return phrase("first try")
         if self.kind == "repair":
-            return "retry with the problem pointed out"
+            return phrase("retry with the problem pointed out")
         if self.kind == "alternate":
-            return f"alternate local model {self.model}"
-        return f"escalated to {self.model}"
+            return phrase(f"alternate local model {self.model}")
+        return phrase(f"escalated to {self.model}")
 
 
 def escalation_ladder(

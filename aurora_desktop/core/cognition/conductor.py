@@ -37,6 +37,7 @@ from aurora_desktop.core.errors import (
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
 from aurora_desktop.core.pipeline import RequestPipeline
 from aurora_desktop.core.telemetry import Telemetry
+from aurora_desktop.core.text import phrase
 
 NoteCallback = Callable[[str], None]
 LABEL_TASKS = ("intent", "classify")
@@ -110,7 +111,7 @@ class Conductor:
         if task == "auto":
             detected = self.classifier.detect_task(request.prompt, risk=request.risk)
             task = detected.label
-            on_note(f"task: {task} ({detected.describe()})")
+            on_note(phrase(f"task: {task} ({detected.describe()})"))
         if retrieval is not None:
             response = self._grounded(request, retrieval, on_token, cancel, progress, on_note)
         elif task in PLANNED_TASKS:
@@ -184,7 +185,7 @@ class Conductor:
         except (CancelledError, PolicyDenied):
             raise
         except AuroraError as exc:  # e.g. a cloud fallback that ignored the label grammar
-            on_note(f"classifier failed ({exc}); asking with the labels spelled out")
+            on_note(phrase(f"classifier failed ({exc}); asking with the labels spelled out"))
             asked = _with_system(request, LABEL_SYSTEM.format(labels=", ".join(labels)))
             return self._verified(
                 replace(asked, labels=labels, max_tokens=16), spec,
@@ -196,7 +197,7 @@ class Conductor:
             return first.with_changes(
                 verified=True,
                 checks=(verdict.summary(),),
-                attempts=(_attempt_line(1, "first try", first, verdict),),
+                attempts=(_attempt_line(1, phrase("first try"), first, verdict),),
             )
         return self._verified(
             replace(request, labels=labels), spec, NO_CONSTRAINT, None, cancel, _silent, on_note
@@ -215,7 +216,7 @@ class Conductor:
             engine="onnxruntime",
             model="all-MiniLM-L6-v2",
             rule=None,
-            why="The nearest labelled examples decided it on this device.",
+            why=phrase("The nearest labelled examples decided it on this device."),
             tokens_in=0,
             tokens_out=0,
             ttft_ms=result.ms,
@@ -339,7 +340,7 @@ class Conductor:
             else:
                 tried = _attempt_request(request, attempt, None, spec)
             if number > 1:
-                on_note(f"retry {number}: {attempt.describe()}")
+                on_note(phrase(f"retry {number}: {attempt.describe()}"))
             try:
                 response = self.pipeline.run(
                     tried, on_token=on_token, cancel=cancel, progress=progress,
@@ -349,16 +350,16 @@ class Conductor:
                 raise
             except (ConsentDenied, PolicyDenied, AuroraError) as exc:
                 last_error = exc
-                lines.append(f"{number} {attempt.describe()}: {exc}")
+                lines.append(phrase(f"{number} {attempt.describe()}: {exc}"))
                 continue
             if response.finish_reason == "cancelled" or cancel.is_set():
                 # Stop keeps what was written: no check, no retry of an answer cut short
-                lines.append(f"{number} {attempt.describe()}: stopped")
+                lines.append(phrase(f"{number} {attempt.describe()}: stopped"))
                 return response.with_changes(
                     verified=False,
-                    checks=("stopped before it finished; not checked",),
+                    checks=(phrase("stopped before it finished; not checked"),),
                     attempts=tuple(lines),
-                    why=f"{response.why} Stopped before it finished; not checked.".strip(),
+                    why=phrase(f"{response.why} Stopped before it finished; not checked.").strip(),
                 )
             if spec.labels:  # "This message is a greeting." names one label: take it
                 found = find_label(response.text, spec.labels)
@@ -375,11 +376,13 @@ class Conductor:
             assert last_error is not None
             raise last_error
         response, verdict = best
-        on_note("no try passed every check; showing the best effort")
+        on_note(phrase("no try passed every check; showing the best effort"))
         final = self._final(response, verdict, lines, verified=False)
         return final.with_changes(
-            why=f"{final.why} Unverified: {verdict.summary()} (best effort after "
-            f"{len(lines)} tries)."
+            why=phrase(
+                f"{final.why} Unverified: {verdict.summary()} (best effort after "
+                f"{len(lines)} tries)."
+            )
         )
 
     def _final(
@@ -414,7 +417,7 @@ class Conductor:
         self, request: Request, response: Response, detected: Classification
     ) -> Response:
         """For auto requests: which task was picked, and the intent label of a chat turn."""
-        changes: dict[str, object] = {"classified_by": f"task {detected.describe()}"}
+        changes: dict[str, object] = {"classified_by": phrase(f"task {detected.describe()}")}
         if detected.label == "intent" and response.label is None:
             # only when the encoder can tell at once: the answer is already written
             intent = self.classifier.classify(
@@ -423,7 +426,9 @@ class Conductor:
             if intent is None:
                 return response.with_changes(**changes)
             changes["label"] = intent.label
-            changes["classified_by"] = f"task {detected.describe()}; intent {intent.describe()}"
+            changes["classified_by"] = phrase(
+                f"task {detected.describe()}; intent {intent.describe()}"
+            )
         return response.with_changes(**changes)
 
 
@@ -469,8 +474,8 @@ def _badness(response: Response, verdict: Verdict, spec: VerifySpec) -> tuple[in
 
 
 def _attempt_line(number: int, what: str, response: Response, verdict: Verdict) -> str:
-    result = "passed" if verdict.ok else verdict.summary()
-    return f"{number} {what} ({response.target} · {response.model}): {result}"
+    result = phrase("passed") if verdict.ok else verdict.summary()
+    return phrase(f"{number} {what} ({response.target} · {response.model}): {result}")
 
 
 def _ms_since(started: float) -> float:

@@ -30,6 +30,7 @@ from aurora_desktop.core.cognition.verifier import canonical_label
 from aurora_desktop.core.contract import Request, Response, Risk
 from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.errors import AuroraError, EngineError, RequestError
+from aurora_desktop.core.text import phrase
 
 Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 Generate = Callable[[Request, Constraint], Response]
@@ -52,8 +53,8 @@ class Classification:
 
     def describe(self) -> str:
         if self.stage == "embedding":
-            return f"embedding {self.confidence:.2f}"
-        return f"grammar ({self.note})" if self.note else "grammar"
+            return phrase(f"embedding {self.confidence:.2f}")
+        return phrase(f"grammar ({self.note})") if self.note else phrase("grammar")
 
 
 def reads_latin(text: str) -> bool:
@@ -77,13 +78,13 @@ def embedding_verdict(
 ) -> tuple[str | None, str]:
     """The label the embedding stage settles on, or None and the reason it does not."""
     if not scores:
-        return None, "no label has examples"
+        return None, phrase("no label has examples")
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     best, top = ranked[0]
     if top < floor:
-        return None, f"best similarity {top:.2f} < {floor:.2f}"
+        return None, phrase(f"best similarity {top:.2f} < {floor:.2f}")
     if len(ranked) > 1 and top - ranked[1][1] < margin:
-        return None, f"{best} and {ranked[1][0]} are within {margin:.2f}"
+        return None, phrase(f"{best} and {ranked[1][0]} are within {margin:.2f}")
     return best, ""
 
 
@@ -181,7 +182,7 @@ class IntentClassifier:
         else:
             raise RequestError("Say which labels to choose from (a label set or a list).")
         text = text.strip()[:MAX_TEXT_CHARS]
-        note = "not Latin script"
+        note = phrase("not Latin script")
         scores: dict[str, float] = {}
         if self._embed is not None and reads_latin(text):
             try:
@@ -189,13 +190,13 @@ class IntentClassifier:
                     chosen, instruction_head(text) if label_set == "task" else text
                 )
             except AuroraError as exc:  # no encoder: the grammar stage still answers
-                note = f"embeddings unavailable: {exc}"
+                note = phrase(f"embeddings unavailable: {exc}")
             else:
                 label, note = embedding_verdict(scores, floor=self.floor, margin=self.margin)
                 if label is not None:
                     return Classification(label, scores[label], "embedding", scores, _ms(started))
         elif self._embed is None:
-            note = "no encoder"
+            note = phrase("no encoder")
         if embedding_only:
             return None
         label, response = self._by_grammar(chosen, text, risk)

@@ -19,6 +19,7 @@ import jsonschema
 from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.contract import TASKS
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 MAX_FILE_BYTES = 2_000_000
 LABELS_SCHEMA: dict[str, Any] = {
@@ -99,7 +100,7 @@ class LabelSets:
 def parse_label_sets(data: object, *, source: str = "labels.json") -> LabelSets:
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
     if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "the top level"
+        where = "/".join(str(p) for p in error.absolute_path) or phrase("the top level")
         raise ConfigError(f"{source} is not a valid label file ({where}: {error.message}).")
     assert isinstance(data, dict)
     sets = {
@@ -155,7 +156,9 @@ class LabelSetsFile:
             self._sets = parse_label_sets(data, source=self._path.name)
             self.last_error = None
         except (ConfigError, OSError, UnicodeDecodeError, ValueError) as exc:
-            self.last_error = f"{exc} The last valid label sets stay in force until it is fixed."
+            self.last_error = phrase(
+                f"{exc} The last valid label sets stay in force until it is fixed."
+            )
             if self._sets is None:
                 shipped = json.loads(self._default_path.read_text(encoding="utf-8"))
-                self._sets = parse_label_sets(shipped, source="the shipped labels.json")
+                self._sets = parse_label_sets(shipped, source=phrase("the shipped labels.json"))

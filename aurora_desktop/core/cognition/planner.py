@@ -19,6 +19,7 @@ from aurora_desktop.core.cognition.grammar import STEP_CHARS, steps_grammar
 from aurora_desktop.core.contract import Message, Request, Response
 from aurora_desktop.core.engines.base import NO_CONSTRAINT, Constraint
 from aurora_desktop.core.errors import CancelledError, RequestError
+from aurora_desktop.core.text import phrase
 
 Generate = Callable[[Request, Constraint], Response]
 PLAN_TOKENS_PER_STEP = 28
@@ -77,12 +78,13 @@ class PlanEvent:
         total = len(self.plan.steps)
         if self.kind == "planned":
             if self.plan.fallback:
-                return "Plan: no usable step list, so the request runs as one step."
-            return "Plan: " + "; ".join(f"{n}. {s}" for n, s in enumerate(self.plan.steps, 1))
+                return phrase("Plan: no usable step list, so the request runs as one step.")
+            listed = "; ".join(f"{n}. {s}" for n, s in enumerate(self.plan.steps, 1))
+            return phrase(f"Plan: {listed}")
         if self.step is None:
-            return f"Step {self.index} of {total}: {self.plan.steps[self.index - 1]}"
+            return phrase(f"Step {self.index} of {total}: {self.plan.steps[self.index - 1]}")
         step = self.step
-        return (
+        return phrase(
             f"Step {self.index} of {total} done on {step.target} ({step.model}, "
             f"{step.tokens_out} tokens, {step.latency_ms:.0f} ms)."
         )
@@ -109,11 +111,13 @@ class PlannedAnswer:
         last = self.steps[-1].response
         seconds = self.latency_ms / 1000.0
         fallbacks = tuple(dict.fromkeys(f for s in self.steps for f in s.response.fallbacks))
-        shown = "one step" if self.plan.fallback else f"{len(self.steps)} planned steps"
+        shown = (
+            phrase("one step") if self.plan.fallback else phrase(f"{len(self.steps)} planned steps")
+        )
         return last.with_changes(
             text=self.text,
             target="cloud" if "cloud" in self.targets else "local",
-            why=f"{last.why} Answered in {shown}.".strip(),
+            why=phrase(f"{last.why} Answered in {shown}.").strip(),
             tokens_in=self.tokens_in,
             tokens_out=self.tokens_out,
             latency_ms=self.latency_ms,
@@ -158,7 +162,7 @@ class Planner:
         cancel: threading.Event | None = None,
     ) -> PlannedAnswer:
         emit = on_step or (lambda event: None)
-        _stop_if(cancel, "before planning")
+        _stop_if(cancel, phrase("before planning"))
         plan = self.plan(request)
         emit(PlanEvent(kind="planned", plan=plan))
         results: list[StepResult] = []
@@ -167,7 +171,7 @@ class Planner:
             if results and cancel is not None and cancel.is_set():
                 stopped = True  # keep what was written so far
                 break
-            _stop_if(cancel, f"after {index - 1} of {len(plan.steps)} planned steps")
+            _stop_if(cancel, phrase(f"after {index - 1} of {len(plan.steps)} planned steps"))
             emit(PlanEvent(kind="step_started", plan=plan, index=index))
             asking = request if plan.fallback else _step_request(request, plan, index)
             response = self._generate(asking, NO_CONSTRAINT)

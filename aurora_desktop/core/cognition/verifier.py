@@ -20,6 +20,7 @@ import jsonschema.validators
 
 from aurora_desktop.core.errors import RequestError
 from aurora_desktop.core.policy.banned import BannedWord, BannedWords
+from aurora_desktop.core.text import phrase
 
 BannedCheck = Callable[[str], list[str]]
 LABEL_STRIP = " \t\r\n\"'`\u201c\u201d\u2018\u2019「」『』*"
@@ -70,8 +71,8 @@ class VerifySpec:
         if self.json_schema is not None:
             check_json_schema(self.json_schema)
         for low, high, unit in (
-            (self.min_chars, self.max_chars, "characters"),
-            (self.min_words, self.max_words, "words"),
+            (self.min_chars, self.max_chars, phrase("characters")),
+            (self.min_words, self.max_words, phrase("words")),
         ):
             if (low is not None and low < 0) or (high is not None and high < 0):
                 raise RequestError(f"Output length bounds in {unit} cannot be negative.")
@@ -110,8 +111,13 @@ class Verdict:
 
     def summary(self) -> str:
         if self.ok:
-            return f"passed {len(self.checks)} check{'s' if len(self.checks) != 1 else ''}"
-        return "failed: " + "; ".join(f"{c.name} ({c.detail.rstrip('.')})" for c in self.failures)
+            count = len(self.checks)
+            return phrase("passed 1 check") if count == 1 else phrase(f"passed {count} checks")
+        if len(self.failures) == 1:
+            (check,) = self.failures
+            return phrase(f"failed: {check.name} ({check.detail})")
+        names = ", ".join(check.name for check in self.failures)  # each detail is in .checks
+        return phrase(f"failed {len(self.failures)} checks: {names}")
 
 
 def verify(text: str, spec: VerifySpec) -> Verdict:
@@ -124,7 +130,9 @@ def verify(text: str, spec: VerifySpec) -> Verdict:
     if spec.non_empty:
         checks.append(
             Check(
-                "non_empty", bool(body), "The output has text." if body else "The output is empty."
+                "non_empty",
+                bool(body),
+                phrase("The output has text.") if body else phrase("The output is empty."),
             )
         )
     if spec.no_refusal:
@@ -141,9 +149,9 @@ def verify(text: str, spec: VerifySpec) -> Verdict:
     if spec.regex is not None:
         found = re.search(spec.regex, body) is not None
         detail = (
-            "The output matches the pattern."
+            phrase("The output matches the pattern.")
             if found
-            else f"The output does not match {spec.regex!r}."
+            else phrase(f"The output does not match {spec.regex!r}.")
         )
         checks.append(Check("regex", found, detail))
     checks.extend(_length_checks(body, spec))
@@ -163,15 +171,17 @@ def _grounded_check(body: str, source: str) -> Check:
     answer about something else, such as "I'm ready to help, what is your question?")."""
     words = [w.casefold() for w in _WORD.findall(body)]
     if not words:
-        return Check("grounded", True, "The output has no content words to compare.")
+        return Check("grounded", True, phrase("The output has no content words to compare."))
     known = source.casefold()
     share = sum(1 for w in words if w in known) / len(words)
     if share >= GROUNDED_SHARE:
-        return Check("grounded", True, f"{share:.0%} of its words come from the source text.")
+        return Check(
+            "grounded", True, phrase(f"{share:.0%} of its words come from the source text.")
+        )
     return Check(
         "grounded",
         False,
-        f"Only {share:.0%} of its words come from the text it was given.",
+        phrase(f"Only {share:.0%} of its words come from the text it was given."),
     )
 
 
@@ -218,10 +228,10 @@ def _clean_label(text: str) -> str:
 def _label_check(body: str, labels: tuple[str, ...]) -> tuple[Check, str | None]:
     label = canonical_label(body, labels)
     if label is not None:
-        return Check("label", True, f"The output is the label {label!r}."), label
+        return Check("label", True, phrase(f"The output is the label {label!r}.")), label
     shown = ", ".join(labels[:8]) + (", …" if len(labels) > 8 else "")
     said = body if len(body) <= 40 else body[:37] + "…"
-    return Check("label", False, f"The output {said!r} is not one of: {shown}."), None
+    return Check("label", False, phrase(f"The output {said!r} is not one of: {shown}.")), None
 
 
 def _parse_json(body: str) -> tuple[bool, Any]:
@@ -235,14 +245,14 @@ def _parse_json(body: str) -> tuple[bool, Any]:
 def _schema_check(parsed: tuple[bool, Any], schema: Mapping[str, Any]) -> Check:
     is_json, data = parsed
     if not is_json:
-        return Check("json_schema", False, "The output is not valid JSON.")
+        return Check("json_schema", False, phrase("The output is not valid JSON."))
     validator = jsonschema.validators.validator_for(schema)(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is None:
-        return Check("json_schema", True, "The output is JSON that matches the schema.")
-    where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+        return Check("json_schema", True, phrase("The output is JSON that matches the schema."))
+    where = "/".join(str(part) for part in error.absolute_path) or phrase("the top level")
     message = error.message if len(error.message) <= 120 else error.message[:117] + "…"
-    return Check("json_schema", False, f"At {where}: {message}.")
+    return Check("json_schema", False, phrase(f"At {where}: {message}."))
 
 
 def check_json_schema(schema: Mapping[str, Any]) -> None:
@@ -259,31 +269,41 @@ def check_json_schema(schema: Mapping[str, Any]) -> None:
 
 def _refusal_check(body: str, *, is_data: bool) -> Check:
     if is_data:  # JSON that parsed is data, whatever words its strings quote
-        return Check("no_refusal", True, "The output is data, not a refusal.")
+        return Check("no_refusal", True, phrase("The output is data, not a refusal."))
     found = REFUSALS.search(body)
     if found is None:
-        return Check("no_refusal", True, "The output is not a refusal.")
-    return Check("no_refusal", False, f"The output refuses or apologises ({found.group(0)!r}).")
+        return Check("no_refusal", True, phrase("The output is not a refusal."))
+    return Check(
+        "no_refusal", False, phrase(f"The output refuses or apologises ({found.group(0)!r}).")
+    )
 
 
 def _length_checks(body: str, spec: VerifySpec) -> list[Check]:
     checks: list[Check] = []
     for name, size, unit, low, high in (
-        ("chars", len(body), "characters", spec.min_chars, spec.max_chars),
-        ("words", len(body.split()), "words", spec.min_words, spec.max_words),
+        ("chars", len(body), phrase("characters"), spec.min_chars, spec.max_chars),
+        ("words", len(body.split()), phrase("words"), spec.min_words, spec.max_words),
     ):
         if low is None and high is None:
             continue
         if low is not None and size < low:
             checks.append(
-                Check(name, False, f"The output has {size} {unit}; at least {low} are needed.")
+                Check(
+                    name, False, phrase(f"The output has {size} {unit}; at least {low} are needed.")
+                )
             )
         elif high is not None and size > high:
             checks.append(
-                Check(name, False, f"The output has {size} {unit}; at most {high} are allowed.")
+                Check(
+                    name,
+                    False,
+                    phrase(f"The output has {size} {unit}; at most {high} are allowed."),
+                )
             )
         else:
-            checks.append(Check(name, True, f"The output has {size} {unit}, within bounds."))
+            checks.append(
+                Check(name, True, phrase(f"The output has {size} {unit}, within bounds."))
+            )
     return checks
 
 
@@ -293,7 +313,8 @@ def _banned_check(text: str, banned: BannedCheck | tuple[str, ...]) -> Check:
     else:
         hits = list(BannedWords(BannedWord(word, "block") for word in banned).check(text).hits)
     if not hits:
-        return Check("banned", True, "The output has no banned words.")
+        return Check("banned", True, phrase("The output has no banned words."))
     words = ", ".join(repr(hit) for hit in hits)
-    plural = "s" if len(hits) > 1 else ""
-    return Check("banned", False, f"The output contains the banned word{plural} {words}.")
+    if len(hits) == 1:
+        return Check("banned", False, phrase(f"The output contains the banned word {words}."))
+    return Check("banned", False, phrase(f"The output contains the banned words {words}."))

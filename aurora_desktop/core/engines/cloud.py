@@ -26,6 +26,7 @@ from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.providers.breaker import CircuitBreaker
 from aurora_desktop.core.providers.openai_compat import ChatResult, OpenAICompatClient
 from aurora_desktop.core.providers.registry import ProviderConfig
+from aurora_desktop.core.text import phrase
 
 T = TypeVar("T")
 
@@ -62,8 +63,10 @@ class CloudEngine:
 
     def health(self) -> EngineHealth:
         if self.available():
-            return EngineHealth(True, "reachable as far as Aurora knows")
-        return EngineHealth(False, f"{self.model_name} is cooling down after repeated failures.")
+            return EngineHealth(True, phrase("reachable as far as Aurora knows"))
+        return EngineHealth(
+            False, phrase(f"{self.model_name} is cooling down after repeated failures.")
+        )
 
     def memory_bytes(self) -> int:
         return 0

@@ -32,6 +32,7 @@ from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
 from aurora_desktop.core.hardware import physical_cores
 from aurora_desktop.core.memory import release_freed_memory
+from aurora_desktop.core.text import phrase
 
 DEFAULT_CONTEXT = 2048
 
@@ -67,8 +68,8 @@ class LlamaCppEngine:
 
     def health(self) -> EngineHealth:
         if not self._worker.thread.is_alive():
-            return EngineHealth(False, f"The {self.model_name} engine thread has stopped.")
-        return EngineHealth(True, "loaded" if self.loaded else "not loaded")
+            return EngineHealth(False, phrase(f"The {self.model_name} engine thread has stopped."))
+        return EngineHealth(True, phrase("loaded") if self.loaded else phrase("not loaded"))
 
     def memory_bytes(self) -> int:
         """The mapped weights plus the KV cache (f16 keys and values per layer and position)."""

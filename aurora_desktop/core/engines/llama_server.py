@@ -46,13 +46,16 @@ from aurora_desktop.core.hardware import physical_cores
 from aurora_desktop.core.providers.breaker import CircuitBreaker
 from aurora_desktop.core.providers.openai_compat import ChatResult, OpenAICompatClient
 from aurora_desktop.core.providers.registry import ProviderConfig
+from aurora_desktop.core.text import phrase
 
 DEFAULT_CONTEXT = 2048
 CRASH_GRACE_S = 2.0  # a lost connection and the process exit can be a moment apart
 COUNT_TIMEOUT_S = 2.0
 FORCE_JOIN_S = 5.0
 _SLUG = re.compile(r"[^a-z0-9._-]+")
-_NOT_LOADED = EngineHealth(True, "not loaded; the llama.cpp server starts with the first request")
+_NOT_LOADED = EngineHealth(
+    True, phrase("not loaded; the llama.cpp server starts with the first request")
+)
 
 
 class LlamaServerEngine:
@@ -117,13 +120,15 @@ class LlamaServerEngine:
     def health(self) -> EngineHealth:
         """Whether the process is alive, and how its last start or request went (no I/O)."""
         if not self._worker.thread.is_alive():
-            return EngineHealth(False, f"The {self.model_name} engine thread has stopped.")
+            return EngineHealth(False, phrase(f"The {self.model_name} engine thread has stopped."))
         server = self._server
         if server is not None and not server.alive:
             return EngineHealth(
                 False,
-                f"The llama.cpp server for {self.model_name} exited (code {server.returncode}); "
-                "it will be restarted for the next request.",
+                phrase(
+                    f"The llama.cpp server for {self.model_name} exited "
+                    f"(code {server.returncode}); it will be restarted for the next request."
+                ),
             )
         return self._status
 
@@ -213,13 +218,13 @@ class LlamaServerEngine:
             self._stop_server()
             raise self._closed()
         self._status = EngineHealth(
-            True, f"serving {self.model_name} on 127.0.0.1:{server.port} (pid {server.pid})"
+            True, phrase(f"serving {self.model_name} on 127.0.0.1:{server.port} (pid {server.pid})")
         )
         return server, client
 
     def _closed(self) -> EngineClosedError:
         return EngineClosedError(
-            f"The {self.model_name} engine has shut down; restart Aurora to use it again."
+            phrase(f"The {self.model_name} engine has shut down; restart Aurora to use it again.")
         )
 
     def _stop_server(self) -> None:
@@ -252,7 +257,7 @@ class LlamaServerEngine:
             )  # fmt: skip
         except ProviderError as exc:
             raise self._failure(server, exc) from exc
-        self._status = EngineHealth(True, f"answered on 127.0.0.1:{server.port}")
+        self._status = EngineHealth(True, phrase(f"answered on 127.0.0.1:{server.port}"))
         tokens_in = chat.tokens_in if chat.usage_reported else _count_prompt(server, chat, messages)
         return GenerationResult(
             text=chat.text, tokens_in=tokens_in, tokens_out=chat.tokens_out,
@@ -264,13 +269,13 @@ class LlamaServerEngine:
         if not isinstance(exc, ProviderUnavailableError):  # it answered, with a refusal
             return EngineError(str(exc))
         if server.wait_exit(CRASH_GRACE_S):
-            message = (
+            message = phrase(
                 f"The llama.cpp server for {self.model_name} stopped while answering; "
                 "it will be restarted for the next request."
             )
         else:  # alive, yet it did not answer in time: a stuck server is replaced
             self._stop_server()
-            message = (
+            message = phrase(
                 f"The llama.cpp server for {self.model_name} stopped answering; "
                 "it will be restarted for the next request."
             )
@@ -306,7 +311,7 @@ def _count_prompt(server: ServerProcess, chat: ChatResult, messages: Sequence[Me
 
 
 def _missing(model_path: Path) -> str:
-    return (
+    return phrase(
         f"llama.cpp server could not load {model_path.name}: the file is missing; "
         "reinstall the model or choose another one."
     )

@@ -33,6 +33,7 @@ from aurora_desktop.core.engines.onnx_providers import CPU, DML, genai_provider
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
 from aurora_desktop.core.memory import release_freed_memory
+from aurora_desktop.core.text import phrase
 
 DEFAULT_CONTEXT = 2048
 CHATML_END = "<|im_end|>"
@@ -86,10 +87,10 @@ class OnnxGenAIEngine:
 
     def health(self) -> EngineHealth:
         if not self._worker.thread.is_alive():
-            return EngineHealth(False, f"The {self.model_name} engine thread has stopped.")
+            return EngineHealth(False, phrase(f"The {self.model_name} engine thread has stopped."))
         if not self.loaded:
-            return EngineHealth(True, "not loaded")
-        return EngineHealth(True, f"loaded on {self._provider}")
+            return EngineHealth(True, phrase("not loaded"))
+        return EngineHealth(True, phrase(f"loaded on {self._provider}"))
 
     def memory_bytes(self) -> int:
         """The weights plus a full-context KV cache (fp32 keys and values per layer)."""

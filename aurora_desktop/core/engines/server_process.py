@@ -27,6 +27,7 @@ import httpx
 import psutil
 
 from aurora_desktop.core.errors import EngineClosedError, EngineLoadError
+from aurora_desktop.core.text import phrase
 
 PORT_ATTEMPTS = 3
 POLL_S = 0.1
@@ -229,15 +230,15 @@ def startup_error(log: str, returncode: int | None = None) -> str:
 
 def _how_it_ended(returncode: int | None) -> str:
     if returncode is None:
-        return "it stopped without saying why"
+        return phrase("it stopped without saying why")
     if returncode < 0:  # POSIX: ended by a signal, e.g. a segmentation fault in the loader
         try:
-            return f"it crashed with {signal.Signals(-returncode).name}"
+            return phrase(f"it crashed with {signal.Signals(-returncode).name}")
         except ValueError:
-            return f"it crashed with signal {-returncode}"
+            return phrase(f"it crashed with signal {-returncode}")
     if returncode >= 0xC0000000:  # Windows: an NTSTATUS such as an access violation
-        return f"it crashed with code 0x{returncode:08X}"
-    return f"it exited with code {returncode}"
+        return phrase(f"it crashed with code 0x{returncode:08X}")
+    return phrase(f"it exited with code {returncode}")
 
 
 def server_env(base: Mapping[str, str], api_key: str) -> dict[str, str]:

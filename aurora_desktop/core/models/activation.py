@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aurora_desktop.core.models.manifest import version_key
+from aurora_desktop.core.text import phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,14 +19,16 @@ def decide_activation(
 ) -> Activation:
     """Never let an older version replace a newer one silently; rolling back is explicit."""
     if active is None:
-        return Activation(True, f"{new} is now active (no other version was active).")
+        return Activation(True, phrase(f"{new} is now active (no other version was active)."))
     if new == active:
-        return Activation(False, f"{new} is already the active version.")
+        return Activation(False, phrase(f"{new} is already the active version."))
     newest = highest_seen if highest_seen is not None else active
     if version_key(new) > version_key(newest):
-        return Activation(True, f"{new} is newer than {active} and is now active.")
+        return Activation(True, phrase(f"{new} is newer than {active} and is now active."))
     return Activation(
         False,
-        f"{new} is older than {newest}, which Aurora has already seen; it was installed but "
-        f"not activated. Use 'aurora models switch {name} --version {new}' to roll back.",
+        phrase(
+            f"{new} is older than {newest}, which Aurora has already seen; it was installed but "
+            f"not activated. Use 'aurora models switch {name} --version {new}' to roll back."
+        ),
     )

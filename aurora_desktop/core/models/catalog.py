@@ -17,6 +17,7 @@ from aurora_desktop.core.models.manifest import ModelEntry, parse_entry, version
 from aurora_desktop.core.models.schema import CATALOG_SCHEMA
 from aurora_desktop.core.models.signing import verify_entry
 from aurora_desktop.core.models.trust import TrustStore
+from aurora_desktop.core.text import phrase
 
 MAX_CATALOG_BYTES = 2_000_000
 _TOP_LEVEL = {
@@ -39,7 +40,7 @@ class Catalog:
             refused = [why for key, why in self.rejected.items() if key.split(" ")[0] == name]
             if refused:
                 raise SignatureError(refused[0])
-            known = ", ".join(sorted({e.name for e in self.entries})) or "none"
+            known = ", ".join(sorted({e.name for e in self.entries})) or phrase("none")
             raise ModelError(f"The catalog has no model {label}; available: {known}.")
         return max(matches, key=lambda e: version_key(e.version))
 
@@ -67,7 +68,7 @@ def load_catalog(path: Path, trust: TrustStore) -> Catalog:
     entries: list[ModelEntry] = []
     rejected: dict[str, str] = {}
     for index, raw in enumerate(data["models"]):
-        where = f"{path} (model {index + 1})"
+        where = phrase(f"{path} (model {index + 1})")
         try:
             entry = parse_entry(raw, where=where, with_source=True)
             verify_entry(entry.record, keys)

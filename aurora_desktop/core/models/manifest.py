@@ -18,6 +18,7 @@ from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ManifestError
 from aurora_desktop.core.models.schema import MANIFEST_SCHEMA, entry_schema
 from aurora_desktop.core.models.sources import Source, parse_source
+from aurora_desktop.core.text import phrase
 
 MAX_MANIFEST_BYTES = 4_000_000
 _VALIDATORS = {
@@ -91,7 +92,7 @@ def parse_entry(raw: object, *, where: str, with_source: bool) -> ModelEntry:
     validator = _VALIDATORS["entry+source" if with_source else "entry"]
     error = jsonschema.exceptions.best_match(validator.iter_errors(raw))
     if error is not None:
-        at = "/".join(str(p) for p in error.absolute_path) or "entry"
+        at = "/".join(str(p) for p in error.absolute_path) or phrase("entry")
         raise ManifestError(f"{where}: {at} is invalid ({error.message}).")
     assert isinstance(raw, dict)
     files = []
@@ -148,7 +149,7 @@ def read_store_manifest(path: Path) -> dict[str, Any]:
         raise ManifestError(f"The model manifest {path} is not valid JSON ({exc}).") from exc
     error = jsonschema.exceptions.best_match(_VALIDATORS["manifest"].iter_errors(data))
     if error is not None:
-        at = "/".join(str(p) for p in error.absolute_path) or "top level"
+        at = "/".join(str(p) for p in error.absolute_path) or phrase("top level")
         raise ManifestError(f"The model manifest {path} is invalid at {at} ({error.message}).")
     assert isinstance(data, dict)
     return data

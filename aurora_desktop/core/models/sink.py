@@ -13,6 +13,7 @@ from typing import IO, BinaryIO
 from aurora_desktop.core.atomic import fsync_dir
 from aurora_desktop.core.errors import CancelledError, IntegrityError, ModelFetchError
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback
+from aurora_desktop.core.text import phrase
 
 CHUNK = 1 << 20
 
@@ -113,6 +114,6 @@ def pump(
 ) -> None:
     """Copy `stream` into `sink` chunk by chunk, reporting progress and honouring `cancel`."""
     while chunk := stream.read(CHUNK):
-        check_cancel(cancel, f"Fetching {sink.name}")
+        check_cancel(cancel, phrase(f"Fetching {sink.name}"))
         sink.write(chunk)
         progress(FetchProgress(phase, sink.name, sink.done, sink.size))

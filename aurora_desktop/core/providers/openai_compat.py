@@ -28,6 +28,7 @@ from aurora_desktop.core.engines.base import TokenCallback
 from aurora_desktop.core.errors import ProviderError, ProviderUnavailableError
 from aurora_desktop.core.providers.breaker import CircuitBreaker
 from aurora_desktop.core.providers.registry import ProviderConfig
+from aurora_desktop.core.text import phrase
 
 MAX_RETRY_AFTER_S = 30.0
 BACKOFF_BASE_S = 0.25
@@ -36,6 +37,7 @@ MAX_ERROR_BODY = 16 * 1024
 MAX_LINE = 1024 * 1024
 MAX_JSON_REPLY = 4 * 1024 * 1024
 RETRYABLE_STATUS = frozenset({408, 429})
+TRY_LATER = phrase("try again later")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,16 +68,21 @@ class _Tally:
 class _Retryable(Exception):
     """One attempt failed in a way that a later attempt may not."""
 
-    def __init__(self, what: str, cause: str = "", *, advice: str = "try again later",
+    def __init__(self, what: str, cause: str = "", *, advice: str = TRY_LATER,
                  retry_after: float | None = None) -> None:  # fmt: skip
         super().__init__(what)
         self.what, self.cause, self.advice, self.retry_after = what, cause, advice, retry_after
 
     def sentence(self, name: str, attempts: int) -> str:
         """What the user reads when Aurora gives up."""
-        notes = [n for n in (self.cause, f"{attempts} attempts" if attempts > 1 else "") if n]
-        told = f" ({'; '.join(notes)})" if notes else ""
-        return f"{name} {self.what}{told}; {self.advice}."
+        what, cause, advice = self.what, self.cause, self.advice
+        if attempts > 1 and cause:
+            return phrase(f"{name} {what} ({cause}; {attempts} attempts); {advice}.")
+        if attempts > 1:
+            return phrase(f"{name} {what} ({attempts} attempts); {advice}.")
+        if cause:
+            return phrase(f"{name} {what} ({cause}); {advice}.")
+        return phrase(f"{name} {what}; {advice}.")
 
 
 class OpenAICompatClient:
@@ -224,16 +231,18 @@ class OpenAICompatClient:
             response = self._client.send(request, stream=True)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise _Retryable(
-                f"could not be reached at {self.config.base_url}",
+                phrase(f"could not be reached at {self.config.base_url}"),
                 _why(exc),
-                advice="check that it is running and the address is right, or try again later",
+                advice=phrase(
+                    "check that it is running and the address is right, or try again later"
+                ),
             ) from exc
         except httpx.TimeoutException as exc:
             tally.sent += len(body)
             raise _timed_out(timeout) from exc
         except httpx.TransportError as exc:
             tally.sent += len(body)
-            raise _Retryable("dropped the connection before answering", _why(exc)) from exc
+            raise _Retryable(phrase("dropped the connection before answering"), _why(exc)) from exc
         tally.sent += len(body)
         try:
             if response.status_code != 200:
@@ -261,7 +270,7 @@ class OpenAICompatClient:
                 ) from exc
             if isinstance(exc, httpx.TimeoutException):
                 raise _timed_out(self.config.timeout_s) from exc
-            raise _Retryable("dropped the connection before answering", _why(exc)) from exc
+            raise _Retryable(phrase("dropped the connection before answering"), _why(exc)) from exc
         if finish is not None:
             return finish
         if answer.delivered:
@@ -269,7 +278,7 @@ class OpenAICompatClient:
                 f"{name} stopped mid-answer because the connection was interrupted (the stream "
                 "ended early); the reply is incomplete, so ask again."
             )
-        raise _Retryable("closed the connection before answering")
+        raise _Retryable(phrase("closed the connection before answering"))
 
     def _refuse(self, response: httpx.Response, tally: _Tally) -> None:
         """Turn an error status into `_Retryable` or `ProviderError`; always raises."""
@@ -286,11 +295,14 @@ class OpenAICompatClient:
         detail = f"{status}: {said}" if said else str(status)
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         if status == 429:
-            advice = (f"it asks Aurora to wait {math.ceil(retry_after)} s, so try again after that"
-                      if retry_after else "wait a minute and try again")  # fmt: skip
-            raise _Retryable("is limiting requests", detail, advice=advice, retry_after=retry_after)
+            advice = (phrase(f"it asks Aurora to wait {math.ceil(retry_after)} s, so try again "
+                             "after that")
+                      if retry_after else phrase("wait a minute and try again"))  # fmt: skip
+            raise _Retryable(
+                phrase("is limiting requests"), detail, advice=advice, retry_after=retry_after
+            )
         if status >= 500 or status in RETRYABLE_STATUS:
-            raise _Retryable("failed with a server error", detail, retry_after=retry_after)
+            raise _Retryable(phrase("failed with a server error"), detail, retry_after=retry_after)
         if status in (401, 403):
             raise ProviderError(
                 f"{name} refused the API key ({detail}); store the right key with "
@@ -335,7 +347,7 @@ class _Answer:
         if self._whole is not None:
             self._whole += chunk
             if len(self._whole) > MAX_JSON_REPLY:
-                raise self._malformed("the reply is larger than 4 MiB")
+                raise self._malformed(phrase("the reply is larger than 4 MiB"))
             return False
         self._buffer += chunk
         while (cut := self._buffer.find(b"\n")) >= 0:
@@ -343,7 +355,7 @@ class _Answer:
             if self._line(line.decode("utf-8", errors="replace")):
                 return True
         if len(self._buffer) > MAX_LINE:
-            raise self._malformed("an event line is longer than 1 MiB")
+            raise self._malformed(phrase("an event line is longer than 1 MiB"))
         return self._stopped()
 
     def end(self) -> str | None:
@@ -385,12 +397,12 @@ class _Answer:
         try:
             event = json.loads(data)
         except ValueError as exc:
-            raise self._malformed(f"an event is not JSON: {data[:60]!r}") from exc
+            raise self._malformed(phrase(f"an event is not JSON: {data[:60]!r}")) from exc
         return self._event(event)
 
     def _event(self, event: Any) -> bool:
         if not isinstance(event, dict):
-            raise self._malformed("an event is not a JSON object")
+            raise self._malformed(phrase("an event is not a JSON object"))
         if "error" in event:
             said = _server_message(json.dumps(event).encode())
             if self.delivered:
@@ -405,7 +417,7 @@ class _Answer:
                 self.usage = (prompt, completion)
         choices = event.get("choices") or []
         if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
-            raise self._malformed("choices is not a list of objects")
+            raise self._malformed(phrase("choices is not a list of objects"))
         for choice in choices[:1]:
             delta = choice.get("delta") or choice.get("message") or {}
             content = delta.get("content") if isinstance(delta, dict) else None
@@ -433,16 +445,18 @@ class _Answer:
         try:
             event = json.loads(raw)
         except ValueError as exc:
-            raise self._malformed("the reply is not JSON") from exc
+            raise self._malformed(phrase("the reply is not JSON")) from exc
         if not isinstance(event, dict) or not event.get("choices"):
-            raise self._malformed("the reply has no choices")
+            raise self._malformed(phrase("the reply has no choices"))
         self._event(event)
         return self.finish_reason or "stop"
 
     def _malformed(self, detail: str) -> ProviderError:
         return ProviderError(
-            f"{self.name} sent a reply Aurora cannot read ({detail}); check that its base URL "
-            "points to an OpenAI-compatible API."
+            phrase(
+                f"{self.name} sent a reply Aurora cannot read ({detail}); check that its base "
+                "URL points to an OpenAI-compatible API."
+            )
         )
 
 
@@ -486,5 +500,5 @@ def _why(exc: Exception) -> str:
 
 
 def _timed_out(timeout: float) -> _Retryable:
-    return _Retryable(f"did not answer within {timeout:g} s",
-                      advice="try again later or give it a longer timeout")  # fmt: skip
+    return _Retryable(phrase(f"did not answer within {timeout:g} s"),
+                      advice=phrase("try again later or give it a longer timeout"))  # fmt: skip

@@ -23,6 +23,7 @@ import keyring.errors
 from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ConfigError, KeyringError
 from aurora_desktop.core.filelock import FileLock
+from aurora_desktop.core.text import phrase
 
 KEYRING_SERVICE = "Aurora cloud provider"
 FILE_VERSION = 1
@@ -148,13 +149,13 @@ class ProviderRegistry:
     # -- file and keyring ---------------------------------------------------------------
 
     def _locked(self) -> FileLock:
-        return FileLock(self._lock_path, timeout=10, what="the list of cloud providers")
+        return FileLock(self._lock_path, timeout=10, what=phrase("the list of cloud providers"))
 
     def _require(self, configs: Configs, name: str) -> ProviderConfig:
         for config in configs:
             if config.name == name:
                 return config
-        known = ", ".join(c.name for c in configs) or "none yet"
+        known = ", ".join(c.name for c in configs) or phrase("none yet")
         raise ConfigError(
             f"There is no cloud provider called {name!r} (configured: {known}); "
             "add it with 'aurora providers add'."
@@ -173,7 +174,7 @@ class ProviderRegistry:
             data = json.loads(raw)
             rows = data["providers"]
             if not isinstance(rows, list):
-                raise TypeError("providers is not a list")
+                raise TypeError(phrase("providers is not a list"))
             return [_config_from(row) for row in rows]
         except (ValueError, KeyError, TypeError, ConfigError) as exc:
             reason = str(exc).rstrip(".")
@@ -210,13 +211,13 @@ class ProviderRegistry:
 
 def _config_from(row: Any) -> ProviderConfig:
     if not isinstance(row, dict):
-        raise TypeError("a provider entry is not an object")
+        raise TypeError(phrase("a provider entry is not an object"))
     allowed = {"name", "base_url", "model", "timeout_s", "max_retries"}
     return ProviderConfig(**{k: v for k, v in row.items() if k in allowed})
 
 
 def _check_url(url: object) -> str:
-    hint = "give it like https://api.example.com/v1 or http://127.0.0.1:8080/v1."
+    hint = phrase("give it like https://api.example.com/v1 or http://127.0.0.1:8080/v1.")
     if not isinstance(url, str) or not url or len(url) > 500 or any(c.isspace() for c in url):
         raise ConfigError(f"The base URL {_shown(url)} is not a web address; {hint}")
     parts = urlsplit(url)

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from aurora_desktop.core.text import phrase
+
 _TEXT_SUFFIXES = """
 .txt .text .md .markdown .rst .org .adoc .tex .py .pyi .js .ts .tsx .jsx .java .c .h .cc .cpp
 .hpp .cs .go .rs .rb .php .swift .kt .scala .sh .ps1 .bat .sql .r .lua .pl .json .jsonl .yaml
@@ -61,15 +63,15 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceTe
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        return Skipped(str(path), f"cannot be read ({exc.strerror or type(exc).__name__})")
+        return Skipped(str(path), phrase(f"cannot be read ({exc.strerror or type(exc).__name__})"))
     if len(data) > max_bytes:
-        return Skipped(str(path), f"larger than {max_bytes // (1024 * 1024)} MB")
+        return Skipped(str(path), phrase(f"larger than {max_bytes // (1024 * 1024)} MB"))
     if b"\x00" in data[:SNIFF_BYTES]:
-        return Skipped(str(path), "binary content")
+        return Skipped(str(path), phrase("binary content"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return Skipped(str(path), "not UTF-8 text")
+        return Skipped(str(path), phrase("not UTF-8 text"))
     if path.suffix.lower() in HTML_SUFFIXES:
         text = blank_markup(text)
     return SourceText(text, hashlib.sha256(data).hexdigest())
@@ -82,15 +84,16 @@ def blank_markup(text: str) -> str:
 
 def _reason_to_skip(path: Path, max_bytes: int) -> str | None:
     if path.name.startswith("."):
-        return "hidden file"
+        return phrase("hidden file")
     if path.is_symlink():
-        return "symbolic link"
+        return phrase("symbolic link")
     if path.suffix.lower() not in TEXT_SUFFIXES:
-        return f"not a text file type ({path.suffix or 'no extension'})"
+        kind = path.suffix or phrase("no extension")
+        return phrase(f"not a text file type ({kind})")
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or type(exc).__name__})"
+        return phrase(f"cannot be read ({exc.strerror or type(exc).__name__})")
     if size > max_bytes:
-        return f"larger than {max_bytes // (1024 * 1024)} MB"
+        return phrase(f"larger than {max_bytes // (1024 * 1024)} MB")
     return None

@@ -28,6 +28,7 @@ from aurora_desktop.core.rag.chunker import (
 from aurora_desktop.core.rag.docstore import Document, DocumentStore
 from aurora_desktop.core.rag.files import DEFAULT_MAX_FILE_BYTES, Skipped, discover, read_source
 from aurora_desktop.core.rag.keeper import IndexKeeper
+from aurora_desktop.core.text import phrase
 
 EmbedFn = Callable[[Sequence[str]], npt.NDArray[np.float32]]
 
@@ -156,7 +157,7 @@ class Ingestor:
         try:
             stat = path.stat()
         except OSError as exc:
-            run.skipped.append(Skipped(key, f"cannot be read ({exc.strerror})"))
+            run.skipped.append(Skipped(key, phrase(f"cannot be read ({exc.strerror})")))
             self._done(run, key, progress)
             return
         if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):

@@ -31,6 +31,7 @@ from aurora_desktop.core.rag.ingest import (
 )
 from aurora_desktop.core.rag.keeper import IndexKeeper
 from aurora_desktop.core.rag.retrieval import Hit, nearest
+from aurora_desktop.core.text import phrase
 
 RAG_DIR = "rag"
 DB_NAME = "documents.db"
@@ -113,7 +114,7 @@ class RagService:
             raise ConfigError(f"{root} is not a folder; give the folder of documents to ingest.")
         how = self._require_consent(root, assume_yes)
         self.embedder.ensure(model_progress, cancel)
-        lock = FileLock(self.folder / LOCK_NAME, timeout=2.0, what="the document index")
+        lock = FileLock(self.folder / LOCK_NAME, timeout=2.0, what=phrase("the document index"))
         with self._ingest_lock, lock:
             store, keeper = self._open()
             ingestor = Ingestor(store, keeper, self.embedder.embed, self._settings)
@@ -149,10 +150,12 @@ class RagService:
         broker = ConsentBroker(self._consent.store, _allow_once) if assume_yes else self._consent
         request = ConsentRequest(
             scope=read_scope(root),
-            recipient="the document index on this device",
-            why="to split the text files in this folder into chunks and index them on this "
-            "device for retrieval; nothing is sent anywhere",
-            preview=f"every text file under {root}",
+            recipient=phrase("the document index on this device"),
+            why=phrase(
+                "to split the text files in this folder into chunks and index them on this "
+                "device for retrieval; nothing is sent anywhere"
+            ),
+            preview=phrase(f"every text file under {root}"),
         )
         try:
             return broker.require(request)

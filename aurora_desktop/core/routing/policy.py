@@ -11,6 +11,7 @@ import jsonschema
 
 from aurora_desktop.core.contract import RISKS, TASKS
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 Target = Literal["local", "cloud"]
 COMPARATORS = ("lt", "lte", "gt", "gte")
@@ -142,8 +143,8 @@ def schema_error(data: object) -> str | None:
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
     if error is None:
         return None
-    where = "/".join(str(p) for p in error.absolute_path) or "the top level"
-    return f"{where}: {error.message}"
+    where = "/".join(str(p) for p in error.absolute_path) or phrase("the top level")
+    return phrase(f"{where}: {error.message}")
 
 
 def parse_policy(data: object, *, source: str = "model_router.json") -> RouterPolicy:

@@ -18,6 +18,7 @@ from aurora_desktop.core.routing.policy import (
     default_policy_text,
     parse_policy,
 )
+from aurora_desktop.core.text import phrase
 
 MAX_POLICY_BYTES = 1_000_000
 
@@ -29,7 +30,7 @@ class PolicyFile:
         self._path = path
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
-        self._policy = parse_policy(DEFAULT_POLICY, source="the built-in policy")
+        self._policy = parse_policy(DEFAULT_POLICY, source=phrase("the built-in policy"))
         self.last_error: str | None = None
 
     @property
@@ -70,6 +71,6 @@ class PolicyFile:
             self._policy = self.validate(self._path.read_text(encoding="utf-8"))
             self.last_error = None
         except (ConfigError, OSError, UnicodeDecodeError) as exc:
-            self.last_error = (
+            self.last_error = phrase(
                 f"{exc} The last valid routing policy stays in force until the file is fixed."
             )

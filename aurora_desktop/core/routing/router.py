@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aurora_desktop.core.routing.policy import RouterPolicy, Rule, Target
+from aurora_desktop.core.text import phrase
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,8 +64,10 @@ def route(policy: RouterPolicy, features: RouteFeatures) -> RoutingDecision:
         rule=None,
         rule_name="defaults",
         fallback=policy.default_fallback,
-        why=f"No rule matched ({_facts(values)}), so the default target "
-        f"{policy.default_target} applies.",
+        why=phrase(
+            f"No rule matched ({_facts(values)}), so the default target "
+            f"{policy.default_target} applies."
+        ),
         tokens_in=features.tokens_in,
         tokens_counted_by=features.tokens_counted_by,
         slo_ms=slo,
@@ -78,7 +81,9 @@ def _decision(rule: Rule, features: RouteFeatures, slo: int | None) -> RoutingDe
         rule=rule.index,
         rule_name=rule.name,
         fallback=rule.fallback,
-        why=f'Rule {rule.index} "{rule.name}" matched ({_facts(_matched(rule, features, slo))}).',
+        why=phrase(
+            f'Rule {rule.index} "{rule.name}" matched ({_facts(_matched(rule, features, slo))}).'
+        ),
         tokens_in=features.tokens_in,
         tokens_counted_by=features.tokens_counted_by,
         slo_ms=slo,

@@ -15,9 +15,10 @@ from typing import Any
 
 from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
 from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.text import phrase
 
-MODEL_TOKENIZER = "model tokenizer"
-ESTIMATE = "estimate (about 4 bytes per token)"
+MODEL_TOKENIZER = phrase("model tokenizer")
+ESTIMATE = phrase("estimate (about 4 bytes per token)")
 
 
 def estimate_tokens(text: str) -> int:

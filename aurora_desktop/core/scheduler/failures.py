@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aurora_desktop.core.text import phrase
+
 
 def is_memory_failure(exc: BaseException) -> bool:
     """True when a load failed for lack of memory: a MemoryError or a message naming memory."""
@@ -22,12 +24,12 @@ def refusal_message(name: str, *, need_bytes: int, free_bytes: int, idle_bytes: 
     """Why `name` may not load now: the memory it needs, the memory free, and what to do."""
     need, free = gigabytes(need_bytes, free_bytes)
     if idle_bytes <= 0:
-        return (
+        return phrase(
             f"Loading {name} needs {need} but only {free} is free, and every loaded model is "
             "in use or pinned; close other programs or unpin a model."
         )
     idle = f"{idle_bytes / 1e9:.1f} GB"
-    return (
+    return phrase(
         f"Loading {name} needs {need} but only {free} is free, and unloading every idle model "
         f"would free just {idle} more; close other programs, unpin a model or choose a "
         "smaller one."
@@ -39,8 +41,8 @@ def cause_text(exc: BaseException) -> str:
     return str(exc).strip().rstrip(".") or type(exc).__name__
 
 
-REINSTALL = "reinstall the model or choose another one"
-FREE_MEMORY = "close other programs or choose a smaller model"
+REINSTALL = phrase("reinstall the model or choose another one")
+FREE_MEMORY = phrase("close other programs or choose a smaller model")
 
 
 def load_failure_message(name: str, cause: BaseException, *, advice: str = REINSTALL) -> str:
@@ -48,24 +50,24 @@ def load_failure_message(name: str, cause: BaseException, *, advice: str = REINS
     out of memory or took too long, REINSTALL otherwise)."""
     cause_clause = cause_text(cause)
     if advice in cause_clause:  # the engine already said what to do: do not say it twice
-        return f"{name} could not be loaded, even on a second try: {cause_clause}."
-    return f"{name} could not be loaded, even on a second try ({cause_clause}); {advice}."
+        return phrase(f"{name} could not be loaded, even on a second try: {cause_clause}.")
+    return phrase(f"{name} could not be loaded, even on a second try ({cause_clause}); {advice}.")
 
 
 def timeout_cause(timeout_s: float) -> str:
     """The cause recorded for a load that hung (the user sees it inside a failure sentence)."""
-    return f"loading took longer than {timeout_s:g} s"
+    return phrase(f"loading took longer than {timeout_s:g} s")
 
 
 def memory_warning(name: str, *, evicted: Sequence[str], loaded: bool) -> str:
     """The tray's warning after a load ran out of memory and was retried."""
-    freed = f"unloaded {', '.join(evicted)} and " if evicted else ""
+    freed = phrase(f"unloaded {', '.join(evicted)} and ") if evicted else ""
     if loaded:
-        return (
+        return phrase(
             f"{name} ran out of memory while loading, so Aurora {freed}loaded it on a second "
             "try; close other programs to keep it from happening again."
         )
-    return (
+    return phrase(
         f"{name} ran out of memory while loading, and Aurora {freed}tried again without "
         "success; close other programs or choose a smaller model."
     )

@@ -12,9 +12,10 @@ from aurora_desktop.core.scheduler import failures
 from aurora_desktop.core.scheduler.events import EventKind, SchedulerEvent
 from aurora_desktop.core.scheduler.eviction import expired
 from aurora_desktop.core.scheduler.state import Slot
+from aurora_desktop.core.text import phrase
 
 _log = logging.getLogger(__name__)
-CLOSED = "The model scheduler has shut down; restart Aurora to load models again."
+CLOSED = phrase("The model scheduler has shut down; restart Aurora to load models again.")
 Batch = list[tuple[Slot, Engine]]
 
 
@@ -82,9 +83,13 @@ class Lifecycle:
 
     def unload_batch(self, batch: Batch, why: str = "") -> None:
         for slot, engine in batch:
-            idle = f"after {slot.ttl_s:g} s idle" if slot.ttl_s > 0 else "as soon as it went idle"
+            idle = (
+                phrase(f"after {slot.ttl_s:g} s idle")
+                if slot.ttl_s > 0
+                else phrase("as soon as it went idle")
+            )
             reason = why or idle
-            self.unload(slot, engine, f"Unloading {slot.name} {reason}.")
+            self.unload(slot, engine, phrase(f"Unloading {slot.name} {reason}."))
 
     def unload(self, slot: Slot, engine: Engine, detail: str) -> None:
         """Unload a slot claimed by mark_unloading(); an engine that fails to unload is closed
@@ -93,21 +98,25 @@ class Lifecycle:
         try:
             engine.unload().result(timeout=self._unload_timeout_s)
         except Exception as exc:
-            cause = "timed out" if isinstance(exc, TimeoutError) else failures.cause_text(exc)
+            cause = (
+                phrase("timed out") if isinstance(exc, TimeoutError) else failures.cause_text(exc)
+            )
             with self.cond:
                 if slot.engine is engine:
                     slot.engine, slot.state, slot.error, slot.ram_bytes = None, "failed", cause, 0
                 self.cond.notify_all()
             self.close_engine(engine)
             self.emit(
-                "failed", slot.name, f"{slot.name} failed to unload ({cause}); it was closed."
+                "failed",
+                slot.name,
+                phrase(f"{slot.name} failed to unload ({cause}); it was closed."),
             )
             return
         with self.cond:
             if slot.engine is engine and slot.state == "unloading":
                 slot.state, slot.ram_bytes = "unloaded", 0
             self.cond.notify_all()
-        self.emit("unloaded", slot.name, f"{slot.name} was unloaded.")
+        self.emit("unloaded", slot.name, phrase(f"{slot.name} was unloaded."))
 
     def close_engine(self, engine: Engine, timeout: float | None = None) -> bool:
         try:

@@ -12,6 +12,7 @@ from aurora_desktop.core.scheduler import failures
 from aurora_desktop.core.scheduler.eviction import choose_evictions, eviction_order, idle_bytes
 from aurora_desktop.core.scheduler.lifecycle import CLOSED, Lifecycle
 from aurora_desktop.core.scheduler.state import LoadTicket, Slot
+from aurora_desktop.core.text import phrase
 
 
 class _LoadFailed(Exception):
@@ -68,7 +69,7 @@ class Loader:
         if ticket.error is not None:
             life.close_engine(engine)
             raise ticket.error
-        life.emit("loaded", slot.name, f"{slot.name} is loaded.")
+        life.emit("loaded", slot.name, phrase(f"{slot.name} is loaded."))
         if warning:
             life.emit("warning", slot.name, warning)
 
@@ -106,7 +107,7 @@ class Loader:
             )
             life.emit("warning", slot.name, message)
             raise EngineLoadError(message)
-        life.unload_batch(batch, f"to make room for {slot.name}")
+        life.unload_batch(batch, phrase(f"to make room for {slot.name}"))
 
     def _load_with_retry(self, slot: Slot) -> tuple[Engine, str]:
         """Load once; on failure retry once with a fresh engine, after unloading every idle
@@ -123,7 +124,7 @@ class Loader:
                 others = [s.resident() for s in life.loaded(besides=slot)]
                 evicted = tuple(r.name for r in eviction_order(others))
                 batch = life.mark_unloading(evicted)
-            life.unload_batch(batch, f"because {name} ran out of memory")
+            life.unload_batch(batch, phrase(f"because {name} ran out of memory"))
         try:
             engine = self._load_once(slot, retry=True)
         except _LoadFailed as failed:
@@ -156,7 +157,11 @@ class Loader:
                 raise
             with life.cond:
                 slot.engine = engine
-        life.emit("loading", name, f"Loading {name} again." if retry else f"Loading {name}.")
+        life.emit(
+            "loading",
+            name,
+            phrase(f"Loading {name} again.") if retry else phrase(f"Loading {name}."),
+        )
         try:
             engine.load().result(timeout=self._load_timeout_s)
         except Exception as exc:
@@ -168,6 +173,8 @@ class Loader:
                     slot.engine = None
                 slot.error = failures.cause_text(cause)
             life.close_engine(engine)
-            life.emit("failed", name, f"{name} failed to load ({failures.cause_text(cause)}).")
+            life.emit(
+                "failed", name, phrase(f"{name} failed to load ({failures.cause_text(cause)}).")
+            )
             raise _LoadFailed(cause, timed_out=cause is not exc) from exc
         return engine

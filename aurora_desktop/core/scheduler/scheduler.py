@@ -15,6 +15,7 @@ from aurora_desktop.core.scheduler.lease import Lease
 from aurora_desktop.core.scheduler.lifecycle import Lifecycle
 from aurora_desktop.core.scheduler.loading import Loader
 from aurora_desktop.core.scheduler.state import LoadTicket, Slot
+from aurora_desktop.core.text import phrase
 
 _log = logging.getLogger(__name__)
 
@@ -113,11 +114,13 @@ class ModelScheduler:
         life.emit(
             "failed",
             name,
-            f"{name} failed while answering ({failures.cause_text(exc)}); Aurora unloaded it "
-            "and will load it afresh for the next request.",
+            phrase(
+                f"{name} failed while answering ({failures.cause_text(exc)}); Aurora unloaded it "
+                "and will load it afresh for the next request."
+            ),
         )
         life.close_engine(broken)
-        life.emit("unloaded", name, f"{name} was unloaded after a failure.")
+        life.emit("unloaded", name, phrase(f"{name} was unloaded after a failure."))
         return True
 
     def pin(self, name: str) -> None:
@@ -166,7 +169,7 @@ class ModelScheduler:
                 slot.last_used = life.clock()
                 return False
             batch = life.mark_unloading([name])
-        life.unload_batch(batch, why="because it was asked to")
+        life.unload_batch(batch, why=phrase("because it was asked to"))
         return True
 
     def start_warm(self) -> tuple[str, ...]:
@@ -251,7 +254,9 @@ class ModelScheduler:
             left = max(0.0, deadline - time.monotonic())
             closed = life.close_engine(engine, left) and closed
             if state == "loaded":
-                life.emit("unloaded", name, f"{name} was unloaded because Aurora is closing.")
+                life.emit(
+                    "unloaded", name, phrase(f"{name} was unloaded because Aurora is closing.")
+                )
         return closed
 
     # -- leases ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.policy.banned import BannedWord
 from aurora_desktop.core.policy.banned_file import BannedWordsFile
+from aurora_desktop.ui.core_text import core_text
 
 ACTIONS = ("block", "mask")
 
@@ -82,7 +83,7 @@ class BannedWordsBox(QWidget):
             self._words = list(self._file().words)
         except AuroraError as exc:
             self._words = []
-            self.status.setText(str(exc))
+            self.status.setText(core_text(str(exc)))
         self._fill()
 
     def add_word(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.policy.consent import ConsentStore, Grant
+from aurora_desktop.ui.core_text import core_text
 
 
 def _when(stamp: float) -> str:
@@ -67,7 +68,7 @@ class ConsentsBox(QWidget):
             self._grants = self._store.grants()
         except AuroraError as exc:
             self._grants = []
-            self.status.setText(str(exc))
+            self.status.setText(core_text(str(exc)))
         self._fill()
 
     def _fill(self) -> None:
@@ -99,7 +100,7 @@ class ConsentsBox(QWidget):
         try:
             self._store.revoke(scope)
         except AuroraError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(core_text(str(exc)))
             return
         self.refresh()
         self.status.setText(

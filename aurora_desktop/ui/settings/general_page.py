@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.settings import IDLE_UNLOAD_RANGE, MAX_WARM_MODELS, SettingsFile
+from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.i18n import LANGUAGE_NAMES
 
 LANGUAGE_CODES = ("system", "en", "ko")
@@ -80,7 +81,7 @@ class GeneralPage(QWidget):
         self.status.setObjectName("generalStatus")
         self.status.setWordWrap(True)
         if settings.problem is not None:
-            self.status.setText(str(settings.problem))
+            self.status.setText(core_text(str(settings.problem)))
 
         self._labels = [QLabel(self) for _ in range(4)]
         form = QFormLayout()
@@ -119,7 +120,7 @@ class GeneralPage(QWidget):
             installed = list(self._installed_models())
         except AuroraError as exc:
             installed = []
-            self.status.setText(str(exc))
+            self.status.setText(core_text(str(exc)))
         warm = self._settings.current().warm_models
         names = installed + [name for name in warm if name not in installed]
         self.warm_list.blockSignals(True)
@@ -140,7 +141,9 @@ class GeneralPage(QWidget):
         try:
             self._settings.update(**changes)
         except (AuroraError, OSError) as exc:
-            self.status.setText(str(exc) if isinstance(exc, AuroraError) else self._not_saved(exc))
+            self.status.setText(
+                core_text(str(exc)) if isinstance(exc, AuroraError) else self._not_saved(exc)
+            )
             return False
         self.status.clear()
         return True
@@ -170,7 +173,7 @@ class GeneralPage(QWidget):
             self.autostart_check.blockSignals(True)
             self.autostart_check.setChecked(not on)
             self.autostart_check.blockSignals(False)
-            self.status.setText(str(exc))
+            self.status.setText(core_text(str(exc)))
             return
         self._save(start_at_login=on)
 

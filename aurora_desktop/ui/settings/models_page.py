@@ -30,6 +30,7 @@ from aurora_desktop.core.models.manifest import ModelEntry, version_key
 from aurora_desktop.core.models.progress import ProgressCallback
 from aurora_desktop.core.models.store import InstalledVersion, ModelStore
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
+from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.settings import model_actions as actions
 from aurora_desktop.ui.settings.import_dialog import ImportDialog
 from aurora_desktop.ui.settings.model_jobs import JobProgress, ModelJob, ModelJobRunner, Work
@@ -151,7 +152,7 @@ class ModelsPage(QWidget):
             entries = self._catalog().entries
             self._catalog_error = ""
         except AuroraError as exc:
-            entries, self._catalog_error = (), str(exc)
+            entries, self._catalog_error = (), core_text(str(exc))
         self.catalog_table.fill(entries, installed)
         self._show_catalog_status()
         self._refresh_states()
@@ -496,7 +497,7 @@ class ModelsPage(QWidget):
                 "where it stopped).",
             ).format(what=job.subject)
         elif isinstance(exc, AuroraError):
-            message = str(exc)
+            message = core_text(str(exc))
         else:
             message = translate(
                 "ModelsPage",
@@ -504,7 +505,7 @@ class ModelsPage(QWidget):
                 "Aurora.",
             ).format(what=job.subject, detail=f"{type(exc).__name__}: {exc}")
         if job.kind in ("verify", "switch") and job.key and isinstance(exc, ModelError):
-            self._checks[job.key] = Check(False, str(exc))
+            self._checks[job.key] = Check(False, core_text(str(exc)))
         self._show_status(message, error=True)
         self.refresh()
 

@@ -19,6 +19,7 @@ from aurora_desktop.core.models.manifest import ModelEntry
 from aurora_desktop.core.models.progress import human_bytes
 from aurora_desktop.core.models.store import InstalledVersion
 from aurora_desktop.core.scheduler.events import ModelState
+from aurora_desktop.ui.core_text import core_text
 
 Key = tuple[str, str]  # (name, version)
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -182,7 +183,9 @@ class InstalledTable(_KeyedTable):
                 if state.memory_bytes > 0:
                     memory = human_bytes(state.memory_bytes)
             self.cell(row, self.LOADED).setText(loaded)
-            self.cell(row, self.LOADED).setToolTip(state.error if state is not None else "")
+            self.cell(row, self.LOADED).setToolTip(
+                core_text(state.error) if state is not None else ""
+            )
             self.cell(row, self.MEMORY).setText(memory)
 
     @staticmethod

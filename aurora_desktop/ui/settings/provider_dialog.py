@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.providers.registry import ProviderConfig
+from aurora_desktop.ui.core_text import core_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ class ProviderDialog(QDialog):
         try:
             self._save(self.form_values())
         except AuroraError as exc:
-            self.error_label.setText(str(exc))
+            self.error_label.setText(core_text(str(exc)))
             self.error_label.show()
             return
         self.key_edit.clear()

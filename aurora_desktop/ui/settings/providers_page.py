@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.providers.probe import ConnectionResult, probe_provider
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
+from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.settings.provider_dialog import ProviderDialog, ProviderForm
 
 TestConnection = Callable[[str], ConnectionResult]  # blocking; runs on the page's worker
@@ -99,7 +100,7 @@ class ProvidersPage(QWidget):
         try:
             configs = self._registry.list()
         except AuroraError as exc:
-            self._show(str(exc))
+            self._show(core_text(str(exc)))
             configs = []
         self.table.setRowCount(0)
         for row, config in enumerate(configs):
@@ -107,7 +108,7 @@ class ProvidersPage(QWidget):
             try:
                 key = self._registry.api_key(config.name)
             except AuroraError as exc:
-                self._show(str(exc))
+                self._show(core_text(str(exc)))
                 key = None
             shown = (
                 ProviderRegistry.masked_key(key)
@@ -191,7 +192,7 @@ class ProvidersPage(QWidget):
         try:
             self._registry.remove(name)
         except AuroraError as exc:
-            self._show(str(exc))
+            self._show(core_text(str(exc)))
             return
         self.refresh()
         self._show(

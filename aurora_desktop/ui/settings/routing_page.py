@@ -33,6 +33,7 @@ from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.routing.policy_file import MAX_POLICY_BYTES, PolicyFile
 from aurora_desktop.core.routing.router import RoutingDecision
+from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.settings.rule_table import RuleTable
 from aurora_desktop.ui.settings.try_request import TryRequestBox
 
@@ -187,7 +188,7 @@ class RoutingPage(QWidget):
             self._stamp = self._file_stamp()
             self._policy_file.current()  # the live policy switches now
         except (AuroraError, OSError) as exc:
-            self._set_status("failed", str(exc))
+            self._set_status("failed", core_text(str(exc)))
             return False
         self.notice.hide()
         self._set_status("saved")
@@ -207,7 +208,7 @@ class RoutingPage(QWidget):
             raw = self._policy_file.path.read_bytes()[: MAX_POLICY_BYTES + 1]
             text = raw.decode("utf-8", errors="replace")
         except OSError as exc:
-            self._set_status("failed", str(exc))
+            self._set_status("failed", core_text(str(exc)))
             return
         self._stamp = self._file_stamp()
         self._pending_stamp = None
@@ -274,7 +275,7 @@ class RoutingPage(QWidget):
         try:
             self._policy_file.validate(text)
         except AuroraError as exc:
-            self._valid, self._error = False, str(exc)
+            self._valid, self._error = False, core_text(str(exc))
             self._mark_error_position(text)
             self._refresh()
             return None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from aurora_desktop.core.contract import RISKS, TASKS, Request
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.routing.router import RoutingDecision
+from aurora_desktop.ui.core_text import core_text
 
 Decide = Callable[[Request], RoutingDecision]
 SLO_MAX_MS = 3_600_000
@@ -102,7 +103,7 @@ class TryRequestBox(QGroupBox):
             )
         except AuroraError as exc:
             self._attempt += 1
-            self._on_failed(self._attempt, str(exc))
+            self._on_failed(self._attempt, core_text(str(exc)))
             return
         self._attempt += 1
         attempt = self._attempt
@@ -118,7 +119,7 @@ class TryRequestBox(QGroupBox):
         if error is None:
             self._results.decided.emit(attempt, future.result())
         elif isinstance(error, AuroraError):
-            self._results.failed.emit(attempt, str(error))
+            self._results.failed.emit(attempt, core_text(str(error)))
         else:
             self._results.failed.emit(attempt, f"{type(error).__name__}: {error}")
 
@@ -158,7 +159,7 @@ class TryRequestBox(QGroupBox):
             translate("TryRequestBox", "Model: {model} · fallback: {fallback}").format(
                 model=decision.model or translate("TryRequestBox", "default"), fallback=fallback
             ),
-            translate("TryRequestBox", "Why: {why}").format(why=decision.why),
+            translate("TryRequestBox", "Why: {why}").format(why=core_text(decision.why)),
             translate("TryRequestBox", "{count} prompt tokens, counted by {method}").format(
                 count=decision.tokens_in, method=decision.tokens_counted_by
             ),

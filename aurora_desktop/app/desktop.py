@@ -53,6 +53,7 @@ class AuroraApp:
         self._settings_relay = EventRelay()
         self._settings_relay.arrived.connect(self._on_settings_changed)
         core.settings.changed.append(lambda new, _names: self._settings_relay.publish(new))
+        self._warm_seen = set(settings.warm_models)
 
         self.session = ChatSession(core.conductor)
         self.popup = ChatPopup(self.session)
@@ -156,6 +157,9 @@ class AuroraApp:
     def _on_settings_changed(self, settings: object) -> None:
         if isinstance(settings, Settings):
             self.consent.set_timeout(settings.consent_timeout_s)
+            if set(settings.warm_models) - self._warm_seen:
+                self.start_warm()  # the scheduler has the new set already (core wiring)
+            self._warm_seen = set(settings.warm_models)
 
     def _on_busy(self, busy: bool) -> None:
         self._update_tray(generating=busy)

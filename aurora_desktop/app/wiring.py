@@ -115,6 +115,7 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         default_ttl_s=settings.current().idle_unload_min * 60.0,
         warm=settings.current().warm_models,
     )
+    settings.changed.append(lambda new, names: _apply_models(scheduler, new, names))
     events.subscribe(lambda e: _remember_memory(scheduler, metrics, e))
     assistant = Assistant(store=store, catalog=catalog, scheduler=scheduler)
     masker = PiiMasker(settings.current().pii_kinds)
@@ -152,6 +153,15 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
         embedder, label_sets, conductor, settings, masker, banned,
     )  # fmt: skip
+
+
+def _apply_models(scheduler: ModelScheduler, settings: Settings, changed: frozenset[str]) -> None:
+    """Idle time and warm set apply to the running scheduler; loading a model that joined
+    the warm set is left to the caller (the app does it in the background)."""
+    if changed & {"idle_unload_min", "warm_models"}:
+        scheduler.configure(
+            default_ttl_s=settings.idle_unload_min * 60.0, warm=settings.warm_models
+        )
 
 
 def _apply_privacy(masker: PiiMasker, settings: Settings, changed: frozenset[str]) -> None:

@@ -56,8 +56,8 @@
         <translation>언어</translation>
     </message>
     <message>
-        <source>The idle time and the warm models take effect the next time Aurora starts.</source>
-        <translation>유휴 시간과 미리 로드할 모델은 Aurora를 다음에 시작할 때 적용됩니다.</translation>
+        <source>Changes apply at once: models added to Keep warm are loaded now, and a model taken out of it is unloaded once it has been idle for the time above.</source>
+        <translation>변경 사항은 바로 적용됩니다. 미리 로드에 추가한 모델은 지금 로드되고, 목록에서 뺀 모델은 위의 시간 동안 쓰이지 않으면 해제됩니다.</translation>
     </message>
 </context>
 </TS>

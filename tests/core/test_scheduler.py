@@ -191,6 +191,40 @@ def test_start_warm_reports_the_models_it_could_not_load(make_lab: Callable[...,
     assert lab.kinds("huge") == ["warning:huge"]
 
 
+# -- settings changed while running ------------------------------------------------------------
+
+
+def test_a_new_idle_time_applies_to_loaded_models_but_not_to_a_keep_alive(
+    make_lab: Callable[..., Lab],
+) -> None:
+    lab = make_lab(default_ttl_s=600)
+    lab.use("a")
+    lab.use("kept", keep_alive_s=30)
+    lab.clock.advance(20)
+    lab.scheduler.configure(default_ttl_s=60, warm=())
+    assert {s.name: s.ttl_s for s in lab.scheduler.snapshot()} == {"a": 60, "kept": 30}
+    lab.use("later")  # a model first used after the change gets the new time too
+    assert lab.scheduler.snapshot()[-1].ttl_s == 60
+    lab.clock.advance(10)  # "kept" idle 30 s: its own keep_alive ran out
+    assert lab.scheduler.tick() == ("kept",)
+    lab.clock.advance(30)  # "a" idle 60 s: the new idle time ran out (not the old 600 s)
+    assert lab.scheduler.tick() == ("a",)
+    assert lab.loaded() == ["later"]
+
+
+def test_models_join_and_leave_the_warm_set_while_running(make_lab: Callable[..., Lab]) -> None:
+    lab = make_lab(warm=("w1",), default_ttl_s=10)
+    assert lab.scheduler.start_warm() == ()
+    lab.scheduler.configure(default_ttl_s=10, warm=("w2",))
+    assert [(s.name, s.warm) for s in lab.scheduler.snapshot()] == [("w1", False), ("w2", True)]
+    assert lab.loaded() == ["w1"]  # joining does not load by itself
+    assert lab.scheduler.start_warm() == ()
+    assert lab.loaded() == ["w1", "w2"] and lab.engine("w1").loads == 1
+    lab.clock.advance(10**6)
+    assert lab.scheduler.tick() == ("w1",)  # it left the warm set, so it may expire now
+    assert lab.loaded() == ["w2"]
+
+
 # -- admission by memory -----------------------------------------------------------------------
 
 

@@ -82,3 +82,17 @@ def test_windows_open_from_the_tray_menu(qtbot: QtBot, aurora: AuroraApp) -> Non
     assert aurora.windows.dashboard().isVisible()
     aurora.tray.log_action.trigger()
     assert aurora.windows.log_view().isVisible()
+
+
+def test_general_settings_reach_the_running_scheduler(qtbot: QtBot, aurora: AuroraApp) -> None:
+    scheduler = aurora.core.assistant.scheduler
+    aurora.core.settings.update(idle_unload_min=3, warm_models=["no-such-model"])
+    state = {s.name: s for s in scheduler.snapshot()}["no-such-model"]
+    assert state.warm and state.ttl_s == 180
+    # the app loads a model that joined the warm set in the background; this one is not
+    # installed, so the attempt ends as a sentence in the message log
+    qtbot.waitUntil(
+        lambda: any(e.source == "no-such-model" for e in aurora.log.entries), timeout=10000
+    )
+    aurora.core.settings.update(warm_models=[])
+    assert not {s.name: s for s in scheduler.snapshot()}["no-such-model"].warm

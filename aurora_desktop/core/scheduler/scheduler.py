@@ -80,7 +80,7 @@ class ModelScheduler:
             life.check_open()
             slot = life.slot(name)
             if keep_alive_s is not None:
-                slot.ttl_s = keep_alive_s
+                slot.ttl_s, slot.kept_alive = keep_alive_s, True
             slot.waiting += 1
         try:
             engine, generation = self._hold(slot)
@@ -172,11 +172,31 @@ class ModelScheduler:
         life.unload_batch(batch, why=phrase("because it was asked to"))
         return True
 
+    def configure(self, *, default_ttl_s: float, warm: Iterable[str]) -> None:
+        """Apply changed settings while running: every model without a keep-alive of its own
+        takes the new idle TTL (one already idle past it unloads at the next tick), and the
+        warm set is replaced (a model leaving it may expire from now on; call start_warm() to
+        load the ones that joined it)."""
+        new_warm = tuple(dict.fromkeys(warm))
+        life = self._life
+        with life.cond:
+            life.default_ttl_s = default_ttl_s
+            for name in new_warm:
+                life.slot(name)
+            for slot in life.slots.values():
+                if not slot.kept_alive:
+                    slot.ttl_s = default_ttl_s
+                slot.warm = slot.name in new_warm
+            self._warm = new_warm
+
     def start_warm(self) -> tuple[str, ...]:
-        """Load the warm set (at app start); returns the models that could not be loaded,
-        whose reasons were already published as `failed` or `warning` events."""
+        """Load the warm set (at app start, or after configure()); returns the models that
+        could not be loaded, whose reasons were already published as `failed` or `warning`
+        events. A warm model already loaded costs nothing."""
+        with self._life.cond:
+            warm = self._warm
         missed: list[str] = []
-        for name in self._warm:
+        for name in warm:
             try:
                 self.acquire(name).release()
             except EngineClosedError:

@@ -25,6 +25,7 @@ class Slot:
     name: str
     ttl_s: float
     warm: bool = False
+    kept_alive: bool = False  # ttl_s came from a request's keep_alive_s, not the settings
     state: ModelStateName = "unloaded"
     engine: Engine | None = None
     refs: int = 0  # leases not yet released

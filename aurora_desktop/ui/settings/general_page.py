@@ -211,7 +211,8 @@ class GeneralPage(QWidget):
         self.note.setText(
             QCoreApplication.translate(
                 "GeneralPage",
-                "The idle time and the warm models take effect the next time Aurora starts.",
+                "Changes apply at once: models added to Keep warm are loaded now, and a model "
+                "taken out of it is unloaded once it has been idle for the time above.",
             )
         )
 

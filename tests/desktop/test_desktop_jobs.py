@@ -58,10 +58,12 @@ def choose_from_tray_menu(
     desktop.key("Return")
 
 
-def open_chat(desktop: XDesktop, icon: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+def open_chat(
+    desktop: XDesktop, icon: tuple[int, int, int, int], title: str = CHAT_TITLE
+) -> tuple[int, int, int, int]:
     x, y, w, h = icon
     desktop.click(x + w // 2, y + h // 2)
-    chat = wait_for("the chat popup", lambda: desktop.visible_windows(CHAT_TITLE), timeout=20)[0]
+    chat = wait_for("the chat popup", lambda: desktop.visible_windows(title), timeout=20)[0]
     return desktop.geometry(chat)
 
 
@@ -192,4 +194,33 @@ def test_dashboard_during_a_generation(
     assert entries[-1]["ts"] > shot_at, "the first screenshot was meant to show a generation"
     time.sleep(1.5)
     desktop.screenshot(output_dir / "2-dashboard-after.png")
+    assert app.proc.poll() is None, app.output()
+
+
+def test_consent_in_korean(
+    desktop: XDesktop,
+    model_home: AuroraHome,
+    stand_in_cloud: OpenAIStub,
+    start_app: Callable[[XDesktop], AppProcess],
+    output_dir: Path,
+) -> None:
+    """The core's reason for asking reads in Korean too, not only the dialog around it."""
+    (model_home.root / "settings.json").write_text(json.dumps({"language": "ko"}))
+    app, icon = start_with_icon(desktop, start_app)
+    chat = open_chat(desktop, icon, "Aurora 채팅")
+    # "작업(&A)" is still Alt+A; Down moves from 자동 (Auto) to 대화 (Chat)
+    ask(desktop, chat, "Write a note to anna@example.com about lunch", "alt+a", "Down")
+    dialog = wait_for(
+        "the Korean consent dialog", lambda: desktop.visible_windows("Aurora — 동의"), 60
+    )[0]
+    dx, dy, dw, _ = desktop.geometry(dialog)
+    time.sleep(0.5)
+    desktop.screenshot(output_dir / "1-consent-asked-in-korean.png")
+    desktop.click(dx + dw // 2, dy + 20)
+    desktop.key("alt+d")  # 거부(&D)
+    answered = wait_for("the local answer", lambda: replies_logged(model_home), timeout=120)
+    assert answered[-1]["target"] == "local"
+    assert stand_in_cloud.chat_count == 0, "nothing may leave after Deny"
+    time.sleep(1.0)
+    desktop.screenshot(output_dir / "2-denied-answered-locally-in-korean.png")
     assert app.proc.poll() is None, app.output()

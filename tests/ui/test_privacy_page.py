@@ -37,7 +37,8 @@ def parts(tmp_path: Path) -> dict[str, object]:
     record(ledger, "d-cloud", "cloud", "ok", bytes_sent=1234, masked={"EMAIL": 2},
            consent="always", ts=now - 10)  # fmt: skip
     record(ledger, "d-local", "local", "ok", ts=now - 5)
-    record(ledger, "d-refused", "cloud", "refused: consent was not given", ts=now - 86400 * 40)
+    refused = "refused: Consent for cloud.send:acme was not given, so nothing was sent to acme."
+    record(ledger, "d-refused", "cloud", refused, ts=now - 86400 * 40)
     return {
         "settings": SettingsFile(tmp_path / "settings.json"),
         "masker": PiiMasker(),
@@ -164,6 +165,9 @@ def test_korean_and_english(qtbot: QtBot, qapp: object, page: PrivacyPage) -> No
         assert page.title() == "개인정보"
         assert page.tabs.tabText(1) == "금지어"
         assert page.ledger_box.export_button.text() == "CSV 내보내기(&X)…"
+        cells = [page.ledger_box.table.item(row, 6).text() for row in range(3)]
+        assert cells[0] == "응답함" and cells[2].startswith("거부됨: ")  # ok, refused: …
+        assert "cloud.send:acme" in cells[2] and "was not given" not in cells[2]
     finally:
         languages.apply("en")
     qtbot.waitUntil(lambda: page.tabs.tabText(1) == "Banned words", timeout=3000)

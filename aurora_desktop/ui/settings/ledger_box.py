@@ -35,6 +35,7 @@ from aurora_desktop.ui.settings.ledger_csv import (
     masked_text,
     write_csv,
 )
+from aurora_desktop.ui.settings.ledger_text import consent_text, outcome_text, target_text
 
 ROW_LIMIT = 1000
 Row = Mapping[str, Any]
@@ -167,9 +168,10 @@ class LedgerBox(QWidget):
         for index, row in enumerate(self._shown):
             stamp = datetime.fromtimestamp(float(row["ts"])).strftime("%Y-%m-%d %H:%M:%S")
             cells = (
-                stamp, str(row.get("target", "")), str(row.get("model") or ""),
+                stamp, target_text(str(row.get("target", ""))), str(row.get("model") or ""),
                 f"{int(row.get('bytes_sent') or 0):,}", masked_text(row.get("masked") or {}),
-                str(row.get("consent") or ""), str(row.get("outcome", "")),
+                consent_text(str(row.get("consent") or "")),
+                outcome_text(str(row.get("outcome", ""))),
                 str(row.get("task", "")),
             )  # fmt: skip
             for column, text in enumerate(cells):
@@ -243,6 +245,7 @@ class LedgerBox(QWidget):
         self.since_check.setText(QCoreApplication.translate("LedgerBox", "&Since"))
         self.since_date.setAccessibleName(QCoreApplication.translate("LedgerBox", "Since date"))
         self.refresh_button.setText(QCoreApplication.translate("LedgerBox", "Re&fresh"))
+        self.apply_filter()  # the cells hold words of the current language
         self.export_button.setText(QCoreApplication.translate("LedgerBox", "E&xport CSV…"))
         self.table.setAccessibleName(
             QCoreApplication.translate("LedgerBox", "What left this computer")

@@ -4,14 +4,6 @@
 <context>
     <name>LedgerText</name>
     <message>
-        <source>Local</source>
-        <translation>로컬</translation>
-    </message>
-    <message>
-        <source>Cloud</source>
-        <translation>클라우드</translation>
-    </message>
-    <message>
         <source>Allowed once</source>
         <translation>이번만 허용</translation>
     </message>

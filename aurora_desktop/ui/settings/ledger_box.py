@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.core.decisions import DecisionLedger
+from aurora_desktop.ui.route_text import where_name
 from aurora_desktop.ui.settings.ledger_csv import (
     OUTCOME_KINDS,
     LedgerFilter,
@@ -35,7 +36,7 @@ from aurora_desktop.ui.settings.ledger_csv import (
     masked_text,
     write_csv,
 )
-from aurora_desktop.ui.settings.ledger_text import consent_text, outcome_text, target_text
+from aurora_desktop.ui.settings.ledger_text import consent_text, outcome_text
 
 ROW_LIMIT = 1000
 Row = Mapping[str, Any]
@@ -168,7 +169,7 @@ class LedgerBox(QWidget):
         for index, row in enumerate(self._shown):
             stamp = datetime.fromtimestamp(float(row["ts"])).strftime("%Y-%m-%d %H:%M:%S")
             cells = (
-                stamp, target_text(str(row.get("target", ""))), str(row.get("model") or ""),
+                stamp, where_name(str(row.get("target", ""))), str(row.get("model") or ""),
                 f"{int(row.get('bytes_sent') or 0):,}", masked_text(row.get("masked") or {}),
                 consent_text(str(row.get("consent") or "")),
                 outcome_text(str(row.get("outcome", ""))),

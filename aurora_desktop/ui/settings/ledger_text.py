@@ -1,19 +1,11 @@
-"""The ledger's stored codes in words: where a request ran, how consent was given, and how it
-ended ("refused: <the core's reason>" shows the reason in the UI language)."""
+"""The ledger's stored codes in words: how consent was given and how a request ended
+("refused: <the core's reason>" shows the reason in the UI language)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
 from aurora_desktop.ui.core_text import core_text
-
-
-def target_text(target: str) -> str:
-    names = {
-        "local": QCoreApplication.translate("LedgerText", "Local"),
-        "cloud": QCoreApplication.translate("LedgerText", "Cloud"),
-    }
-    return names.get(target, target)
 
 
 def consent_text(consent: str) -> str:

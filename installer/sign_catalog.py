@@ -1,10 +1,12 @@
 """Signs every entry of a model catalog with a publisher key (a release step, not app code).
 
     python installer/sign_catalog.py --new-key ~/.aurora-publisher.pem --owner "…"   # once
-    python installer/sign_catalog.py --key ~/.aurora-publisher.pem resources/catalog.json
+    python installer/sign_catalog.py --key ~/.aurora-publisher.pem \
+        aurora_desktop/resources/catalog.json
 
 `--new-key` writes the private key (PEM, mode 0600) where you say — never inside the
-repository — and its public half to `resources/keys/KEYID.pub.json`, which is committed.
+repository — and its public half to `aurora_desktop/resources/keys/KEYID.pub.json`, which is
+committed.
 Signing fills in each entry's `hash` and `size` from its files, then `key_id` and
 `signature` (see aurora_desktop/core/models/signing.py for the format).
 """
@@ -30,6 +32,7 @@ from aurora_desktop.core.models.keys import make_key_file
 from aurora_desktop.core.models.signing import sign_entry
 
 REPO = Path(__file__).resolve().parents[1]
+PUBLISHER_KEYS = REPO / "aurora_desktop" / "resources" / "keys"
 
 
 def new_key(path: Path, owner: str, keys_dir: Path) -> None:
@@ -67,7 +70,7 @@ def main() -> int:
     parser.add_argument("--key", type=Path, help="the publisher's private key (PEM)")
     parser.add_argument("--new-key", type=Path, help="make a new publisher key at this path")
     parser.add_argument("--owner", default="Aurora model publisher")
-    parser.add_argument("--keys-dir", type=Path, default=REPO / "resources" / "keys")
+    parser.add_argument("--keys-dir", type=Path, default=PUBLISHER_KEYS)
     args = parser.parse_args()
     if args.new_key:
         new_key(args.new_key, args.owner, args.keys_dir)

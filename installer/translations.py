@@ -1,11 +1,12 @@
 """Keeps the UI translations in step with the code (Qt's lupdate and lrelease).
 
-    python installer/translations.py update [MODULE…]   collect strings: resources/i18n/<module>.ko.ts
+    python installer/translations.py update [MODULE…]   collect strings into <module>.ko.ts
     python installer/translations.py release   compile every .ts into the .qm the app loads
     python installer/translations.py check     list strings still untranslated (exit 1 if any)
 
 One .ts per module of aurora_desktop/ui (and app/), so people can translate one window at a time;
-the sentences the core writes are in core_phrases.ko.ts (see installer/core_phrases.py).
+the sentences the core writes are in core_phrases.ko.ts (see installer/core_phrases.py). The
+.ts and .qm files live in aurora_desktop/resources/i18n/; only the .qm files go into the wheel.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "aurora_desktop"
 UI = PACKAGE / "ui"
 APP = PACKAGE / "app"
-I18N = REPO / "resources" / "i18n"
+I18N = PACKAGE / "resources" / "i18n"
 TRANSLATED = ("ko",)  # English is the source language
 
 

@@ -1,13 +1,18 @@
-"""`aurora bench`: runs the benchmark suite in `bench/` (it ships with the source tree)."""
+"""`aurora bench`: runs the benchmark suite in `bench/` (it ships with the source tree only)."""
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+from pathlib import Path
 from typing import Any
 
+import aurora_desktop
 from aurora_desktop.core.errors import ConfigError
-from aurora_desktop.core.resources import resources_dir
+
+# The suite measures against a bare llama-cpp-python loop with developer tooling around it,
+# so it stays out of the wheel: an installed Aurora has no `bench/` beside its package.
+CHECKOUT = Path(aurora_desktop.__file__).resolve().parents[1]
 
 
 def add_bench_parser(commands: Any) -> None:
@@ -17,10 +22,11 @@ def add_bench_parser(commands: Any) -> None:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    suite = resources_dir().parent / "bench" / "suite.py"
-    if not suite.is_file():
+    suite = CHECKOUT / "bench" / "suite.py"
+    if not (CHECKOUT / "pyproject.toml").is_file() or not suite.is_file():
         raise ConfigError(
-            "The benchmark suite ships with Aurora's source tree; run it from a clone."
+            "The benchmark suite ships with Aurora's source tree, not the installed app; "
+            "run `aurora bench` from a clone."
         )
     spec = importlib.util.spec_from_file_location("aurora_bench_suite", suite)
     assert spec is not None and spec.loader is not None

@@ -1,19 +1,22 @@
-"""Finds the files Aurora ships beside its code (icons, catalog, publisher keys)."""
+"""Finds the files Aurora ships inside its package (icons, catalog, keys, translations)."""
 
 from __future__ import annotations
 
-import os
+from importlib.resources import files
 from pathlib import Path
 
-RESOURCES_ENV = "AURORA_RESOURCES"
+from aurora_desktop.core.errors import ConfigError
 
 
 def resources_dir() -> Path:
-    """The `resources/` folder: `AURORA_RESOURCES` if set, else the one beside the package."""
-    raw = os.environ.get(RESOURCES_ENV, "").strip()
-    if raw:
-        return Path(raw)
-    return Path(__file__).resolve().parents[2] / "resources"
+    """The package's `resources/` folder, in a checkout and in an installed wheel alike."""
+    root = files("aurora_desktop") / "resources"
+    if not isinstance(root, Path):
+        raise ConfigError(
+            f"Aurora's resources must be plain files on disk, but {root} is inside an archive; "
+            "reinstall Aurora."
+        )
+    return root
 
 
 def resource_path(name: str) -> Path:

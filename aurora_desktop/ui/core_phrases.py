@@ -27,6 +27,7 @@ _MARKED = (
     QT_TRANSLATE_NOOP("CoreText", "Aurora may not read {root} without your consent, so nothing was ingested; allow it when asked, or pass --yes."),
     QT_TRANSLATE_NOOP("CoreText", "Aurora stopped {where} because it contains the banned word \"{verdict_blocked_by}\". Rephrase it, or edit the banned-word list in Settings."),
     QT_TRANSLATE_NOOP("CoreText", "Aurora's data folder {root} is a file, not a folder; point {HOME_ENV} at a folder you own."),
+    QT_TRANSLATE_NOOP("CoreText", "Aurora's resources must be plain files on disk, but {root} is inside an archive; reinstall Aurora."),
     QT_TRANSLATE_NOOP("CoreText", "Cannot read the model file {source_path} ({exc_strerror_or_exc}); check that it exists and is readable."),
     QT_TRANSLATE_NOOP("CoreText", "Cannot tell the format of {path_name}; pass --format ({join_MODEL_FORMATS})."),
     QT_TRANSLATE_NOOP("CoreText", "Checking the model file"),

@@ -2,9 +2,10 @@
 
 Every user-visible string in `ui/` goes through ``QCoreApplication.translate(CONTEXT, text)``
 with literal arguments, so `installer/translations.py` (Qt's lupdate/lrelease) can collect it
-into `resources/i18n/<module>.<lang>.ts` and compile the `.qm` files loaded here. English is
-the source language. Switching language installs the new translators; Qt then sends every
-widget a LanguageChange event and each widget re-sets its texts in ``retranslate()``.
+into `aurora_desktop/resources/i18n/<module>.<lang>.ts` and compile the `.qm` files loaded
+here. English is the source language. Switching language installs the new translators; Qt
+then sends every widget a LanguageChange event and each widget re-sets its texts in
+``retranslate()``.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from aurora_desktop.core.errors import (
 )
 from aurora_desktop.core.models.fetch import FetchProgress
 from aurora_desktop.core.models.manifest import read_store_manifest
+from aurora_desktop.core.resources import resource_path
 from tests.support.signing import entry_of
 from tests.support.store_kit import StoreKit
 
@@ -178,7 +179,7 @@ def test_manifest_on_disk_matches_the_published_schema(kit: StoreKit) -> None:
     import jsonschema
 
     kit.install("1.0.0")
-    schema_file = Path(__file__).parents[2] / "resources" / "schemas" / "model_manifest.schema.json"
+    schema_file = resource_path("schemas/model_manifest.schema.json")
     jsonschema.validate(
         json.loads(kit.store.manifest_path.read_text()), json.loads(schema_file.read_text())
     )

@@ -117,7 +117,7 @@ def test_text_that_fits_no_template_is_left_alone(korean: None) -> None:
 def test_every_korean_translation_keeps_its_placeholders() -> None:
     """A translation that drops or renames a placeholder would show a wrong sentence."""
     broken = []
-    for ts in sorted((REPO / "resources" / "i18n").glob("*.ko.ts")):
+    for ts in sorted((REPO / "aurora_desktop" / "resources" / "i18n").glob("*.ko.ts")):
         for message in ET.parse(ts).getroot().iter("message"):
             source = message.findtext("source", "")
             translation = message.findtext("translation", "") or ""

@@ -1,8 +1,8 @@
 """`labels.json`: the label sets and example utterances the intent classifier learns from.
 
 Labels are data, not code: the user's copy lives in the data folder (created from the one
-shipped in `resources/cognition/`), is re-read when it changes, and an invalid edit is
-refused with the schema error while the last good sets stay in force.
+shipped in `aurora_desktop/resources/cognition/`), is re-read when it changes, and an invalid
+edit is refused with the schema error while the last good sets stay in force.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Ed25519 public-key files: the publisher keys in `resources/keys` and keys users add."""
+"""Ed25519 public-key files: the publisher keys shipped in the package and keys users add."""
 
 from __future__ import annotations
 

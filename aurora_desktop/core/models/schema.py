@@ -158,7 +158,7 @@ MANIFEST_SCHEMA: dict[str, Any] = {
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path("resources/schemas")
+    out = Path(argv[0]) if argv else Path("aurora_desktop/resources/schemas")
     out.mkdir(parents=True, exist_ok=True)
     for name, schema in (("model_catalog", CATALOG_SCHEMA), ("model_manifest", MANIFEST_SCHEMA)):
         (out / f"{name}.schema.json").write_text(json.dumps(schema, indent=2) + "\n")

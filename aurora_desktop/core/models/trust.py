@@ -1,6 +1,6 @@
 """Which keys Aurora trusts: shipped publisher keys, keys the user added, the local key.
 
-Publisher keys live in `resources/keys/`; they can be distrusted (recorded in
+Publisher keys live in `aurora_desktop/resources/keys/`; they can be distrusted (recorded in
 `AURORA_HOME/trust/revoked.json`) but never edited. User keys are copies in
 `AURORA_HOME/trust/`. The user's own local key signs models they import; its private half
 lives only in the OS keyring (`LocalSigner`).

@@ -1168,6 +1168,10 @@
         <translation>출력에 금지어 {words}이(가) 들어 있습니다.</translation>
     </message>
     <message>
+        <source>Aurora&apos;s resources must be plain files on disk, but {root} is inside an archive; reinstall Aurora.</source>
+        <translation>Aurora의 리소스는 디스크의 일반 파일이어야 하는데 {root}은(는) 압축 파일 안에 있습니다. Aurora를 다시 설치하세요.</translation>
+    </message>
+    <message>
         <source>The output contains the banned words {words}.</source>
         <translation>출력에 금지어 {words}이(가) 들어 있습니다.</translation>
     </message>

@@ -37,6 +37,10 @@ need_apt() {
 if command -v dpkg-query >/dev/null; then
   if [ "$mode" = test ]; then need_apt "${qt_libs[@]}" "${test_tools[@]}"; else need_apt "${qt_libs[@]}"; fi
 fi
+# The Windows tests (tests/windows) run Windows builds under Wine 10 in a Debian 13 chroot
+# that mmdebstrap makes, with test-only DLLs compiled by MinGW-w64.
+wine_test_tools=(mmdebstrap debian-archive-keyring gcc-mingw-w64-x86-64-posix)
+if command -v dpkg-query >/dev/null && [ "$mode" = test ]; then need_apt "${wine_test_tools[@]}"; fi
 
 if [ ! -x .venv/bin/python ]; then
   say "Creating the virtual environment in .venv"

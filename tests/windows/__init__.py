@@ -1,0 +1,1 @@
+"""Tests of Aurora's Windows build, run under Wine in a Debian 13 chroot."""

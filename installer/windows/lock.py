@@ -15,6 +15,7 @@ resolved against uv's default index, the one Windows users install from.
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -49,10 +50,12 @@ def lock(output: Path = LOCK, upgrade: bool = False, project: Path = REPO) -> Pa
 
 
 def main(argv: list[str]) -> int:
-    upgrade = "--upgrade" in argv
-    paths = [a for a in argv if a != "--upgrade"]
+    parser = argparse.ArgumentParser(description="Lock Aurora's Windows dependencies with uv.")
+    parser.add_argument("output", type=Path, nargs="?", default=LOCK)
+    parser.add_argument("--upgrade", action="store_true", help="move every pin to the newest")
+    args = parser.parse_args(argv)
     try:
-        lock(Path(paths[0]) if paths else LOCK, upgrade)
+        lock(args.output, args.upgrade)
     except subprocess.CalledProcessError:
         print("lock: the Windows dependencies do not resolve (uv says why above).", file=sys.stderr)
         return 1

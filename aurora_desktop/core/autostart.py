@@ -17,11 +17,29 @@ from aurora_desktop.core.text import phrase
 DESKTOP_FILE = "aurora.desktop"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 RUN_VALUE = "Aurora"
+WINDOWS_LAUNCHER = "Aurora.exe"  # the Windows installer's launcher without a console window
 _EXEC_RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
 
 
+def windows_launcher(prefix: str = sys.base_prefix, platform: str = sys.platform) -> Path | None:
+    """Aurora.exe of a Windows install, when this is the Python that install bundles.
+
+    The installer puts the embeddable Python in <install folder>\\python and Aurora.exe (the
+    tray app, no console) beside that folder; a plain Python or a venv has neither.
+    """
+    python_dir = Path(prefix)
+    if platform != "win32" or python_dir.name.lower() != "python":
+        return None
+    launcher = python_dir.parent / WINDOWS_LAUNCHER
+    return launcher if launcher.is_file() else None
+
+
 def app_command() -> list[str]:
-    """The command that starts the tray app: the installed `aurora app`, else this Python."""
+    """The command that starts the tray app: the Windows install's Aurora.exe, else the
+    installed `aurora app`, else this Python."""
+    launcher = windows_launcher()
+    if launcher is not None:
+        return [str(launcher), "app"]
     installed = shutil.which("aurora")
     if installed:
         return [installed, "app"]

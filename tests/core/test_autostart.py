@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import configparser
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from aurora_desktop.core.autostart import (
+    WINDOWS_LAUNCHER,
     Autostart,
     app_command,
     autostart_dir,
     desktop_entry,
+    windows_launcher,
 )
 from aurora_desktop.core.errors import ConfigError
 
@@ -47,6 +50,33 @@ def test_app_command_starts_the_tray_app() -> None:
     command = app_command()
     assert command[-1] == "app"
     assert command[0].endswith("aurora") or command[1:3] == ["-m", "aurora_desktop"]
+
+
+def test_the_windows_install_starts_its_windowless_launcher(tmp_path: Path) -> None:
+    # the installer's layout: <folder>\Aurora.exe beside <folder>\python (the embeddable Python)
+    folder = tmp_path / "Programs" / "Aurora"
+    (folder / "python").mkdir(parents=True)
+    (folder / WINDOWS_LAUNCHER).write_bytes(b"MZ")
+    prefix = str(folder / "python")
+    assert windows_launcher(prefix, "win32") == folder / "Aurora.exe"
+    assert windows_launcher(prefix, "linux") is None
+    assert windows_launcher(str(tmp_path / "venv"), "win32") is None  # any other Python
+    (folder / WINDOWS_LAUNCHER).unlink()
+    assert windows_launcher(prefix, "win32") is None
+
+
+def test_app_command_prefers_the_windows_launcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "my apps" / "Aurora"
+    monkeypatch.setattr(
+        "aurora_desktop.core.autostart.windows_launcher", lambda: folder / "Aurora.exe"
+    )
+    command = app_command()
+    assert command == [str(folder / "Aurora.exe"), "app"]
+    # the Run value; installer/windows/aurora.nsi (RunCommand) writes the same string
+    assert subprocess.list2cmdline(command) == f'"{folder / "Aurora.exe"}" app'
+    assert subprocess.list2cmdline([r"C:\Aurora\Aurora.exe", "app"]) == r"C:\Aurora\Aurora.exe app"
 
 
 def test_autostart_dir_respects_xdg_config_home(tmp_path: Path) -> None:

@@ -6,21 +6,24 @@ import signal
 import sys
 import time
 
-from PySide6.QtCore import QLockFile, QTimer
+from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from aurora_desktop.app.desktop import AuroraApp
 from aurora_desktop.app.single_instance import (
+    QUIT_COMMAND,
     InstanceServer,
     notify_running_instance,
     server_name,
 )
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.paths import resolve_home
 from aurora_desktop.ui.tray import app_icon
 
 NOTIFY_ATTEMPTS = 10
 TTL_CHECK_S = 15.0
+QUIT_WAIT_S = 60.0
 NO_TRAY_MESSAGE = (
     "Aurora: no system tray is available on this desktop, so the chat window opens instead."
 )
@@ -61,6 +64,7 @@ def run_app() -> int:
     app.setQuitOnLastWindowClosed(not use_tray)
     aurora = AuroraApp(app, core, use_tray=use_tray)
     server.show_requested.connect(aurora.open_chat)
+    server.quit_requested.connect(app.quit)
     if not use_tray:
         sys.stderr.write(NO_TRAY_MESSAGE + "\n")
         aurora.popup.setWindowTitle(f"{aurora.popup.windowTitle()} (no system tray found)")
@@ -82,3 +86,31 @@ def run_app() -> int:
     finally:
         server.close()
         lock.unlock()
+
+
+def quit_app(wait_s: float = QUIT_WAIT_S) -> str:
+    """Ask the Aurora running on this data folder to quit and wait until it has.
+
+    The Windows uninstaller and an upgrade run this before they replace the program files.
+    Returns the sentence to show; raises AuroraError when Aurora does not quit in time.
+    """
+    home = resolve_home()
+    lock_path = home.root / "aurora.lock"
+    if not lock_path.exists():
+        return "Aurora is not running."
+    _ = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    lock = QLockFile(str(lock_path))
+    lock.setStaleLockTime(0)
+    if lock.tryLock(0):
+        lock.unlock()
+        return "Aurora is not running."
+    notify_running_instance(server_name(home.instance_key), QUIT_COMMAND)
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        if lock.tryLock(500):
+            lock.unlock()
+            return "Aurora has quit."
+    raise AuroraError(
+        f"Aurora did not quit within {wait_s:.0f} seconds; "
+        "choose Quit from its tray menu and retry."
+    )

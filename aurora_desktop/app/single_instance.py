@@ -1,4 +1,4 @@
-"""One Aurora per data folder: a second launch asks the first to show its chat, then exits."""
+"""One Aurora per data folder: a second launch asks the first to show its chat (or to quit)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 CONNECT_TIMEOUT_MS = 1500
 SHOW_COMMAND = b"show\n"
+QUIT_COMMAND = b"quit\n"
 
 
 def server_name(instance_key: str) -> str:
@@ -18,13 +19,13 @@ def server_name(instance_key: str) -> str:
     return f"aurora-{digest}"
 
 
-def notify_running_instance(name: str) -> bool:
-    """True if another instance answered and was told to show its chat."""
+def notify_running_instance(name: str, command: bytes = SHOW_COMMAND) -> bool:
+    """True if another instance answered and was sent `command` (show its chat, or quit)."""
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
         return False
-    socket.write(SHOW_COMMAND)
+    socket.write(command)
     socket.flush()
     socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
     socket.disconnectFromServer()
@@ -32,9 +33,10 @@ def notify_running_instance(name: str) -> bool:
 
 
 class InstanceServer(QObject):
-    """Listens for later launches; emits `show_requested` when one knocks."""
+    """Listens for later launches; emits `show_requested` or `quit_requested` when one knocks."""
 
     show_requested = Signal()
+    quit_requested = Signal()
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,5 +58,8 @@ class InstanceServer(QObject):
                 self._on_ready_read(socket)
 
     def _on_ready_read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).strip() == SHOW_COMMAND.strip():
+        command = bytes(socket.readAll().data()).strip()
+        if command == SHOW_COMMAND.strip():
             self.show_requested.emit()
+        elif command == QUIT_COMMAND.strip():
+            self.quit_requested.emit()

@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_league_parser(commands)
     add_rag_parser(commands, _Parser)
     commands.add_parser("app", help="start the tray app (the same as no command)")
+    commands.add_parser("quit", help="ask the running tray app to quit and wait until it has")
     return parser
 
 
@@ -67,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from aurora_desktop.app.main import run_app
 
             return run_app()
+        if args.command == "quit":
+            from aurora_desktop.app.main import quit_app
+
+            print(quit_app())
+            return 0
         if args.command == "setup":
             return _setup()
         if args.command == "models":

@@ -107,6 +107,26 @@ def test_tray_menu_quits_the_app(
     assert app.proc.wait(20) == 0, app.output()
 
 
+def test_aurora_quit_closes_the_running_app(
+    desktop: XDesktop,
+    model_home: AuroraHome,
+    start_app: Callable[[XDesktop], AppProcess],
+) -> None:
+    """What the Windows uninstaller and an upgrade run before they replace the program."""
+    app = start_app(desktop)
+    wait_for("the tray icon", lambda: tray_icon_window(desktop.tree(), "Aurora"), timeout=60)
+    quit_run = subprocess.run(
+        [*aurora_command(), "quit"], env=desktop.env, capture_output=True, text=True, timeout=90
+    )
+    assert quit_run.returncode == 0, quit_run.stderr
+    assert quit_run.stdout.strip() == "Aurora has quit."
+    assert app.proc.wait(10) == 0, app.output()
+    again = subprocess.run(
+        [*aurora_command(), "quit"], env=desktop.env, capture_output=True, text=True, timeout=30
+    )
+    assert (again.returncode, again.stdout.strip()) == (0, "Aurora is not running.")
+
+
 def test_without_a_tray_the_chat_window_opens_and_says_why(
     bare_desktop: XDesktop,
     model_home: AuroraHome,

@@ -37,10 +37,13 @@ need_apt() {
 if command -v dpkg-query >/dev/null; then
   if [ "$mode" = test ]; then need_apt "${qt_libs[@]}" "${test_tools[@]}"; else need_apt "${qt_libs[@]}"; fi
 fi
-# The Windows tests (tests/windows) run Windows builds under Wine 10 in a Debian 13 chroot
-# that mmdebstrap makes, with test-only DLLs compiled by MinGW-w64.
-wine_test_tools=(mmdebstrap debian-archive-keyring gcc-mingw-w64-x86-64-posix)
-if command -v dpkg-query >/dev/null && [ "$mode" = test ]; then need_apt "${wine_test_tools[@]}"; fi
+# The Windows installer is built here (installer/windows/build.py): llama.cpp cross-compiled
+# with MinGW-w64 (CMake, Ninja), the launchers and their icon (windres, ImageMagick), NSIS.
+# The Windows tests (tests/windows) install it under Wine 10 in a Debian 13 chroot that
+# mmdebstrap makes, with test-only DLLs compiled by MinGW-w64.
+windows_tools=(nsis g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
+               cmake ninja-build p7zip-full mmdebstrap debian-archive-keyring)
+if command -v dpkg-query >/dev/null && [ "$mode" = test ]; then need_apt "${windows_tools[@]}"; fi
 
 if [ ! -x .venv/bin/python ]; then
   say "Creating the virtual environment in .venv"

@@ -131,7 +131,8 @@ class AuroraApp:
             self.tray.hide()
         self._jobs.shutdown(wait=True, cancel_futures=True)
         self.core.events.unsubscribe(self._relay.publish)
-        if not self.session.shutdown(SHUTDOWN_TIMEOUT_S):
+        stopped = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
+        if not stopped and sys.stderr is not None:  # a windowless start (Aurora.exe) has none
             sys.stderr.write("Aurora: the model did not stop in time; exiting anyway.\n")
         self.core.embedder.close()
 

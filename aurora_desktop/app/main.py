@@ -29,6 +29,12 @@ NO_TRAY_MESSAGE = (
 )
 
 
+def _say(line: str) -> None:
+    """A line for the terminal; a windowless start (pythonw, Aurora.exe) has no stderr."""
+    if sys.stderr is not None:
+        sys.stderr.write(line + "\n")
+
+
 def _tray_available(wait_s: float = 3.0) -> bool:
     """The tray host may still be starting with the session: give it a moment."""
     deadline = time.monotonic() + wait_s
@@ -51,9 +57,7 @@ def run_app() -> int:
     if not lock.tryLock(200):
         for _ in range(NOTIFY_ATTEMPTS):
             if notify_running_instance(name):
-                sys.stderr.write(
-                    "Aurora is already running; its chat window was brought forward.\n"
-                )
+                _say("Aurora is already running; its chat window was brought forward.")
                 return 0
             time.sleep(0.3)
         raise AuroraError(
@@ -66,7 +70,7 @@ def run_app() -> int:
     server.show_requested.connect(aurora.open_chat)
     server.quit_requested.connect(app.quit)
     if not use_tray:
-        sys.stderr.write(NO_TRAY_MESSAGE + "\n")
+        _say(NO_TRAY_MESSAGE)
         aurora.popup.setWindowTitle(f"{aurora.popup.windowTitle()} (no system tray found)")
         aurora.open_chat()
     aurora.session.prepare()

@@ -10,6 +10,7 @@ import pytest
 from tests.windows import wine
 
 SKIP_VARIABLE = "AURORA_SKIP_WINE"
+summary_lines: list[str] = []  # printed after the run (step timings of the smoke test)
 
 
 def wine_skip_reason() -> str | None:
@@ -36,3 +37,8 @@ def wine_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[wine.WineEnv]
     root = wine.ensure_chroot()
     with wine.WineEnv(root, binds=[wine.REPO, tmp_path_factory.getbasetemp()]) as env:
         yield env
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in summary_lines:
+        terminalreporter.write_line(line)

@@ -86,10 +86,10 @@ def aurora_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wheel_cache: Pa
 def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A keyring in a file outside AURORA_HOME, for this process and the ones it starts."""
     path = tmp_path / "keyring" / "keyring.json"
+    previous = keyring.get_keyring()  # before the variables below decide what it is
     monkeypatch.setenv(FILE_ENV, str(path))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyring_backend.JsonFileKeyring")
     monkeypatch.setenv("PYTHONPATH", str(REPO))
-    previous = keyring.get_keyring()
     keyring.set_keyring(JsonFileKeyring())
     yield path
     keyring.set_keyring(previous)

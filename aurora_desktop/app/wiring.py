@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from aurora_desktop.core.assistant import Assistant, engine_factory, ram_needed
+from aurora_desktop.core.assistant import Assistant, LoadProgress, engine_factory, ram_needed
 from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.cognition.conductor import Conductor, Retrieval
 from aurora_desktop.core.cognition.intent import Embed, IntentClassifier
@@ -98,17 +98,23 @@ class Core:
 def build_core(env: Mapping[str, str] | None = None) -> Core:
     env = os.environ if env is None else env
     home = prepare_home(resolve_home(env))
-    trust = TrustStore(publisher_dir=resource_path("keys"), user_dir=home.root / "trust")
     ledger = AuditLedger(home.root / "ledger.jsonl")
+    trust = TrustStore(
+        publisher_dir=resource_path("keys"),
+        user_dir=home.root / "trust",
+        account=home.instance_key,
+        ledger=ledger,
+    )
     store = ModelStore(home, trust, ledger)
     metrics = Telemetry(home.metrics_file)
     raw_catalog = env.get(CATALOG_ENV, "").strip()
     catalog_path = Path(raw_catalog) if raw_catalog else resource_path("catalog.json")
     catalog = CatalogLoader(catalog_path, trust)
     events = SchedulerEvents()
+    load_progress = LoadProgress()
     settings = SettingsFile.in_home(home)  # an invalid file keeps the defaults (settings.problem)
     scheduler = ModelScheduler(
-        factory=engine_factory(store),
+        factory=engine_factory(store, load_progress),
         ram_needed=ram_needed(store),
         free_memory=available_memory_bytes,
         on_event=events.publish,
@@ -117,7 +123,9 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     )
     settings.changed.append(lambda new, names: _apply_models(scheduler, new, names))
     events.subscribe(lambda e: _remember_memory(scheduler, metrics, e))
-    assistant = Assistant(store=store, catalog=catalog, scheduler=scheduler)
+    assistant = Assistant(
+        store=store, catalog=catalog, scheduler=scheduler, load_progress=load_progress
+    )
     masker = PiiMasker(settings.current().pii_kinds)
     settings.changed.append(lambda new, names: _apply_privacy(masker, new, names))
     banned = BannedWordsFile(home.root / "banned_words.json")

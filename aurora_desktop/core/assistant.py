@@ -8,9 +8,10 @@ crash that process but never the app.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
@@ -34,14 +35,38 @@ def _silent(_: FetchProgress) -> None:
     return None
 
 
-def engine_factory(store: ModelStore) -> Callable[[str], Engine]:
-    """Builds the engine for a model: in-process for catalog models, a server for imports."""
+class LoadProgress:
+    """Where the check before a load reports: silent, unless someone is watching the load."""
+
+    def __init__(self) -> None:
+        self._sink: ProgressCallback = _silent
+
+    def __call__(self, update: FetchProgress) -> None:
+        self._sink(update)
+
+    @contextlib.contextmanager
+    def watching(self, progress: ProgressCallback) -> Iterator[None]:
+        previous, self._sink = self._sink, progress
+        try:
+            yield
+        finally:
+            self._sink = previous
+
+
+def engine_factory(
+    store: ModelStore, progress: ProgressCallback = _silent
+) -> Callable[[str], Engine]:
+    """Builds the engine for a model: in-process for catalog models, a server for imports.
+
+    Building reads only the model's record; the engine re-hashes the files (`resolve`)
+    right before every time it opens them.
+    """
 
     def build(name: str) -> Engine:
-        installed = store.ready_for_load(name)
+        installed = store.checked(name)
 
         def resolve() -> Path:
-            return store.ready_for_load(name).main_path
+            return store.ready_for_load(name, progress).main_path
 
         if installed.origin == "import":
             return LlamaServerEngine(
@@ -66,9 +91,15 @@ class Assistant:
     """Makes sure local models are installed, and answers through the scheduler's engines."""
 
     def __init__(
-        self, *, store: ModelStore, catalog: Callable[[], Catalog], scheduler: ModelScheduler
+        self,
+        *,
+        store: ModelStore,
+        catalog: Callable[[], Catalog],
+        scheduler: ModelScheduler,
+        load_progress: LoadProgress | None = None,
     ) -> None:
         self._store = store
+        self._load_progress = load_progress or LoadProgress()
         self._catalog = catalog
         self.scheduler = scheduler
         self._install_lock = threading.Lock()
@@ -97,10 +128,9 @@ class Assistant:
         """Install (first run only), verify and load the default model; safe to call again."""
         name = self.model_name
         self.ensure_installed(name, progress, cancel)
-        self._store.ready_for_load(name, progress)  # a full check with visible progress if due
         progress(FetchProgress("load", name, 0, None))
-        with self.scheduler.acquire(name) as lease:
-            engine = lease.engine
+        with self._load_progress.watching(progress), self.scheduler.acquire(name) as lease:
+            engine = lease.engine  # loading re-hashes the files first, reported to `progress`
         progress(FetchProgress("ready", engine.model_name, 1, 1))
         return engine
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from keyring.errors import KeyringError, PasswordDeleteError
 
 FILE_ENV = "AURORA_TEST_KEYRING_FILE"
 
@@ -21,6 +21,9 @@ class JsonFileKeyring(KeyringBackend):
 
     @property
     def _path(self) -> Path:
+        """Outside a test (no file named) it behaves like no usable keyring at all."""
+        if not os.environ.get(FILE_ENV):
+            raise KeyringError(f"{FILE_ENV} is not set, so the test keyring has no file")
         return Path(os.environ[FILE_ENV])
 
     def _load(self) -> dict[str, str]:

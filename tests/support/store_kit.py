@@ -49,9 +49,11 @@ class StoreKit:
 
 def make_kit(tmp_path: Path) -> StoreKit:
     home = prepare_home(AuroraHome(root=tmp_path / "home", cache=tmp_path / "cache"))
-    trust = TrustStore(publisher_dir=tmp_path / "publisher-keys", user_dir=home.root / "trust")
-    publisher = make_publisher(tmp_path / "publisher-keys")
     ledger = AuditLedger(home.root / "ledger.jsonl")
+    trust = TrustStore(
+        publisher_dir=tmp_path / "publisher-keys", user_dir=home.root / "trust", ledger=ledger
+    )
+    publisher = make_publisher(tmp_path / "publisher-keys")
     return StoreKit(
         home, ModelStore(home, trust, ledger), trust, ledger, publisher, tmp_path / "sources"
     )

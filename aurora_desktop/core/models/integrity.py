@@ -21,6 +21,22 @@ def file_stat(path: Path) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
+class _Throttled:
+    """Passes about 50 progress updates per file (at most one per 16 MB) to `progress`."""
+
+    def __init__(self, progress: ProgressCallback, name: str, total: int) -> None:
+        self._progress = progress
+        self._name = name
+        self._total = total
+        self._step = max(total // 50, 1 << 24)
+        self._seen = 0
+
+    def __call__(self, done: int) -> None:
+        if done - self._seen >= self._step:
+            self._seen = done
+            self._progress(FetchProgress("verify", self._name, done, self._total))
+
+
 def check_folder(
     folder: Path,
     entry: ModelEntry,
@@ -53,7 +69,8 @@ def check_folder(
         if not contents:
             continue
         progress(FetchProgress("verify", file.path, 0, file.size))
-        if sha256_file(path, cancel) != file.sha256:
+        report = _Throttled(progress, file.path, file.size)
+        if sha256_file(path, cancel, report) != file.sha256:
             raise IntegrityError(
                 f"{entry.label}: {file.path} does not match its signed sha256 (the bytes were "
                 "modified or damaged); reinstall the model."

@@ -142,6 +142,10 @@ class ModelStore:
                 record = manifest["models"].setdefault(
                     entry.name, {"active": None, "highest_seen": None, "versions": {}}
                 )
+                sealed = self._sealed_models().get(entry.name, {})
+                if sealed.get("active") is not None and sealed["active"] in record["versions"]:
+                    record["active"] = sealed["active"]  # a hand edit of "active" does not count
+                record["highest_seen"] = _newest(record["highest_seen"], sealed.get("highest_seen"))
                 decision = decide_activation(
                     name=entry.name,
                     active=record["active"],
@@ -160,6 +164,7 @@ class ModelStore:
                 if seen is None or version_key(entry.version) > version_key(seen):
                     record["highest_seen"] = entry.version
                 write_store_manifest(self.manifest_path, manifest)
+                self._seal_model(entry.name, record["active"], record["highest_seen"])
             self._ledger.append(
                 "model.install",
                 model=entry.name,
@@ -222,6 +227,8 @@ class ModelStore:
         """Full check: signature, exactly the listed files, every size and sha256."""
         installed = self._pick(name, version)
         try:
+            if version is None:
+                self._check_active(name)
             self._check_record(installed)
             check_folder(installed.folder, installed.entry, progress)
         except ModelError as exc:
@@ -232,25 +239,30 @@ class ModelStore:
         self._remember_verified(installed)
         return installed
 
-    def ready_for_load(self, name: str, progress: ProgressCallback = _silent) -> InstalledVersion:
-        """The active version, checked before an engine may open it.
-
-        The signature and the folder listing are checked every time; file contents are
-        re-hashed unless size, mtime and inode all equal what the last full check recorded.
-        """
-        installed = self.active(name)
-        if installed is None:
-            raise ModelError(
-                f"No version of {name} is installed; run 'aurora models fetch {name}'."
-            )
+    def checked(self, name: str) -> InstalledVersion:
+        """The active version with its record checked (seal, signature, files present, sizes),
+        without reading the files: for what needs to know the model, not to open it."""
+        installed = self._check_active(name)
         self._check_record(installed)
+        check_folder(installed.folder, installed.entry, contents=False)
+        return installed
+
+    def ready_for_load(self, name: str, progress: ProgressCallback = _silent) -> InstalledVersion:
+        """The active version, checked in full right before an engine opens it.
+
+        Every load re-hashes every file: reading the files once, front to back, is also what
+        warms the page cache the loader reads next. The record of the last full check only
+        decides how that is reported: silently when nothing changed since (size, mtime and
+        inode equal), with visible "verify" progress otherwise.
+        """
+        installed = self._check_active(name)
         record = self.read_manifest()["models"][name]["versions"][installed.version]
         cached = record.get("verified", {}).get("stat", {})
-        fresh = {f.path: file_stat(installed.folder / f.path) for f in installed.entry.files}
-        if all(cached.get(path) == list(stat) for path, stat in fresh.items()):
-            check_folder(installed.folder, installed.entry, progress, contents=False)
-            return installed
-        return self.verify(name, installed.version, progress)
+        unchanged = all(
+            cached.get(f.path) == list(_stat_or_none(installed.folder / f.path))
+            for f in installed.entry.files
+        )
+        return self.verify(name, installed.version, _silent if unchanged else progress)
 
     # -- switching and removing ------------------------------------------------------------
 
@@ -261,9 +273,13 @@ class ModelStore:
         with self._thread_lock, self._manifest_lock():
             manifest = self.read_manifest()
             record = manifest["models"][name]
-            previous = record["active"]
+            previous = self._sealed_models().get(name, {}).get("active", record["active"])
             record["active"] = version
+            record["highest_seen"] = _newest(
+                record["highest_seen"], self._sealed_models().get(name, {}).get("highest_seen")
+            )
             write_store_manifest(self.manifest_path, manifest)
+            self._seal_model(name, version, record["highest_seen"])
         self._ledger.append("model.switch", model=name, from_version=previous, to_version=version)
         return InstalledVersion(
             name, version, target.entry, target.folder, True, target.origin, self._clock()
@@ -273,7 +289,7 @@ class ModelStore:
         self, name: str, version: str, *, in_use: Callable[[str], bool] = lambda _: False
     ) -> InstalledVersion:
         target = self._pick(name, version)
-        if target.active:
+        if target.active or self._sealed_models().get(name, {}).get("active") == version:
             state = phrase("loaded and in use") if in_use(name) else phrase("the active version")
             raise ModelInUseError(
                 f"{target.entry.label} is {state}; switch {name} to another version first."
@@ -283,6 +299,7 @@ class ModelStore:
             del manifest["models"][name]["versions"][version]
             if not manifest["models"][name]["versions"]:
                 del manifest["models"][name]
+                self._trust.seal.update("models", lambda m: m.pop(name, None), self._adopt_models)
             write_store_manifest(self.manifest_path, manifest)
         self._discard(target.folder)
         self._ledger.append("model.remove", model=name, version=version)
@@ -315,6 +332,55 @@ class ModelStore:
         return InstalledVersion(
             name, version, entry, folder, version == active, str(raw["origin"]), at
         )
+
+    def _check_active(self, name: str) -> InstalledVersion:
+        """The active version, if the manifest's `active` is the one Aurora set (sealed)."""
+        record = self.read_manifest()["models"].get(name)
+        if record is None or record["active"] is None:
+            raise ModelError(
+                f"No version of {name} is installed; run 'aurora models fetch {name}'."
+            )
+        found = str(record["active"])
+        sealed = self._sealed_models().get(name, {}).get("active")
+        if found not in record["versions"]:
+            reason = phrase(
+                f"model_manifest.json names {found} as the active version of {name}, but that "
+                f"version is not installed; run 'aurora models switch {name} --version V' with "
+                "an installed version (see 'aurora models list')."
+            )
+        elif sealed == found:
+            return self._installed(name, found, record["versions"][found], found)
+        elif sealed is None:
+            reason = phrase(
+                f"Aurora has no record of making {name} {found} active (model_manifest.json was "
+                f"edited by hand, or the seal was removed); to use it run 'aurora models switch "
+                f"{name} --version {found}'."
+            )
+        else:
+            reason = phrase(
+                f"model_manifest.json was edited by hand to make {name} {found} active instead "
+                f"of {sealed}, so it is not used; to roll back run 'aurora models switch {name} "
+                f"--version {found}'."
+            )
+        self._ledger.append("model.refused", model=name, version=found, reason=reason)
+        raise SignatureError(reason)
+
+    def _sealed_models(self) -> dict[str, Any]:
+        return self._trust.seal.section("models", self._adopt_models)
+
+    def _adopt_models(self) -> dict[str, Any]:
+        """The active and highest-seen versions in the manifest when the seal is first made."""
+        models = self.read_manifest()["models"]
+        return {
+            name: {"active": r["active"], "highest_seen": r["highest_seen"]}
+            for name, r in models.items()
+        }
+
+    def _seal_model(self, name: str, active: str | None, highest_seen: str | None) -> None:
+        def change(models: dict[str, Any]) -> None:
+            models[name] = {"active": active, "highest_seen": highest_seen}
+
+        self._trust.seal.update("models", change, self._adopt_models)
 
     def _check_record(self, installed: InstalledVersion) -> None:
         """The signature verifies and the signed entry is the one filed under this name."""
@@ -357,6 +423,21 @@ class ModelStore:
         with contextlib.suppress(FileNotFoundError):
             folder.replace(trash)
         shutil.rmtree(trash, ignore_errors=True)
+
+
+def _newest(a: str | None, b: object) -> str | None:
+    if not isinstance(b, str):
+        return a
+    if a is None:
+        return b
+    return max(a, b, key=version_key)
+
+
+def _stat_or_none(path: Path) -> tuple[int, int, int] | tuple[()]:
+    try:
+        return file_stat(path)
+    except OSError:
+        return ()
 
 
 def _already_fetched(path: Path, size: int, sha256: str, cancel: threading.Event | None) -> bool:

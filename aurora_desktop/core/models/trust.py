@@ -4,6 +4,10 @@ Publisher keys live in `aurora_desktop/resources/keys/`; they can be distrusted 
 `AURORA_HOME/trust/revoked.json`) but never edited. User keys are copies in
 `AURORA_HOME/trust/`. The user's own local key signs models they import; its private half
 lives only in the OS keyring (`LocalSigner`).
+
+Which user keys are trusted and which publisher keys are distrusted is also sealed
+(`seal.py`): a key file dropped into `trust/` by hand, or a hand edit of `revoked.json`, does
+not count; the key is listed as refused and the refusal is written to the ledger.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from typing import Any, Literal
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from aurora_desktop.core.atomic import atomic_write_text
+from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.errors import SignatureError
 from aurora_desktop.core.models.keys import KEY_SUFFIX, PublicKeyFile, read_key_file
+from aurora_desktop.core.models.seal import Seal, Section
+from aurora_desktop.core.text import phrase
 
 Origin = Literal["publisher", "user", "local"]
 REVOKED_FILE = "revoked.json"
@@ -39,26 +46,57 @@ class TrustedKey:
 class TrustStore:
     """The set of keys whose signatures Aurora accepts."""
 
-    def __init__(self, publisher_dir: Path, user_dir: Path) -> None:
+    def __init__(
+        self,
+        publisher_dir: Path,
+        user_dir: Path,
+        *,
+        account: str = "",
+        ledger: AuditLedger | None = None,
+    ) -> None:
         self._publisher_dir = publisher_dir
         self._user_dir = user_dir
+        self._ledger = ledger
+        self.seal = Seal(user_dir, account, ledger)
+        self._logged: set[tuple[str, str]] = set()
 
     @property
     def user_dir(self) -> Path:
         return self._user_dir
 
     def keys(self) -> dict[str, TrustedKey]:
-        revoked = self._revoked()
+        return self._scan()[0]
+
+    def refused(self) -> dict[Path, str]:
+        """Key files in the data folder that were not added through Aurora, with the reason."""
+        return self._scan()[1]
+
+    def _scan(self) -> tuple[dict[str, TrustedKey], dict[Path, str]]:
+        sealed = self._sealed()
+        revoked = set(sealed.get("revoked", []))
+        allowed: dict[str, str] = dict(sealed.get("user", {}))
         found: dict[str, TrustedKey] = {}
+        refused: dict[Path, str] = {}
         for path in sorted(self._publisher_dir.glob(f"*{KEY_SUFFIX}")):
             key = read_key_file(path)
             if key.key_id not in revoked:
                 found[key.key_id] = TrustedKey(key, "publisher", path)
         for path in sorted(self._user_dir.glob(f"*{KEY_SUFFIX}")):
-            key = read_key_file(path)
+            try:
+                key = read_key_file(path)
+            except SignatureError as exc:
+                refused[path] = str(exc)
+                continue
+            if allowed.get(key.key_id) != key.to_dict()["public_key"]:
+                refused[path] = phrase(
+                    f"{path.name} was not added through Aurora, so key {key.key_id} is not "
+                    "trusted; to trust a key run 'aurora models trust add FILE'."
+                )
+                self._log_once("trust.refused", path, key.key_id)
+                continue
             origin: Origin = "local" if path.name.startswith(LOCAL_PREFIX) else "user"
             found.setdefault(key.key_id, TrustedKey(key, origin, path))
-        return found
+        return found, refused
 
     def public_keys(self) -> Mapping[str, Ed25519PublicKey]:
         return {key_id: t.key.public for key_id, t in self.keys().items()}
@@ -72,12 +110,16 @@ class TrustStore:
         dest = self._user_dir / f"{key.key_id}{KEY_SUFFIX}"
         self._user_dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(dest, key.to_json())
+        self._seal_key(key)
         return TrustedKey(key, "user", dest)
 
     def add_local(self, key: PublicKeyFile) -> TrustedKey:
         dest = self._user_dir / f"{LOCAL_PREFIX}{key.key_id}{KEY_SUFFIX}"
         self._user_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(dest, key.to_json())
+        if self._sealed().get("user", {}).get(key.key_id) != key.to_dict()["public_key"]:
+            self._seal_key(key)
+        if not dest.is_file() or read_key_file(dest).key_id != key.key_id:
+            atomic_write_text(dest, key.to_json())
         return TrustedKey(key, "local", dest)
 
     def remove(self, key_id: str) -> TrustedKey:
@@ -93,10 +135,49 @@ class TrustStore:
         if trusted.origin == "publisher":
             self._write_revoked(self._revoked() | {trusted.key_id})
         else:
+            self.seal.update(
+                "keys", lambda s: s.get("user", {}).pop(trusted.key_id, None), self._adopt
+            )
             trusted.path.unlink()
         return trusted
 
     def _revoked(self) -> set[str]:
+        return {str(k) for k in self._sealed().get("revoked", [])}
+
+    # -- the sealed record -----------------------------------------------------------------
+
+    def _sealed(self) -> Section:
+        return self.seal.section("keys", self._adopt)
+
+    def _adopt(self) -> Section:
+        """What the folder holds when the seal is first made: its key files and revocations."""
+        user: dict[str, str] = {}
+        for path in sorted(self._user_dir.glob(f"*{KEY_SUFFIX}")):
+            try:
+                key = read_key_file(path)
+            except SignatureError:
+                continue
+            user[key.key_id] = key.to_dict()["public_key"]
+        try:
+            revoked = sorted(self._revoked_file())
+        except SignatureError:
+            revoked = []
+        return {"user": user, "revoked": revoked}
+
+    def _seal_key(self, key: PublicKeyFile) -> None:
+        def change(section: Section) -> None:
+            section["user"] = {**section.get("user", {}), key.key_id: key.to_dict()["public_key"]}
+            section["revoked"] = [k for k in section.get("revoked", []) if k != key.key_id]
+
+        self.seal.update("keys", change, self._adopt)
+
+    def _log_once(self, event: str, path: Path, key_id: str) -> None:
+        if self._ledger is None or (str(path), key_id) in self._logged:
+            return
+        self._logged.add((str(path), key_id))
+        self._ledger.append(event, path=str(path), key_id=key_id, reason="not added through Aurora")
+
+    def _revoked_file(self) -> set[str]:
         path = self._user_dir / REVOKED_FILE
         try:
             data: Any = json.loads(path.read_text(encoding="utf-8"))
@@ -111,3 +192,8 @@ class TrustStore:
     def _write_revoked(self, revoked: set[str]) -> None:
         self._user_dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self._user_dir / REVOKED_FILE, json.dumps(sorted(revoked)) + "\n")
+
+        def change(section: Section) -> None:
+            section["revoked"] = sorted(revoked)
+
+        self.seal.update("keys", change, self._adopt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from aurora_desktop.core import notices
 from aurora_desktop.core.assistant import Assistant, LoadProgress, engine_factory, ram_needed
 from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.cognition.conductor import Conductor, Retrieval
@@ -19,7 +21,7 @@ from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.decisions import DecisionLedger
 from aurora_desktop.core.embedding.service import EmbeddingService
 from aurora_desktop.core.engines.base import Constraint
-from aurora_desktop.core.errors import ConfigError, ModelError
+from aurora_desktop.core.errors import AuroraError, ConfigError, ModelError
 from aurora_desktop.core.hardware import available_memory_bytes
 from aurora_desktop.core.models.catalog import CatalogLoader
 from aurora_desktop.core.models.fetch import ProgressCallback
@@ -43,6 +45,7 @@ from aurora_desktop.core.scheduler.events import SchedulerEvent
 from aurora_desktop.core.scheduler.fanout import SchedulerEvents
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.settings import Settings, SettingsFile
+from aurora_desktop.core.sqlite_file import Report
 from aurora_desktop.core.telemetry import Telemetry
 
 CATALOG_ENV = "AURORA_CATALOG"
@@ -106,7 +109,8 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         ledger=ledger,
     )
     store = ModelStore(home, trust, ledger)
-    metrics = Telemetry(home.metrics_file)
+    damaged = _damage_reporter(ledger)
+    metrics = Telemetry(home.metrics_file, report=damaged)
     raw_catalog = env.get(CATALOG_ENV, "").strip()
     catalog_path = Path(raw_catalog) if raw_catalog else resource_path("catalog.json")
     catalog = CatalogLoader(catalog_path, trust)
@@ -137,7 +141,7 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         banned=banned,
         consent=ConsentBroker(ConsentStore(home.root / "consents.json")),
         clouds=CloudPool(ProviderRegistry(home.root / "providers.json")),
-        ledger=DecisionLedger(home.root / "decisions.db"),
+        ledger=DecisionLedger(home.root / "decisions.db", report=damaged),
         metrics=metrics,
     )
     embedder = EmbeddingService(store, catalog)
@@ -161,6 +165,17 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
         embedder, label_sets, conductor, settings, masker, banned,
     )  # fmt: skip
+
+
+def _damage_reporter(ledger: AuditLedger) -> Report:
+    """A damaged database moved aside: one sentence for the user and one ledger record."""
+
+    def report(sentence: str, path: Path, moved: Path) -> None:
+        with contextlib.suppress(AuroraError, OSError):
+            ledger.append("storage.damaged", file=path.name, moved_to=moved.name)
+        notices.tell(sentence)
+
+    return report
 
 
 def _apply_models(scheduler: ModelScheduler, settings: Settings, changed: frozenset[str]) -> None:

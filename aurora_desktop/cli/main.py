@@ -23,6 +23,7 @@ from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.cli.providers_cmd import add_providers_parser, run_providers
 from aurora_desktop.cli.rag_cmd import add_rag_parser, run_rag
 from aurora_desktop.cli.stats_cmd import add_stats_parser, run_stats
+from aurora_desktop.core import notices
 from aurora_desktop.core.errors import AuroraError
 
 POLICY_COMMANDS = {"route": run_route, "mask": run_mask, "audit": run_audit, "consent": run_consent}
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with notices.listening(lambda sentence: sys.stderr.write(f"aurora: warning: {sentence}\n")):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command in (None, "app"):
             from aurora_desktop.app.main import run_app

@@ -11,10 +11,12 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from aurora_desktop.core.sqlite_file import Report, SqliteFile
+from aurora_desktop.core.text import phrase
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -62,22 +64,20 @@ class DecisionRecord:
 
 
 class DecisionLedger:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, report: Report | None = None) -> None:
         self._path = path
         self._lock = threading.Lock()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+        self._db = SqliteFile(
+            path,
+            SCHEMA,
+            what=phrase("the decision ledger"),
+            pragmas=("PRAGMA synchronous=FULL",),
+            report=report,
+        )
 
     @property
     def path(self) -> Path:
         return self._path
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
-        db.execute("PRAGMA synchronous=FULL")
-        return db
 
     def record(self, entry: DecisionRecord) -> None:
         row = asdict(entry)
@@ -85,21 +85,28 @@ class DecisionLedger:
         row["fallbacks"] = json.dumps(list(entry.fallbacks))
         columns = ", ".join(row)
         marks = ", ".join(f":{name}" for name in row)
-        with self._lock, closing(self._connect()) as db:
-            db.execute(f"INSERT OR REPLACE INTO decisions ({columns}) VALUES ({marks})", row)
+        with self._lock:
+            self._db.run(
+                lambda db: db.execute(
+                    f"INSERT OR REPLACE INTO decisions ({columns}) VALUES ({marks})", row
+                )
+            )
 
     def entries(self, *, since: float | None = None, limit: int = 1000) -> Iterator[dict[str, Any]]:
         query = "SELECT * FROM decisions WHERE ts >= ? ORDER BY ts DESC LIMIT ?"
-        with closing(self._connect()) as db:
+
+        def fetch(db: sqlite3.Connection) -> list[sqlite3.Row]:
             db.row_factory = sqlite3.Row
-            rows = db.execute(query, (since or 0.0, limit)).fetchall()
-        for row in rows:
+            return db.execute(query, (since or 0.0, limit)).fetchall()
+
+        for row in self._db.run(fetch):
             item = dict(row)
             item["masked"] = json.loads(item["masked"])
             item["fallbacks"] = json.loads(item["fallbacks"])
             yield item
 
     def bytes_sent_total(self) -> int:
-        with closing(self._connect()) as db:
-            (total,) = db.execute("SELECT COALESCE(SUM(bytes_sent), 0) FROM decisions").fetchone()
+        (total,) = self._db.run(
+            lambda db: db.execute("SELECT COALESCE(SUM(bytes_sent), 0) FROM decisions").fetchone()
+        )
         return int(total)

@@ -9,13 +9,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Response
 from aurora_desktop.core.live import LiveMeter
+from aurora_desktop.core.sqlite_file import Report, SqliteFile
+from aurora_desktop.core.text import phrase
 
 RING_SIZE = 512
 SCHEMA = """
@@ -102,26 +103,25 @@ class Telemetry:
     memory: deque[MemorySample] = field(default_factory=lambda: deque(maxlen=RING_SIZE))
     listeners: list[Callable[[RequestSample], None]] = field(default_factory=list)
     live: LiveMeter = field(default_factory=LiveMeter)  # generations in flight, per token
+    report: Report | None = None  # told once when a damaged file was moved aside
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _db: SqliteFile = field(init=False)
 
     def __post_init__(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        self._db = SqliteFile(
+            self.path, SCHEMA, what=phrase("the usage history"), report=self.report
+        )
 
     def record(self, response: Response, *, outcome: str = "ok") -> RequestSample:
         sample = RequestSample.of(response, outcome)
         row = asdict(sample)
         with self._lock:
             self.requests.append(sample)
-            with closing(self._connect()) as db:
-                columns = ", ".join(row)
-                marks = ", ".join(f":{k}" for k in row)
-                db.execute(f"INSERT INTO requests ({columns}) VALUES ({marks})", row)
+            columns = ", ".join(row)
+            marks = ", ".join(f":{k}" for k in row)
+            self._db.run(
+                lambda db: db.execute(f"INSERT INTO requests ({columns}) VALUES ({marks})", row)
+            )
             listeners = list(self.listeners)
         for listener in listeners:
             listener(sample)
@@ -140,17 +140,23 @@ class Telemetry:
     ) -> None:
         """One verifier verdict on one try (the names of the failed checks, never the text)."""
         row = (time.time(), request_id, task, attempt, target, model, int(ok), ",".join(failed))
-        with self._lock, closing(self._connect()) as db:
-            db.execute("INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+        with self._lock:
+            self._db.run(
+                lambda db: db.execute(
+                    "INSERT INTO verifications VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row
+                )
+            )
 
     def verification_counts(self, *, since: float | None = None) -> dict[str, int]:
         """Tries checked, passed, and retried requests since `since` (for `aurora stats`)."""
-        with self._lock, closing(self._connect()) as db:
-            tries, passed, retried = db.execute(
-                "SELECT COUNT(*), COALESCE(SUM(ok), 0), COUNT(DISTINCT CASE WHEN attempt > 1 "
-                "THEN request_id END) FROM verifications WHERE ts >= ?",
-                (since or 0.0,),
-            ).fetchone()
+        with self._lock:
+            tries, passed, retried = self._db.run(
+                lambda db: db.execute(
+                    "SELECT COUNT(*), COALESCE(SUM(ok), 0), COUNT(DISTINCT CASE WHEN attempt > 1 "
+                    "THEN request_id END) FROM verifications WHERE ts >= ?",
+                    (since or 0.0,),
+                ).fetchone()
+            )
         return {"checked": int(tries), "passed": int(passed), "retried_requests": int(retried)}
 
     def record_memory(self, model: str, engine: str, size: int) -> None:
@@ -163,7 +169,9 @@ class Telemetry:
 
     def history(self, *, since: float | None = None, limit: int = 10_000) -> list[RequestSample]:
         query = "SELECT * FROM requests WHERE ts >= ? ORDER BY ts DESC LIMIT ?"
-        with closing(self._connect()) as db:
+
+        def fetch(db: sqlite3.Connection) -> list[sqlite3.Row]:
             db.row_factory = sqlite3.Row
-            rows = db.execute(query, (since or 0.0, limit)).fetchall()
-        return [RequestSample(**dict(row)) for row in rows]
+            return db.execute(query, (since or 0.0, limit)).fetchall()
+
+        return [RequestSample(**dict(row)) for row in self._db.run(fetch)]

@@ -1,0 +1,189 @@
+"""The ledgers and databases in the data folder: damage is moved aside, links are refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from aurora_desktop.core.decisions import DecisionLedger, DecisionRecord
+from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.sqlite_file import is_damage
+from aurora_desktop.core.telemetry import Telemetry
+from tests.support.cli import aurora
+
+
+def _record(n: int) -> DecisionRecord:
+    return DecisionRecord(
+        id=f"r{n}", task="chat", risk="low", target="local", model=None, rule=None,
+        why="because " * 8, outcome="ok", prompt_sha256="0" * 64,
+    )  # fmt: skip
+
+
+def _healthy_db(path: Path, rows: int = 2000) -> bytes:
+    DecisionLedger(path).record(_record(0))
+    with closing(sqlite3.connect(path)) as db, db:
+        db.executemany(
+            "INSERT INTO decisions SELECT ?, ts, task, risk, target, model, rule, why, masked, "
+            "bytes_sent, consent, outcome, fallbacks, prompt_sha256, tokens_in, tokens_out, "
+            "latency_ms FROM decisions WHERE id = 'r0'",
+            [(f"r{n}",) for n in range(1, rows)],
+        )
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.read_bytes()
+
+
+def _truncated(path: Path, good: bytes) -> None:
+    path.write_bytes(good[: len(good) // 2])
+
+
+def _header_only(path: Path, good: bytes) -> None:
+    path.write_bytes(good[:4096])
+
+
+def _garbage(path: Path, good: bytes) -> None:
+    path.write_bytes(os.urandom(len(good)))
+
+
+def _not_a_database(path: Path, good: bytes) -> None:
+    path.write_text('{"this": "is JSON, not SQLite"}\n' * 50)
+
+
+def _folder(path: Path, good: bytes) -> None:
+    path.unlink()
+    (path / "inside").mkdir(parents=True)
+
+
+def _link(path: Path, good: bytes) -> None:
+    path.unlink()
+    path.symlink_to(path.parent / "elsewhere" / "nothing.db")
+
+
+DAMAGE: dict[str, Callable[[Path, bytes], None]] = {
+    "truncated": _truncated,
+    "header-only": _header_only,
+    "garbage": _garbage,
+    "not-a-database": _not_a_database,
+    "folder": _folder,
+    "link": _link,
+}
+
+
+def _clear_companions(path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_a_damaged_decision_ledger_is_moved_aside_and_recreated(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "decisions.db"
+    good = _healthy_db(path)
+    _clear_companions(path)
+    DAMAGE[kind](path, good)
+    told: list[tuple[str, Path, Path]] = []
+    ledger = DecisionLedger(path, report=lambda *a: told.append(a))
+    ((sentence, file, moved),) = told
+    assert file == path and moved.name.startswith("decisions.db.damaged-20")
+    assert os.path.lexists(moved) and path.is_file() and not path.is_symlink()
+    assert sentence.count(".") >= 1 and sentence.endswith("started a new one.")
+    assert "decisions.db.damaged-" in sentence
+    ledger.record(_record(1))
+    assert [row["id"] for row in ledger.entries()] == ["r1"]
+    again: list[object] = []
+    DecisionLedger(path, report=lambda *a: again.append(a))
+    assert again == []  # reported once: the fresh file is healthy
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_damaged_usage_history_is_moved_aside_and_recreated(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "metrics.db"
+    Telemetry(path)
+    good = _healthy_db(tmp_path / "donor.db")  # any sizeable SQLite file to damage
+    DAMAGE[kind](path, good)
+    told: list[object] = []
+    metrics = Telemetry(path, report=lambda *a: told.append(a))
+    assert len(told) == 1
+    assert metrics.history() == [] and metrics.verification_counts()["checked"] == 0
+
+
+def test_damage_found_after_opening_is_recovered_on_the_next_use(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.db"
+    told: list[object] = []
+    ledger = DecisionLedger(path, report=lambda *a: told.append(a))
+    ledger.record(_record(0))
+    _clear_companions(path)
+    path.write_bytes(b"garbage " * 2000)  # damaged while the process runs
+    assert list(ledger.entries()) == []
+    ledger.record(_record(2))
+    assert [row["id"] for row in ledger.entries()] == ["r2"] and len(told) == 1
+
+
+def test_a_zero_byte_file_is_an_empty_database_and_nothing_is_moved(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.db"
+    path.write_bytes(b"")
+    told: list[object] = []
+    ledger = DecisionLedger(path, report=lambda *a: told.append(a))
+    ledger.record(_record(3))
+    assert told == [] and len(list(ledger.entries())) == 1
+    assert list(tmp_path.glob("*.damaged-*")) == []
+
+
+def test_a_busy_database_is_not_taken_for_damage(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.db"
+    DecisionLedger(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    busy = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked") as caught:
+            busy.execute("DELETE FROM decisions")
+    finally:
+        busy.close()
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not is_damage(caught.value)
+    assert list(tmp_path.glob("*.damaged-*")) == []
+
+
+@pytest.mark.parametrize("kind", ["truncated", "garbage", "not-a-database", "folder"])
+def test_commands_keep_working_with_both_databases_damaged(
+    aurora_home: AuroraHome, kind: str
+) -> None:
+    assert aurora("audit").returncode == 0  # creates both databases
+    good = _healthy_db(aurora_home.root / "donor.db")
+    for name in ("decisions.db", "metrics.db"):
+        path = aurora_home.root / name
+        _clear_companions(path)
+        DAMAGE[kind](path, good)
+    first = aurora("audit")
+    assert first.returncode == 0 and "Traceback" not in first.stderr
+    warnings = first.stderr.strip().splitlines()
+    assert len(warnings) == 2 and all(w.startswith("aurora: warning: ") for w in warnings)
+    assert {"decisions.db", "metrics.db"} == {
+        next(n for n in ("decisions.db", "metrics.db") if n in w) for w in warnings
+    }
+    ledger = [json.loads(line) for line in (aurora_home.root / "ledger.jsonl").open()]
+    damaged = [r for r in ledger if r["event"] == "storage.damaged"]
+    assert sorted(r["file"] for r in damaged) == ["decisions.db", "metrics.db"]
+    for command in (("models", "list"), ("stats",), ("audit", "--json")):
+        proc = aurora(*command)
+        assert proc.returncode == 0 and proc.stderr == "", (command, proc.stderr)
+
+
+@pytest.mark.model
+def test_ask_answers_with_a_damaged_decision_ledger(model_home: AuroraHome) -> None:
+    path = model_home.root / "decisions.db"
+    DecisionLedger(path)
+    _clear_companions(path)
+    path.write_bytes(b"\x00garbage" * 1000)
+    proc = aurora("ask", "--json", "--task", "intent", "--max-tokens", "8", "Name a colour.")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["text"]
+    assert "decisions.db was damaged" in proc.stderr
+    assert len(list(model_home.root.glob("decisions.db.damaged-*"))) == 1

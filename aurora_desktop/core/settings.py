@@ -1,4 +1,4 @@
-"""The user's settings (`settings.json` in the data folder): schema-checked, written atomically."""
+"""The user's settings (`settings.json` in the data folder): schema-checked, saved under a lock."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Any
 
 import jsonschema
 
-from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.policy.pii import ALL_KINDS, PRIORITY
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.watched import WatchedFile, encode_text, parse_json_bytes
 
 FILE_NAME = "settings.json"
 LANGUAGE_CHOICES = ("system", "en", "ko")
@@ -103,11 +103,14 @@ def settings_path(home: AuroraHome) -> Path:
     return home.root / FILE_NAME
 
 
-def validate(data: Any, source: str = THE_SETTINGS) -> Settings:
-    """Settings from JSON data, or ConfigError naming the first problem."""
+def validate(data: Any, source: str = THE_SETTINGS, *, advice: bool = True) -> Settings:
+    """Settings from JSON data, or ConfigError naming the first problem (and, with `advice`,
+    telling to fix or reset them)."""
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or phrase("the top level")
+        if not advice:
+            raise ConfigError(f"{source} are not valid at {where} ({error.message}).")
         raise ConfigError(
             f"{source} are not valid at {where} ({error.message}); fix or reset them."
         )
@@ -119,87 +122,91 @@ def validate(data: Any, source: str = THE_SETTINGS) -> Settings:
     return Settings(**values)
 
 
-class SettingsFile:
-    """Holds the current settings; `update` validates, saves atomically, then tells listeners.
+def _kept(reason: str) -> str:
+    return phrase(f"{reason}; the last valid settings stay in force until it is fixed.")
 
-    A missing file means defaults. An unreadable or invalid file keeps the defaults and leaves
-    its reason in `problem` (a sentence to show); the next `update` writes a valid file.
+
+def _defaulted(reason: str) -> str:
+    return phrase(f"{reason}; Aurora uses the default settings until you fix or delete it.")
+
+
+class SettingsFile:
+    """Holds the current settings; `update` validates, saves under a lock, then tells listeners.
+
+    A missing file means defaults. An unreadable or invalid file keeps the last valid settings
+    (`settings.json.last-good`, also in a new process), else the defaults, and leaves its
+    reason in `problem` (a sentence to show); the next `update` writes a valid file. A change
+    made to the file by another process is picked up by `current` and heard by listeners.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.changed: list[Listener] = []
-        self.problem: ConfigError | None = None
+        self._file = WatchedFile(
+            path,
+            parse=self._parse,
+            default=Settings,
+            limit=MAX_BYTES,
+            kept=_kept,
+            defaulted=_defaulted,
+            what=str(path),
+        )
         self._lock = threading.Lock()
-        self._current = Settings()
-        try:
-            self.reload()
-        except ConfigError as exc:
-            self.problem = exc
+        self._seen = self._file.current()
 
     @classmethod
     def in_home(cls, home: AuroraHome) -> SettingsFile:
         return cls(settings_path(home))
 
+    @property
+    def problem(self) -> ConfigError | None:
+        """Why the file is not what is in force (None while it is valid or missing)."""
+        warning = self._file.warning
+        return None if warning is None else ConfigError(warning)
+
+    @property
+    def warning(self) -> str | None:
+        return self._file.warning
+
     def current(self) -> Settings:
-        with self._lock:
-            return self._current
+        """The settings in force, re-read when the file changed (listeners hear changes)."""
+        return self._announce(self._file.current())
 
     def reload(self) -> Settings:
-        """Read the file again; on ConfigError the settings in use stay as they were."""
-        loaded = self._read()
-        with self._lock:
-            old, self._current = self._current, loaded
-        self.problem = None
-        self._notify(old, loaded)
-        return loaded
+        """Read the file again even if it looks unchanged; see `problem` for its state."""
+        return self._announce(self._file.refresh())
 
     def update(self, **changes: Any) -> Settings:
-        """Change some values: all are checked first, then saved together, or none is."""
+        """Change some values: all are checked first, then saved together, or none is.
+
+        The change applies to the file as it is under the inter-process lock, so a change
+        another process made meanwhile is kept."""
         unknown = sorted(set(changes) - FIELDS)
         if unknown:
             raise ConfigError(
                 f"There is no setting called {', '.join(unknown)}; "
                 f"known settings: {', '.join(sorted(FIELDS))}."
             )
-        with self._lock:
-            old = self._current
-            data = old.to_json()
-            data.update({key: _jsonable(value) for key, value in changes.items()})
+        values = {key: _jsonable(value) for key, value in changes.items()}
+
+        def change(current: Settings) -> bytes:
+            data = current.to_json()
+            data.update(values)
             new = validate(data, phrase("The new settings"))
-            if new != old:
-                atomic_write_text(
-                    self.path, json.dumps(new.to_json(), indent=2, ensure_ascii=False) + "\n"
-                )
-            self._current = new
-        self.problem = None
+            text = json.dumps(new.to_json(), indent=2, ensure_ascii=False) + "\n"
+            return encode_text(text, phrase("The new settings"))
+
+        return self._announce(self._file.update(change))
+
+    def _parse(self, raw: bytes) -> Settings:
+        data = parse_json_bytes(raw, str(self.path))
+        return validate(data, phrase(f"The settings in {self.path}"), advice=False)
+
+    def _announce(self, new: Settings) -> Settings:
+        with self._lock:
+            old, self._seen = self._seen, new
         self._notify(old, new)
         return new
-
-    def _read(self) -> Settings:
-        try:
-            size = self.path.stat().st_size
-            if size > MAX_BYTES:
-                raise ConfigError(
-                    f"{self.path} is larger than 100 kB; delete it to start from the defaults."
-                )
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return Settings()
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or type(exc).__name__
-            raise ConfigError(
-                f"{self.path} cannot be read ({reason}); Aurora uses the default settings "
-                "until you fix or delete it."
-            ) from exc
-        try:
-            data = json.loads(raw)
-        except ValueError as exc:
-            raise ConfigError(
-                f"{self.path} is not valid JSON ({exc}); Aurora uses the default settings "
-                "until you fix or delete it."
-            ) from exc
-        return validate(data, phrase(f"The settings in {self.path}"))
 
     def _notify(self, old: Settings, new: Settings) -> None:
         names = frozenset(

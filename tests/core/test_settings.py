@@ -122,7 +122,9 @@ def test_writes_are_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(OSError):
         settings.update(idle_unload_min=8)
     assert path.read_bytes() == good  # the old file is whole
-    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temp file left
+    # no temp file left: only the file, its last valid copy and its lock
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".settings.json.lock", "settings.json", "settings.json.last-good"]
     assert settings.current().idle_unload_min == 7
     assert SettingsFile(path).current().idle_unload_min == 7
 

@@ -2,13 +2,13 @@
 
 Labels are data, not code: the user's copy lives in the data folder (created from the one
 shipped in `aurora_desktop/resources/cognition/`), is re-read when it changes, and an invalid
-edit is refused with the schema error while the last good sets stay in force.
+edit is refused with the schema error while the last valid sets stay in force (also in a new
+process: they are kept in `labels.json.last-good`).
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +16,10 @@ from typing import Any
 
 import jsonschema
 
-from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.contract import TASKS
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.watched import WatchedFile, parse_json_bytes
 
 MAX_FILE_BYTES = 2_000_000
 LABELS_SCHEMA: dict[str, Any] = {
@@ -120,45 +120,50 @@ def parse_label_sets(data: object, *, source: str = "labels.json") -> LabelSets:
     return LabelSets(sets)
 
 
+def _kept(reason: str) -> str:
+    return phrase(f"{reason}; the last valid label sets stay in force until it is fixed.")
+
+
+def _shipped(reason: str) -> str:
+    return phrase(f"{reason}; the shipped label sets are used until the file is fixed.")
+
+
 class LabelSetsFile:
-    """The live label sets, read from `path` whenever the file has changed."""
+    """The live label sets, read from `path` whenever the file has changed (see
+    `core.watched`: the last valid sets are kept in `labels.json.last-good`)."""
 
     def __init__(self, path: Path, default_path: Path) -> None:
-        self._path = path
         self._default_path = default_path
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._sets: LabelSets | None = None
-        self.last_error: str | None = None
+        self._file = WatchedFile(
+            path,
+            parse=self._parse,
+            default=self._shipped,
+            seed=default_path.read_bytes,
+            limit=MAX_FILE_BYTES,
+            kept=_kept,
+            defaulted=_shipped,
+        )
 
     @property
     def path(self) -> Path:
-        return self._path
+        return self._file.path
+
+    @property
+    def last_error(self) -> str | None:
+        return self._file.last_error
+
+    @property
+    def warning(self) -> str | None:
+        return self._file.warning
 
     def current(self) -> LabelSets:
-        """The label sets in force: the file's if valid, else the last good (or shipped) ones."""
-        with self._lock:
-            if not self._path.exists():
-                atomic_write_text(self._path, self._default_path.read_text(encoding="utf-8"))
-            stat = self._path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            if stamp != self._stamp or self._sets is None:
-                self._stamp = stamp
-                self._reload()
-            assert self._sets is not None
-            return self._sets
+        """The label sets in force: the file's if valid, else the last valid (or shipped) ones."""
+        return self._file.current()
 
-    def _reload(self) -> None:
-        try:
-            if self._path.stat().st_size > MAX_FILE_BYTES:
-                raise ConfigError(f"{self._path.name} is larger than 2 MB; it was not loaded.")
-            data = json.loads(self._path.read_text(encoding="utf-8"))
-            self._sets = parse_label_sets(data, source=self._path.name)
-            self.last_error = None
-        except (ConfigError, OSError, UnicodeDecodeError, ValueError) as exc:
-            self.last_error = phrase(
-                f"{exc} The last valid label sets stay in force until it is fixed."
-            )
-            if self._sets is None:
-                shipped = json.loads(self._default_path.read_text(encoding="utf-8"))
-                self._sets = parse_label_sets(shipped, source=phrase("the shipped labels.json"))
+    def _parse(self, raw: bytes) -> LabelSets:
+        name = self.path.name
+        return parse_label_sets(parse_json_bytes(raw, name), source=name)
+
+    def _shipped(self) -> LabelSets:
+        shipped = json.loads(self._default_path.read_text(encoding="utf-8"))
+        return parse_label_sets(shipped, source=phrase("the shipped labels.json"))

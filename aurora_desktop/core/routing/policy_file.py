@@ -1,17 +1,14 @@
 """`model_router.json` on disk: created with the seed's policy, re-read when it changes.
 
-An invalid edit is refused: the last good policy stays active and `last_error` says why,
-so the UI and the CLI can show the schema error where the user made it.
+An invalid edit is refused: the last valid policy stays in force (also in a new process: it
+is kept in `model_router.json.last-good`) and `last_error` says why, so the UI and the CLI
+can show the schema error where the user made it. The change model is `core.watched`.
 """
 
 from __future__ import annotations
 
-import json
-import threading
 from pathlib import Path
 
-from aurora_desktop.core.atomic import atomic_write_text
-from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.routing.policy import (
     DEFAULT_POLICY,
     RouterPolicy,
@@ -19,58 +16,58 @@ from aurora_desktop.core.routing.policy import (
     parse_policy,
 )
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.watched import WatchedFile, encode_text, parse_json_bytes
 
 MAX_POLICY_BYTES = 1_000_000
+
+
+def _kept(reason: str) -> str:
+    return phrase(f"{reason}; the last valid routing policy stays in force until it is fixed.")
+
+
+def _defaulted(reason: str) -> str:
+    return phrase(f"{reason}; the built-in routing policy is used until the file is fixed.")
 
 
 class PolicyFile:
     """The live routing policy, read from `path` whenever the file has changed."""
 
     def __init__(self, path: Path) -> None:
-        self._path = path
-        self._lock = threading.Lock()
-        self._stamp: tuple[int, int] | None = None
-        self._policy = parse_policy(DEFAULT_POLICY, source=phrase("the built-in policy"))
-        self.last_error: str | None = None
+        self._file = WatchedFile(
+            path,
+            parse=self._parse,
+            default=lambda: parse_policy(DEFAULT_POLICY, source=phrase("the built-in policy")),
+            seed=lambda: default_policy_text().encode("utf-8"),
+            limit=MAX_POLICY_BYTES,
+            kept=_kept,
+            defaulted=_defaulted,
+        )
 
     @property
     def path(self) -> Path:
-        return self._path
+        return self._file.path
+
+    @property
+    def last_error(self) -> str | None:
+        """Why the file on disk is not the policy in force (None while it is valid)."""
+        return self._file.last_error
+
+    @property
+    def warning(self) -> str | None:
+        return self._file.warning
 
     def current(self) -> RouterPolicy:
-        """The policy in force: the file's if valid, else the last good one."""
-        with self._lock:
-            if not self._path.exists():
-                atomic_write_text(self._path, default_policy_text())
-            stat = self._path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            if stamp != self._stamp:
-                self._stamp = stamp
-                self._reload()
-            return self._policy
+        """The policy in force: the file's if valid, else the last valid one."""
+        return self._file.current()
 
     def save(self, text: str) -> RouterPolicy:
         """Validate `text` and write it atomically; an invalid policy raises and is not saved."""
-        policy = self.validate(text)
-        with self._lock:
-            atomic_write_text(self._path, text if text.endswith("\n") else text + "\n")
-            self._stamp = None
-        return policy
+        text = text if text.endswith("\n") else text + "\n"
+        return self._file.replace(encode_text(text, self.path.name))
 
     def validate(self, text: str) -> RouterPolicy:
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise ConfigError(f"{self._path.name} is not valid JSON ({exc}).") from exc
-        return parse_policy(data, source=self._path.name)
+        return self._file.validate(encode_text(text, self.path.name))
 
-    def _reload(self) -> None:
-        try:
-            if self._path.stat().st_size > MAX_POLICY_BYTES:
-                raise ConfigError(f"{self._path.name} is larger than 1 MB; it was not loaded.")
-            self._policy = self.validate(self._path.read_text(encoding="utf-8"))
-            self.last_error = None
-        except (ConfigError, OSError, UnicodeDecodeError) as exc:
-            self.last_error = phrase(
-                f"{exc} The last valid routing policy stays in force until the file is fixed."
-            )
+    def _parse(self, raw: bytes) -> RouterPolicy:
+        name = self.path.name
+        return parse_policy(parse_json_bytes(raw, name), source=name)

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.app.file_warnings import file_warnings
 from aurora_desktop.cli.consent_prompt import terminal_ask
 from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.core.contract import Request, Response
@@ -91,14 +92,18 @@ def run_ask(args: argparse.Namespace) -> int:
             json_schema=schema,
         )
         response = _answer(core, request, args)
+        warnings = file_warnings(core)  # an invalid user file: what is used instead
     finally:
         core.close()
     if response.finish_reason == "cancelled":
         raise CancelledError("The answer was stopped before it finished.")
     if args.json:
-        sys.stdout.write(json.dumps(response.to_dict(), ensure_ascii=False) + "\n")
+        out = {**response.to_dict(), "warnings": warnings}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     else:
         _summary(response)
+        for warning in warnings:
+            sys.stderr.write(f"aurora: warning: {warning}\n")
     return 0
 
 

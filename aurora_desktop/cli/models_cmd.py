@@ -216,4 +216,12 @@ def _trust(core: Core, args: argparse.Namespace) -> int:
     else:
         for key_id, trusted in sorted(core.trust.keys().items()):
             sys.stdout.write(f"{key_id}  {trusted.origin:<9}  {trusted.key.owner}\n")
+        for path, reason in sorted(core.trust.refused().items()):
+            sys.stdout.write(f"refused  {path.name}: {reason}\n")
+        if not core.trust.seal.in_keyring:
+            sys.stderr.write(
+                "aurora: warning: no OS keyring is usable, so the record of trusted keys and "
+                "active versions is sealed with a key kept in the data folder; hand edits are "
+                "caught, but anyone who can read that folder could forge them.\n"
+            )
     return 0

@@ -419,3 +419,35 @@ def test_an_older_highest_seen_written_by_hand_does_not_let_an_old_version_activ
     edit_manifest(kit, lambda d: d["models"][NAME].update(highest_seen="0.1.0"))
     install(kit, "1.0.0")
     assert kit.store.ready_for_load(NAME).version == "2.0.0"
+
+
+def test_trust_list_shows_a_hand_dropped_key_as_refused(tmp_path: Path) -> None:
+    """Through the CLI, as a person would see it, with no keyring set up at all."""
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    env = {**os.environ, "AURORA_HOME": str(home)}
+    env.pop("AURORA_TEST_KEYRING_FILE", None)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+
+    def aurora(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "aurora_desktop", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert aurora("models", "trust", "list").returncode == 0  # the seal is made here
+    attacker = make_publisher(tmp_path / "attacker-keys", "attacker")
+    key_file = make_key_file(attacker.private.public_key(), "attacker")
+    (home / "trust" / f"{key_file.key_id}.pub.json").write_text(key_file.to_json())
+    listed = aurora("models", "trust", "list")
+    assert listed.returncode == 0
+    assert f"refused  {key_file.key_id}.pub.json: " in listed.stdout
+    assert "not added through Aurora" in listed.stdout
+    assert "no OS keyring is usable" in listed.stderr
+    assert "Traceback" not in listed.stderr

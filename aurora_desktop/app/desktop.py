@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from aurora_desktop.app.file_warnings import file_warnings
 from aurora_desktop.app.windows import WindowFactory
 from aurora_desktop.app.wiring import Core
 from aurora_desktop.core.contract import Response
@@ -82,9 +83,10 @@ class AuroraApp:
         self._models_timer = QTimer()
         self._models_timer.setObjectName("tray-models-timer")
         self._models_timer.timeout.connect(self._refresh_models)
+        self._file_warnings: set[str] = set()
+        self._models_timer.timeout.connect(self.check_files)
         self._models_timer.start(MODELS_REFRESH_MS)
-        if core.settings.problem is not None:
-            self.log.add("warning", self._source("settings"), str(core.settings.problem))
+        self.check_files()
         app.aboutToQuit.connect(self.shutdown)
 
     # -- user actions ----------------------------------------------------------------------
@@ -161,6 +163,14 @@ class AuroraApp:
             if set(settings.warm_models) - self._warm_seen:
                 self.start_warm()  # the scheduler has the new set already (core wiring)
             self._warm_seen = set(settings.warm_models)
+
+    def check_files(self) -> None:
+        """An invalid user file (router policy, banned words, labels, settings) is logged and
+        notified once, saying what is used instead; again if it is fixed and broken anew."""
+        warnings = set(file_warnings(self.core))
+        for warning in sorted(warnings - self._file_warnings):
+            self.log.add("warning", self._source("settings"), warning)
+        self._file_warnings = warnings
 
     def _on_busy(self, busy: bool) -> None:
         self._update_tray(generating=busy)

@@ -4,6 +4,7 @@ message log, the tray's switches reach the core, consent is asked through the di
 from __future__ import annotations
 
 import gc
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -96,3 +97,26 @@ def test_general_settings_reach_the_running_scheduler(qtbot: QtBot, aurora: Auro
     )
     aurora.core.settings.update(warm_models=[])
     assert not {s.name: s for s in scheduler.snapshot()}["no-such-model"].warm
+
+
+def test_an_invalid_user_file_is_logged_and_notified_once(
+    qtbot: QtBot, aurora: AuroraApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert aurora.tray is not None
+    notified: list[str] = []
+    monkeypatch.setattr(aurora.tray, "notify", lambda _title, message, _critical=False: (
+        notified.append(message)
+    ))  # fmt: skip
+    router = aurora.core.pipeline.policy.path
+    data = json.loads(router.read_text(encoding="utf-8"))
+    data["defaults"]["target"] = "local"
+    router.write_text(json.dumps(data), encoding="utf-8")
+    aurora.check_files()
+    data["defaults"]["fallback"] = "nowhere"
+    router.write_text(json.dumps(data), encoding="utf-8")
+    qtbot.waitUntil(lambda: any("model_router.json" in m for m in notified), timeout=5000)
+    (entry,) = [e for e in aurora.log.entries if "model_router.json" in e.message]
+    assert entry.level == "warning" and "last valid routing policy" in entry.message
+    assert aurora.core.pipeline.policy.current().default_target == "local"
+    aurora.check_files()
+    assert len([e for e in aurora.log.entries if "model_router.json" in e.message]) == 1

@@ -137,3 +137,32 @@ def test_real_model_flipped_byte_is_refused_by_verify_and_ask(model_home: Aurora
     asked = aurora("ask", "--json", "hello")
     line = one_line_error(asked)
     assert "does not match its signed sha256" in line and asked.stdout == ""
+
+
+@pytest.mark.model
+def test_real_model_template_edited_with_stat_kept_is_refused_by_ask(
+    model_home: AuroraHome,
+) -> None:
+    """Edit the chat template in place and restore size, mtime and inode (`touch -r`): the
+    stat record matches, the bytes do not, and `ask` must refuse before llama.cpp opens it."""
+    gguf = next((model_home.models / "llm" / "smollm2-135m-instruct").rglob("*.gguf"))
+    private_copy = gguf.with_suffix(".copy")
+    shutil.copyfile(gguf, private_copy)  # break the hard link to the shared test model
+    private_copy.replace(gguf)
+    assert aurora("models", "verify").returncode == 0  # records size, mtime and inode
+    head = gguf.read_bytes()[:4_000_000]
+    at = head.index(b"<|im_start|>")
+    before = gguf.stat()
+    with gguf.open("r+b") as handle:
+        handle.seek(at)
+        handle.write(b"<|im_PIRATE|>"[: len(b"<|im_start|>")])
+    os.utime(gguf, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = gguf.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    asked = aurora("ask", "--json", "hello")
+    line = one_line_error(asked)
+    assert "does not match its signed sha256" in line and asked.stdout == ""

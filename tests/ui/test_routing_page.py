@@ -351,3 +351,20 @@ def test_a_broken_file_opens_with_the_error_and_the_last_good_policy(qtbot, tmp_
         assert policy_file.current().rules[0].name == "high risk stays on this device"
     finally:
         page.shutdown()
+
+
+@pytest.mark.timeout(30)
+def test_a_named_pipe_in_place_of_the_file_opens_at_once_with_a_sentence(
+    qtbot, tmp_path: Path
+) -> None:
+    policy_file = PolicyFile(tmp_path / "model_router.json")
+    policy_file.current()
+    policy_file.path.unlink()
+    os.mkfifo(policy_file.path)
+    page = RoutingPage(policy_file, lambda request: pytest.fail("not called"))
+    qtbot.addWidget(page)
+    try:
+        assert "not a regular file" in page.status.text()
+        assert policy_file.current().rules[0].name == "high risk stays on this device"
+    finally:
+        page.shutdown()

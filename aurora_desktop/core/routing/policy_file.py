@@ -16,6 +16,7 @@ from aurora_desktop.core.routing.policy import (
     parse_policy,
 )
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.userfile import read_user_bytes
 from aurora_desktop.core.watched import WatchedFile, encode_text, parse_json_bytes
 
 MAX_POLICY_BYTES = 1_000_000
@@ -64,6 +65,12 @@ class PolicyFile:
         """Validate `text` and write it atomically; an invalid policy raises and is not saved."""
         text = text if text.endswith("\n") else text + "\n"
         return self._file.replace(encode_text(text, self.path.name))
+
+    def disk_text(self) -> str:
+        """The file as it is on disk now, for an editor: bounded, and a link, FIFO or device in
+        its place is refused (`ConfigError`); bytes that are not UTF-8 are shown replaced."""
+        raw = read_user_bytes(self.path, limit=MAX_POLICY_BYTES, what=self.path.name)
+        return "" if raw is None else raw.decode("utf-8", errors="replace")
 
     def validate(self, text: str) -> RouterPolicy:
         return self._file.validate(encode_text(text, self.path.name))

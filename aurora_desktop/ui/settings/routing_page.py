@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import AuroraError
-from aurora_desktop.core.routing.policy_file import MAX_POLICY_BYTES, PolicyFile
+from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.router import RoutingDecision
 from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.settings.rule_table import RuleTable
@@ -205,9 +205,8 @@ class RoutingPage(QWidget):
         """Show the file as it is on disk now (the core re-reads it too)."""
         self._policy_file.current()  # creates the file with the built-in policy if missing
         try:
-            raw = self._policy_file.path.read_bytes()[: MAX_POLICY_BYTES + 1]
-            text = raw.decode("utf-8", errors="replace")
-        except OSError as exc:
+            text = self._policy_file.disk_text()
+        except (AuroraError, OSError) as exc:
             self._set_status("failed", core_text(str(exc)))
             return
         self._stamp = self._file_stamp()
@@ -321,8 +320,8 @@ class RoutingPage(QWidget):
     def _on_keep_mine(self) -> None:
         self._stamp, self._pending_stamp = self._pending_stamp, None
         try:
-            self._saved_text = _with_newline(self._policy_file.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
+            self._saved_text = _with_newline(self._policy_file.disk_text())
+        except (AuroraError, OSError):
             self._saved_text = ""
         self.notice.hide()
         self._refresh()

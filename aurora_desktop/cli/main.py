@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -30,6 +31,7 @@ POLICY_COMMANDS = {"route": run_route, "mask": run_mask, "audit": run_audit, "co
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool its reader left
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,9 +65,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    with notices.listening(lambda sentence: sys.stderr.write(f"aurora: warning: {sentence}\n")):
-        return _run(args)
+    _tolerant_output()
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+            with notices.listening(lambda line: sys.stderr.write(f"aurora: warning: {line}\n")):
+                return _run(args)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+    except BrokenPipeError:  # `aurora … | head`: the reader left; stop quietly, as Unix tools do
+        _discard_output()
+        return EXIT_BROKEN_PIPE
+
+
+def _tolerant_output() -> None:
+    """Lone surrogates (a file name in no encoding) are printed escaped, never crash a print."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+def _discard_output() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (an embedding host, a test capture)
+        pass
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -148,7 +148,6 @@ class WatchedFile(Generic[T]):
         self._checked = False
         self._value: T | None = None
         self._valid: T | None = None  # the last valid value this process read or saved
-        self._kept_raw: bytes | None = None  # what the .last-good copy is known to hold
         self.last_error: str | None = None
 
     @property
@@ -275,15 +274,12 @@ class WatchedFile(Generic[T]):
         """Copy the valid `raw` to `.last-good` unless it holds it already; under the file's
         lock and only while the file still holds `raw`, so an older reader never overwrites a
         newer copy. Best effort: the valid file itself is in force either way."""
-        if self._kept_raw == raw:
-            return
         try:
-            if self._read_last_good_bytes() != raw:
-                with FileLock(lock_path(self.path), timeout=LOCK_TIMEOUT_S, what=self.what):
-                    if read_user_bytes(self.path, limit=self._limit, what=self.what) != raw:
-                        return
+            if self._read_last_good_bytes() == raw:
+                return
+            with FileLock(lock_path(self.path), timeout=LOCK_TIMEOUT_S, what=self.what):
+                if read_user_bytes(self.path, limit=self._limit, what=self.what) == raw:
                     atomic_write_bytes(self.last_good, raw)
-            self._kept_raw = raw
         except (AuroraError, OSError):
             pass
 
@@ -298,11 +294,9 @@ class WatchedFile(Generic[T]):
         if raw is None:
             return None
         try:
-            value = self._parse_or_explain(raw)
+            return self._parse_or_explain(raw)
         except ConfigError:
             return None
-        self._kept_raw = raw
-        return value
 
     def _fallback_value(self, missing: bool) -> T:
         """The value an update starts from when the file is missing or invalid."""

@@ -260,6 +260,20 @@ def test_a_broken_last_good_copy_is_not_trusted(tmp_path: Path, name: str) -> No
     assert warning and DEFAULTED[name] in warning and name in warning, warning
 
 
+def test_the_last_good_copy_follows_the_file_back_to_an_earlier_version(tmp_path: Path) -> None:
+    path = tmp_path / "model_router.json"
+    live = PolicyFile(path)
+    mine = my_policy()
+    path.write_text(json.dumps(mine), encoding="utf-8")
+    assert live.current().default_target == "local"
+    path.write_text(json.dumps(DEFAULT_POLICY), encoding="utf-8")
+    assert live.current().default_target == "cloud"
+    path.write_text(json.dumps(mine), encoding="utf-8")  # the same bytes as the first version
+    assert live.current().default_target == "local"
+    path.write_text(policy_typo(), encoding="utf-8")
+    assert PolicyFile(path).current().default_target == "local"
+
+
 def test_an_invalid_save_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "model_router.json"
     live = PolicyFile(path)

@@ -12,11 +12,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from aurora_desktop.core.decisions import DecisionLedger, DecisionRecord
+from aurora_desktop.core.policy.banned import BannedWord
 from aurora_desktop.core.policy.banned_file import BannedWordsFile
 from aurora_desktop.core.policy.consent import ConsentStore
 from aurora_desktop.core.policy.pii import PiiMasker
 from aurora_desktop.core.settings import SettingsFile
 from aurora_desktop.ui.i18n import LanguageManager
+from aurora_desktop.ui.settings.banned_words_box import BannedWordsBox
 from aurora_desktop.ui.settings.ledger_csv import LedgerFilter, filter_rows, rows_to_csv
 from aurora_desktop.ui.settings.privacy_page import PrivacyPage
 
@@ -173,3 +175,15 @@ def test_korean_and_english(qtbot: QtBot, qapp: object, page: PrivacyPage) -> No
     qtbot.waitUntil(lambda: page.tabs.tabText(1) == "Banned words", timeout=3000)
     assert page.title() == "Privacy"
     assert page.tabs.tabText(1) == "Banned words"
+
+
+def test_a_broken_banned_word_file_shows_the_last_valid_list_and_why(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "banned_words.json"
+    BannedWordsFile(path).save([BannedWord("project titan", "block")])
+    path.write_text('[{"word": "project titan", "action": "blok"}]', encoding="utf-8")
+    box = BannedWordsBox(BannedWordsFile(path))  # a new process: only the files on disk
+    qtbot.addWidget(box)
+    assert [w.word for w in box.words()] == ["project titan"]
+    assert "blok" in box.status.text() and "last valid banned-word list" in box.status.text()

@@ -81,6 +81,7 @@ class BannedWordsBox(QWidget):
     def reload(self) -> None:
         try:
             self._words = list(self._file().words)
+            self.status.setText(core_text(self._file.warning or ""))  # a fallback in force
         except AuroraError as exc:
             self._words = []
             self.status.setText(core_text(str(exc)))

@@ -1,4 +1,4 @@
-"""Aurora's benchmark suite (B1-B7): every figure a ratio or difference measured in one run.
+"""Aurora's benchmark suite (B1-B8): every figure a ratio or difference measured in one run.
 
     .venv/bin/aurora bench [--json] [--only B1,B4]      or      python bench/suite.py
 
@@ -30,6 +30,7 @@ GOALS = {
     "B5": ("resident memory after idle unload, above before-load (%)", "<=", 10.0),
     "B6": ("Qt event-loop latency p99 while streaming (ms)", "<=", 50.0),
     "B7": ("decode tok/s as a fraction of memory bandwidth ÷ model bytes", None, None),
+    "B8": ("cold load-to-first-token, hashed at every load ÷ unchecked (worst model)", "<=", 1.3),
 }
 
 
@@ -46,6 +47,7 @@ def verdict(key: str, value: float) -> dict[str, Any]:
 
 def run(only: set[str] | None = None, progress: Callable[[str], None] = print) -> dict[str, Any]:
     import benchmarks as b
+    import load_check
 
     started = time.monotonic()
     core = build_core()
@@ -58,6 +60,7 @@ def run(only: set[str] | None = None, progress: Callable[[str], None] = print) -
         ("B5", lambda: b.b5_memory(model_path)),
         ("B6", lambda: b.b6_qt_latency(core)),
         ("B7", lambda: b.b7_bandwidth(model_path, results)),
+        ("B8", lambda: load_check.b8_verify_cost(core)),
     ]
     try:
         for key, bench in plan:

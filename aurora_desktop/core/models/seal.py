@@ -90,7 +90,8 @@ class Seal:
         if isinstance(pending, list) and name in pending:
             state = {**state, name: adopt(), "pending": [s for s in pending if s != name]}
             self._write(state)
-            self._log("seal.adopted", section=name, state=state[name])
+            if any(state[name].values()):  # a new, empty data folder has nothing to report
+                self._log("seal.adopted", section=name, state=state[name])
         return state
 
     # -- the file ------------------------------------------------------------------------

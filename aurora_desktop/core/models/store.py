@@ -222,9 +222,16 @@ class ModelStore:
     # -- verifying -------------------------------------------------------------------------
 
     def verify(
-        self, name: str, version: str | None = None, progress: ProgressCallback = _silent
+        self,
+        name: str,
+        version: str | None = None,
+        progress: ProgressCallback = _silent,
+        *,
+        remember: bool = True,
     ) -> InstalledVersion:
-        """Full check: signature, exactly the listed files, every size and sha256."""
+        """Full check: signature, exactly the listed files, every size and sha256.
+
+        `remember` writes the files' stat to the manifest (only for reporting next time)."""
         installed = self._pick(name, version)
         try:
             if version is None:
@@ -236,7 +243,8 @@ class ModelStore:
                 "model.verify_failed", model=name, version=installed.version, reason=str(exc)
             )
             raise
-        self._remember_verified(installed)
+        if remember:
+            self._remember_verified(installed)
         return installed
 
     def checked(self, name: str) -> InstalledVersion:
@@ -262,7 +270,9 @@ class ModelStore:
             cached.get(f.path) == list(_stat_or_none(installed.folder / f.path))
             for f in installed.entry.files
         )
-        return self.verify(name, installed.version, _silent if unchanged else progress)
+        if unchanged:  # the same hash, silently, and nothing new to write down
+            return self.verify(name, installed.version, remember=False)
+        return self.verify(name, installed.version, progress)
 
     # -- switching and removing ------------------------------------------------------------
 

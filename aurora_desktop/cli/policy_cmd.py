@@ -12,9 +12,11 @@ from typing import Any
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import ConfigError, RequestError
+from aurora_desktop.core.policy.consent import MAX_DAYS, check_scope, expiry_after
 from aurora_desktop.core.policy.pii import PiiMasker
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
+MAX_AUDIT_ROWS = 1_000_000
 
 
 def add_policy_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -29,16 +31,30 @@ def add_policy_parsers(commands: Any, parser_class: type[argparse.ArgumentParser
     audit = commands.add_parser("audit", help="the ledger of decisions and what left the machine")
     audit.add_argument("--json", action="store_true")
     audit.add_argument("--since", help="e.g. 30m, 2h, 7d or 2026-11-24")
-    audit.add_argument("--limit", type=int, default=50)
+    audit.add_argument("--limit", type=_limit, default=50, help=f"1 to {MAX_AUDIT_ROWS:,}")
 
     consent = commands.add_parser("consent", help="consents you have given")
     sub = consent.add_subparsers(dest="consent_command", required=True, parser_class=parser_class)
     sub.add_parser("list")
     grant = sub.add_parser("grant")
     grant.add_argument("scope", help="e.g. cloud.send:PROVIDER or file.read:/path")
-    grant.add_argument("--days", type=float, help="expire after this many days")
+    grant.add_argument(
+        "--days", type=float, help=f"expire after this many days (at most {MAX_DAYS:,})"
+    )
     revoke = sub.add_parser("revoke")
     revoke.add_argument("scope")
+
+
+def _limit(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_AUDIT_ROWS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_AUDIT_ROWS:,}, not {raw[:40]!r}"
+        )
+    return value
 
 
 def _read(raw: str) -> str:
@@ -127,17 +143,27 @@ def run_consent(args: argparse.Namespace) -> int:
     store = core.pipeline.consent.store
     try:
         if args.consent_command == "grant":
-            expires = time.time() + args.days * 86_400 if args.days else None
-            store.grant(args.scope, expires)
-            core.ledger.append("consent.grant", scope=args.scope, expires_at=expires)
-            sys.stdout.write(f"Granted {args.scope}.\n")
+            scope = check_scope(args.scope)
+            expires = None if args.days is None else expiry_after(args.days)
+            core.ledger.check_writable()  # a change the ledger cannot record is not made
+            store.grant(scope, expires)
+            core.ledger.append("consent.grant", scope=scope, expires_at=expires)
+            sys.stdout.write(f"Granted {scope}.\n")
         elif args.consent_command == "revoke":
+            core.ledger.check_writable()
             if not store.revoke(args.scope):
                 raise ConfigError(f"No consent for {args.scope} was given; nothing to revoke.")
             core.ledger.append("consent.revoke", scope=args.scope)
             sys.stdout.write(f"Revoked {args.scope}.\n")
         else:
-            for grant in store.grants():
+            grants = store.grants()
+            if store.skipped:
+                sys.stderr.write(
+                    f"aurora: warning: {store.skipped} "
+                    f"{'entry' if store.skipped == 1 else 'entries'} in {store.path} "
+                    "could not be used and were ignored, so they grant nothing.\n"
+                )
+            for grant in grants:
                 until = (
                     datetime.fromtimestamp(grant.expires_at).strftime("until %Y-%m-%d %H:%M")
                     if grant.expires_at

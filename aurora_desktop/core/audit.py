@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from aurora_desktop.core.jsonlines import append_record, read_records
+from aurora_desktop.core.jsonlines import append_record, check_appendable, read_records
 
 
 class AuditLedger:
@@ -25,6 +25,11 @@ class AuditLedger:
     def append(self, event: str, **fields: Any) -> None:
         with self._lock:
             append_record(self._path, {"ts": round(time.time(), 3), "event": event, **fields})
+
+    def check_writable(self) -> None:
+        """Raise `ConfigError` now if an event could not be recorded (call before a change)."""
+        with self._lock:
+            check_appendable(self._path)
 
     def events(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
         for record in read_records(self._path):

@@ -1,23 +1,69 @@
-"""Append-only JSON-lines files, fsynced per record; a torn last line is skipped on read."""
+"""Append-only JSON-lines files, fsynced per record; a torn last line is skipped on read.
+
+Appends never follow a link: the file is opened with `O_NOFOLLOW` (on Windows, which has
+no such flag, a link or reparse point is refused after `lstat`), so a ledger replaced by a
+link cannot make Aurora write into the file it points to.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.core.errors import ConfigError
+
 MAX_LINE = 65_536
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+_REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT
+
+
+def open_for_append(path: Path) -> int:
+    """A descriptor appending to the regular file `path` (created if missing); never a link."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not _NOFOLLOW:  # Windows: refuse a link or reparse point before opening
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            pass
+        else:
+            if (
+                stat.S_ISLNK(info.st_mode)
+                or getattr(info, "st_file_attributes", 0) & _REPARSE_POINT
+            ):
+                raise _link(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NOFOLLOW | _NONBLOCK | _BINARY
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise _link(path) from exc
+        raise _unwritable(path, exc) from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ConfigError(f"{path} is not a regular file; move it away and retry.")
+    return fd
+
+
+def check_appendable(path: Path) -> None:
+    """Raise `ConfigError` now if a record could not be appended to `path`."""
+    os.close(open_for_append(path))
 
 
 def append_record(path: Path, record: Mapping[str, Any]) -> None:
     line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    fd = open_for_append(path)
     try:
         os.write(fd, line)
         os.fsync(fd)
+    except OSError as exc:
+        raise _unwritable(path, exc) from exc
     finally:
         os.close(fd)
 
@@ -37,3 +83,12 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             if isinstance(record, dict):
                 yield record
+
+
+def _link(path: Path) -> ConfigError:
+    return ConfigError(f"{path} is a link, not the file Aurora writes; remove the link and retry.")
+
+
+def _unwritable(path: Path, exc: OSError) -> ConfigError:
+    reason = exc.strerror or type(exc).__name__
+    return ConfigError(f"Aurora cannot write to {path} ({reason}); check that file and retry.")

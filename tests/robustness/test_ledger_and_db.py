@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.decisions import DecisionLedger, DecisionRecord
+from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.jsonlines import append_record
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.sqlite_file import is_damage
 from aurora_desktop.core.telemetry import Telemetry
-from tests.support.cli import aurora
+from tests.support.cli import aurora, one_line_error
 
 
 def _record(n: int) -> DecisionRecord:
@@ -187,3 +190,43 @@ def test_ask_answers_with_a_damaged_decision_ledger(model_home: AuroraHome) -> N
     assert json.loads(proc.stdout)["text"]
     assert "decisions.db was damaged" in proc.stderr
     assert len(list(model_home.root.glob("decisions.db.damaged-*"))) == 1
+
+
+def test_a_ledger_link_is_refused_and_its_target_untouched(
+    aurora_home: AuroraHome, tmp_path: Path
+) -> None:
+    assert aurora("consent", "list").returncode == 0
+    target = tmp_path / "outside" / "passwd"
+    target.parent.mkdir()
+    target.write_text("root:x:0:0::/root:/bin/sh\n")
+    (aurora_home.root / "ledger.jsonl").symlink_to(target)
+    line = one_line_error(aurora("consent", "grant", "cloud.send:acme"))
+    assert "is a link" in line
+    assert target.read_text() == "root:x:0:0::/root:/bin/sh\n"
+    assert aurora("consent", "list").stdout == ""  # nothing granted without its record
+
+
+def test_append_record_never_follows_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "target.txt"
+    target.write_text("keep\n")
+    link = tmp_path / "ledger.jsonl"
+    link.symlink_to(target)
+    with pytest.raises(ConfigError, match="is a link"):
+        append_record(link, {"event": "x"})
+    with pytest.raises(ConfigError, match="is a link"):
+        AuditLedger(link).check_writable()
+    assert target.read_text() == "keep\n"
+
+
+@pytest.mark.parametrize("command", [("grant", "cloud.send:acme"), ("revoke", "cloud.send:old")])
+def test_an_unwritable_ledger_changes_nothing(
+    aurora_home: AuroraHome, command: tuple[str, str]
+) -> None:
+    assert aurora("consent", "grant", "cloud.send:old").returncode == 0
+    before = (aurora_home.root / "consents.json").read_bytes()
+    ledger = aurora_home.root / "ledger.jsonl"
+    ledger.unlink()
+    ledger.mkdir()  # cannot be appended to, even by root (mode 000 would not stop root)
+    line = one_line_error(aurora("consent", *command))
+    assert "cannot write to" in line and "ledger.jsonl" in line
+    assert (aurora_home.root / "consents.json").read_bytes() == before

@@ -69,13 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             args = build_parser().parse_args(argv)
-            with notices.listening(lambda line: sys.stderr.write(f"aurora: warning: {line}\n")):
+            with notices.listening(_warn):
                 return _run(args)
         finally:
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
     except BrokenPipeError:  # `aurora … | head`: the reader left; stop quietly, as Unix tools do
         _discard_output()
         return EXIT_BROKEN_PIPE
+
+
+def _warn(sentence: str) -> None:
+    sys.stderr.write(f"aurora: warning: {sentence}\n")
 
 
 def _tolerant_output() -> None:

@@ -11,6 +11,8 @@ it valid, the last valid version stays in force (the `.last-good` copy, checked 
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import math
 import os
@@ -196,7 +198,9 @@ class WatchedFile(Generic[T]):
 
         def apply(current: _Version[T]) -> _Version[T]:
             raw = change(current.value)
-            return _Version(self._parse_or_explain(raw), raw)
+            version = _Version(self._parse_or_explain(raw), raw)
+            self._sweep()
+            return version
 
         def dump(version: _Version[T]) -> str:
             assert version.raw is not None
@@ -278,10 +282,18 @@ class WatchedFile(Generic[T]):
             if self._read_last_good_bytes() == raw:
                 return
             with FileLock(lock_path(self.path), timeout=LOCK_TIMEOUT_S, what=self.what):
+                self._sweep()
                 if read_user_bytes(self.path, limit=self._limit, what=self.what) == raw:
                     atomic_write_bytes(self.last_good, raw)
         except (AuroraError, OSError):
             pass
+
+    def _sweep(self) -> None:
+        """Remove the temp files a killed writer left (`.NAME.*.part`, also of `.last-good`);
+        called under the file's lock, which every writer of these files holds."""
+        for stale in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.part"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
     def _read_last_good_bytes(self) -> bytes | None:
         try:

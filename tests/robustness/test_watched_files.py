@@ -274,6 +274,18 @@ def test_the_last_good_copy_follows_the_file_back_to_an_earlier_version(tmp_path
     assert PolicyFile(path).current().default_target == "local"
 
 
+def test_temp_files_a_killed_writer_left_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    stale = [tmp_path / ".settings.json.k1ll3d.part", tmp_path / ".settings.json.last-good.x.part"]
+    for leftover in stale:
+        leftover.write_text("{half")
+    other = tmp_path / ".consents.json.abc.part"  # not this file's: left alone
+    other.write_text("[")
+    SettingsFile(path).update(language="ko")
+    assert not any(p.exists() for p in stale) and other.exists()
+    assert SettingsFile(path).current().language == "ko"
+
+
 def test_an_invalid_save_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "model_router.json"
     live = PolicyFile(path)

@@ -8,6 +8,9 @@ import copy
 import json
 import multiprocessing
 import os
+import random
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -391,3 +394,38 @@ def test_parallel_settings_updates_lose_nothing(tmp_path: Path) -> None:
     assert lost == 0, f"{lost} lost updates in {ROUNDS} rounds"
     last_good = json.loads((tmp_path / "settings.json.last-good").read_text(encoding="utf-8"))
     assert last_good == json.loads(path.read_text(encoding="utf-8"))
+
+
+KILLS = 30
+_UPDATER = """
+import sys
+from pathlib import Path
+from aurora_desktop.core.settings import SettingsFile
+settings = SettingsFile(Path(sys.argv[1]))
+print("ready", flush=True)
+n = 0
+while True:
+    n += 1
+    settings.update(idle_unload_min=n % 1440 + 1)
+"""
+
+
+def test_a_kill_at_any_moment_leaves_valid_files(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    SettingsFile(path).update(language="ko")
+    rng = random.Random(14)
+    for _ in range(KILLS):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _UPDATER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.0, 0.05))
+        proc.kill()
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        fresh = SettingsFile(path)
+        assert fresh.warning is None and fresh.current().language == "ko"
+        good = json.loads((tmp_path / "settings.json.last-good").read_text(encoding="utf-8"))
+        assert good["language"] == "ko"
+    SettingsFile(path).update(language="en")
+    assert not list(tmp_path.glob(".settings.json.*.part"))

@@ -1,0 +1,1 @@
+"""A stand-in for pip in the robustness sandbox: a package index that has nothing."""

@@ -11,25 +11,31 @@ from typing import Any
 
 from aurora_desktop.app.file_warnings import file_warnings
 from aurora_desktop.cli.consent_prompt import terminal_ask
+from aurora_desktop.cli.numbers import number, whole
 from aurora_desktop.cli.progress import TerminalProgress
-from aurora_desktop.core.contract import Request, Response
+from aurora_desktop.core.contract import MAX_KEEP_ALIVE_S, MAX_PROMPT_CHARS, Request, Response
 from aurora_desktop.core.errors import CancelledError, RequestError
+from aurora_desktop.core.userfile import read_named_bytes
+from aurora_desktop.core.userinput import clean_text, load_json, read_stdin_text
 
 MAX_SCHEMA_BYTES = 200_000
+MAX_STDIN_BYTES = 4 * MAX_PROMPT_CHARS  # UTF-8 takes at most 4 bytes a character
 
 
 def add_ask_parser(commands: Any) -> None:
     ask = commands.add_parser("ask", help="answer a prompt (the task is picked automatically)")
     ask.add_argument("prompt", help="the prompt; '-' reads it from standard input")
     ask.add_argument("--json", action="store_true", help="print one JSON object, no streaming")
-    ask.add_argument("--max-tokens", type=int, default=256, metavar="N")
-    ask.add_argument("--temperature", type=float, default=0.4, metavar="T")
+    ask.add_argument("--max-tokens", type=whole(1, 32_768), default=256, metavar="N")
+    ask.add_argument("--temperature", type=number(0.0, 2.0), default=0.4, metavar="T")
     ask.add_argument(
         "--task", default="auto", help="auto (default), chat, intent, classify, extract, "
         "summarize, short_summarize, generate_short, generate_long, plan",
     )  # fmt: skip
     ask.add_argument("--risk", default="low", help="low, medium or high (high never leaves)")
-    ask.add_argument("--slo-ms", type=int, metavar="MS", help="the latency you need")
+    ask.add_argument(
+        "--slo-ms", type=whole(1, 3_600_000), metavar="MS", help="the latency you need"
+    )
     ask.add_argument("--model", default="auto", help="auto, local://NAME or cloud://PROVIDER/MODEL")
     ask.add_argument(
         "--labels", metavar="A,B,C",
@@ -39,15 +45,20 @@ def add_ask_parser(commands: Any) -> None:
     ask.add_argument(
         "--rag", action="store_true", help="answer from your ingested documents, with citations"
     )
-    ask.add_argument("--k", type=int, default=4, metavar="N", help="--rag: sources to read")
     ask.add_argument(
-        "--keep-alive", type=float, metavar="S",
+        "--k", type=whole(1, 20), default=4, metavar="N", help="--rag: sources to read"
+    )
+    ask.add_argument(
+        "--keep-alive", type=number(0.0, MAX_KEEP_ALIVE_S), metavar="S",
         help="seconds the local model stays loaded when idle (0: unload now)",
     )  # fmt: skip
 
 
 def read_prompt(raw: str) -> str:
-    text = sys.stdin.read() if raw == "-" else raw
+    if raw == "-":
+        text = read_stdin_text(what="The prompt", limit=MAX_STDIN_BYTES, error=RequestError)
+    else:
+        text = clean_text(raw)
     if not text.strip():
         raise RequestError("The prompt is empty; give some text to ask about.")
     return text
@@ -56,14 +67,9 @@ def read_prompt(raw: str) -> str:
 def read_schema(path: Path | None) -> dict[str, Any] | None:
     if path is None:
         return None
-    try:
-        if path.stat().st_size > MAX_SCHEMA_BYTES:
-            raise RequestError(f"The schema file {path} is larger than 200 KB; shorten it.")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RequestError(f"The schema file {path} cannot be read ({exc.strerror}).") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestError(f"The schema file {path} is not valid JSON ({exc}).") from exc
+    what = f"The schema file {path}"
+    raw = read_named_bytes(path, limit=MAX_SCHEMA_BYTES, what=what, error=RequestError)
+    data = load_json(raw, what=what, error=RequestError)
     if not isinstance(data, dict):
         raise RequestError(f"The schema file {path} must hold a JSON object (a JSON Schema).")
     return data

@@ -11,11 +11,13 @@ from typing import Any, TextIO
 
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.cli.consent_prompt import terminal_ask
+from aurora_desktop.cli.numbers import whole
 from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.policy.consent import ConsentAnswer, ConsentReply, ConsentRequest
 from aurora_desktop.core.rag import IngestProgress, IngestReport, RagService, citations
-from aurora_desktop.core.rag.service import DEFAULT_K
+from aurora_desktop.core.rag.service import DEFAULT_K, MAX_K
+from aurora_desktop.core.userinput import clean_text
 
 PIPED_EVERY_S = 5.0
 SHOWN_SKIPS = 10
@@ -32,7 +34,9 @@ def add_rag_parser(commands: Any, parser_class: type[argparse.ArgumentParser]) -
     )
     query = actions.add_parser("query", help="the passages nearest to a question")
     query.add_argument("text", help="what to look for")
-    query.add_argument("--k", type=int, default=DEFAULT_K, metavar="N", help="how many passages")
+    query.add_argument(
+        "--k", type=whole(1, MAX_K), default=DEFAULT_K, metavar="N", help="how many passages"
+    )
     query.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -46,7 +50,7 @@ def run_rag(args: argparse.Namespace) -> int:
             if core.embedder.loaded:
                 sys.stderr.write(f"Embeddings ran on ONNX Runtime's {core.embedder.provider}.\n")
             return code
-        return _query(rag, args.text, args.k, as_json=args.json)
+        return _query(rag, clean_text(args.text), args.k, as_json=args.json)
     finally:
         core.close()
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from aurora_desktop.app.wiring import build_core
+from aurora_desktop.cli.numbers import whole
 from aurora_desktop.cli.policy_cmd import parse_since
 from aurora_desktop.core.telemetry import summarize
 
@@ -18,7 +19,9 @@ def add_stats_parser(commands: Any) -> None:
     stats = commands.add_parser("stats", help="recent speed and latency figures")
     stats.add_argument("--json", action="store_true")
     stats.add_argument("--since", help="e.g. 30m, 2h, 7d or 2026-11-24")
-    stats.add_argument("--last", type=int, default=10, metavar="N", help="requests to list")
+    stats.add_argument(
+        "--last", type=whole(1, 1_000_000), default=10, metavar="N", help="requests to list"
+    )
 
 
 def run_stats(args: argparse.Namespace) -> int:

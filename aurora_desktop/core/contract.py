@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from aurora_desktop.core.errors import RequestError
+from aurora_desktop.core.userinput import clean_text
 
 Role = Literal["system", "user", "assistant"]
 Risk = Literal["low", "medium", "high"]
@@ -27,9 +28,10 @@ TASKS = (
 REQUEST_TASKS = ("auto", *TASKS)  # "auto": the intent classifier picks the task
 RISKS = ("low", "medium", "high")
 MAX_LABELS = 50
+MAX_KEEP_ALIVE_S = 7 * 86_400  # a week; the scheduler's idle timer takes any finite value below
 ROLES = ("system", "user", "assistant")
 MODEL_PATTERN = re.compile(
-    r"^(auto|local://[a-z0-9][a-z0-9._-]{0,63}|cloud://[a-z0-9][a-z0-9._-]{0,39}(/[^\s/][^\s]{0,99})?)$"
+    r"^(auto|local://[a-z0-9][a-z0-9._-]{0,63}|cloud://[a-z0-9][a-z0-9._-]{0,39}(/[^\s/\ud800-\udfff][^\s\ud800-\udfff]{0,99})?)$"
 )
 FIELDS = (
     "model", "task", "prompt", "messages", "max_tokens", "temperature", "slo_ms", "risk",
@@ -60,6 +62,7 @@ class Request:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
 
     def __post_init__(self) -> None:
+        _clean_surrogates(self)
         if not self.messages or not self.messages[-1].content.strip():
             raise RequestError("The prompt is empty; type something to ask.")
         if self.task not in REQUEST_TASKS:
@@ -91,6 +94,10 @@ class Request:
             raise RequestError("max_tokens must be between 1 and 32768.")
         if not 0.0 <= self.temperature <= 2.0:
             raise RequestError("temperature must be between 0 and 2.")
+        if self.keep_alive_s is not None and not 0.0 <= self.keep_alive_s <= MAX_KEEP_ALIVE_S:
+            raise RequestError(
+                f"keep_alive_s must be a number of seconds from 0 to {MAX_KEEP_ALIVE_S:,} (a week)."
+            )
 
     @classmethod
     def from_prompt(cls, prompt: str, **kwargs: Any) -> Request:
@@ -142,6 +149,20 @@ class Request:
     @property
     def prompt(self) -> str:
         return self.messages[-1].content
+
+
+def _clean_surrogates(request: Request) -> None:
+    """Lone surrogates (invalid UTF-8 from the command line) become U+FFFD in the text fields."""
+    messages = tuple(
+        Message(m.role, clean_text(m.content)) if isinstance(m.content, str) else m
+        for m in request.messages
+    )
+    if messages != request.messages:
+        object.__setattr__(request, "messages", messages)
+    if request.labels is not None:
+        labels = tuple(clean_text(x) if isinstance(x, str) else x for x in request.labels)
+        if labels != request.labels:
+            object.__setattr__(request, "labels", labels)
 
 
 def _check_labels(labels: tuple[str, ...]) -> None:

@@ -18,9 +18,12 @@ from typing import Any
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.telemetry import percentile
+from aurora_desktop.core.userfile import read_named_bytes
+from aurora_desktop.core.userinput import load_json
 
 FACTS_NEEDED = 0.6  # share of a summary case's key facts the summary must keep
 TASKS = ("auto", "intent", "classify", "summarize", "extract")
+MAX_CASES_BYTES = 20_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +93,8 @@ class LeagueTable:
 
 
 def load_cases(path: Path) -> list[Case]:
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"The league cases in {path} cannot be read ({exc}).") from exc
+    what = f"The league cases file {path}"
+    raw = load_json(read_named_bytes(path, limit=MAX_CASES_BYTES, what=what), what=what)
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{path} must hold a non-empty JSON list of cases.")
     cases: list[Case] = []

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from aurora_desktop.core.errors import SignatureError
 from aurora_desktop.core.models.signing import key_id_of
+from aurora_desktop.core.userfile import read_named_bytes
+from aurora_desktop.core.userinput import load_json
 
 KEY_FORMAT = "aurora-ed25519-public-key/1"
 KEY_SUFFIX = ".pub.json"
@@ -49,16 +51,17 @@ def make_key_file(public: Ed25519PublicKey, owner: str) -> PublicKeyFile:
 
 def read_key_file(path: Path) -> PublicKeyFile:
     """Parse and check a public-key file; every defect is one `SignatureError`."""
+    what = f"The key file {path}"
+    data = load_json(
+        read_named_bytes(path, limit=MAX_KEY_FILE, what=what, error=SignatureError),
+        what=what,
+        error=SignatureError,
+    )
     try:
-        if path.stat().st_size > MAX_KEY_FILE:
-            raise SignatureError(f"{path} is too large to be an Aurora public key.")
-        data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
             raise SignatureError(f"{path} is not an Aurora public key ({KEY_FORMAT}).")
         raw = base64.b64decode(str(data["public_key"]), validate=True)
         public = Ed25519PublicKey.from_public_bytes(raw)
-    except OSError as exc:
-        raise SignatureError(f"The key file {path} cannot be read ({exc.strerror}).") from exc
     except (ValueError, KeyError, binascii.Error) as exc:
         raise SignatureError(f"{path} is not a valid ed25519 public key ({exc}).") from exc
     key_id = key_id_of(public)

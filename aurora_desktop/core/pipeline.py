@@ -31,6 +31,7 @@ from aurora_desktop.core.errors import (
     ModelError,
     PolicyDenied,
     ProviderUnavailableError,
+    RequestError,
 )
 from aurora_desktop.core.live import LiveTicket
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
@@ -113,6 +114,7 @@ class RequestPipeline:
         decision_id = uuid.uuid4().hex[:16]
         decision = self.decide(request)
         pinned = request.model.split("://")[0] if request.model != "auto" else None
+        self.check_pinned_cloud(request)
         if pinned == "cloud" and request.risk == "high":
             raise PolicyDenied(
                 "A high-risk request cannot be sent to a cloud model; "
@@ -158,6 +160,16 @@ class RequestPipeline:
             request, decision, decision_id, plan[-1], f"failed: {errors[-1]}", fallbacks=fallbacks
         )
         raise self._final_error(request, plan, errors)
+
+    def check_pinned_cloud(self, request: Request) -> None:
+        """A request pinned to cloud://PROVIDER[/MODEL] must name a configured provider; it is
+        refused like an unknown local:// model, never quietly answered on this device."""
+        if not request.model.startswith("cloud://"):
+            return
+        try:
+            self.clouds.choose(request.model[len("cloud://") :])
+        except ProviderUnavailableError as exc:
+            raise RequestError(str(exc)) from exc
 
     def _local_name(self, request: Request) -> str:
         """The local model a request will run on, for the live dashboard."""

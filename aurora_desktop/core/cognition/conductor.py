@@ -100,6 +100,7 @@ class Conductor:
         retrieval: Retrieval | None = None,
     ) -> Response:
         """The verified answer to `request`; `on_note` hears about retries and escalations."""
+        self.pipeline.check_pinned_cloud(request)  # before any local work on its behalf
         cancel = cancel or threading.Event()
         started = time.perf_counter()
         detected: Classification | None = None

@@ -32,5 +32,17 @@ def run_bench(args: argparse.Namespace) -> int:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    if args.only is not None:
+        _check_only(args.only, sorted(module.GOALS))
     argv = (["--json"] if args.json else []) + (["--only", args.only] if args.only else [])
     return int(module.main(argv))
+
+
+def _check_only(raw: str, known: list[str]) -> None:
+    """Every id in `--only` names a benchmark of the suite (else nothing would run)."""
+    wanted = [part.strip().upper() for part in raw.split(",")]
+    unknown = [part for part in wanted if part not in known]
+    if unknown:
+        raise ConfigError(
+            f"There is no benchmark {unknown[0][:20]!r}; choose from {', '.join(known)}."
+        )

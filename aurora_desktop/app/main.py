@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -17,7 +19,7 @@ from aurora_desktop.app.single_instance import (
     server_name,
 )
 from aurora_desktop.app.wiring import build_core
-from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.paths import resolve_home
 from aurora_desktop.ui.tray import app_icon
 
@@ -45,7 +47,33 @@ def _tray_available(wait_s: float = 3.0) -> bool:
     return True
 
 
+def no_desktop_reason(env: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why no Qt platform plugin could open a window here (None when one can).
+
+    Checked before QApplication exists: without a display Qt prints its plugin list and
+    aborts the process (signal 6), which no `except` can turn into a sentence.
+    """
+    if platform in ("win32", "darwin", "cygwin"):
+        return None
+    chosen = [p.split(":")[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";")]
+    chosen = [p for p in chosen if p] or ["wayland", "xcb"]  # Qt tries Wayland, then X11
+    for name in chosen:
+        if name not in ("xcb", "wayland") and not name.startswith("wayland-"):
+            return None  # offscreen, minimal, vnc, eglfs, linuxfb…: no display server needed
+        if name == "xcb" and env.get("DISPLAY"):
+            return None
+        if name != "xcb" and env.get("WAYLAND_DISPLAY"):
+            return None
+    return "DISPLAY is not set" if "xcb" in chosen else "WAYLAND_DISPLAY is not set"
+
+
 def run_app() -> int:
+    reason = no_desktop_reason(os.environ)
+    if reason:
+        raise ConfigError(
+            f"No desktop session is available ({reason}); run 'aurora ask ...' for the command "
+            "line or start Aurora inside a desktop session."
+        )
     core = build_core()  # an unusable data folder fails here, before any window
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

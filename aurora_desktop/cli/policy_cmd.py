@@ -14,6 +14,7 @@ from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import ConfigError, RequestError
 from aurora_desktop.core.policy.consent import MAX_DAYS, check_scope, expiry_after
 from aurora_desktop.core.policy.pii import PiiMasker
+from aurora_desktop.core.userinput import clean_text, load_json, read_stdin_text
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400}
 MAX_AUDIT_ROWS = 1_000_000
@@ -57,15 +58,15 @@ def _limit(raw: str) -> int:
     return value
 
 
-def _read(raw: str) -> str:
-    return sys.stdin.read() if raw == "-" else raw
+def _read(raw: str, what: str) -> str:
+    """The argument, or standard input for '-' (bounded); invalid UTF-8 becomes U+FFFD."""
+    if raw == "-":
+        return read_stdin_text(what=what, error=RequestError)
+    return clean_text(raw)
 
 
 def run_route(args: argparse.Namespace) -> int:
-    try:
-        data = json.loads(_read(args.request))
-    except ValueError as exc:
-        raise RequestError(f"The request is not valid JSON ({exc.args[0]}).") from exc
+    data = load_json(_read(args.request, "The request"), what="The request", error=RequestError)
     request = Request.from_dict(data)
     core = build_core()
     try:
@@ -86,7 +87,7 @@ def run_route(args: argparse.Namespace) -> int:
 
 
 def run_mask(args: argparse.Namespace) -> int:
-    text = _read(args.text)
+    text = _read(args.text, "The text")
     result = PiiMasker().mask(text)
     if args.json:
         entities = [

@@ -94,7 +94,7 @@ def test_bad_number_is_a_one_sentence_error() -> None:
 
 def test_out_of_range_number_is_a_one_sentence_error() -> None:
     line = one_line_error(aurora("ask", "--max-tokens", "0", "hi"))
-    assert "max_tokens" in line
+    assert "--max-tokens" in line and "1 to 32,768" in line
 
 
 def test_data_folder_that_is_a_file_is_a_one_sentence_error(tmp_path: Path) -> None:

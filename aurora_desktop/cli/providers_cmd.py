@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from aurora_desktop.app.wiring import build_core
-from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.errors import ConfigError, KeyringError
 from aurora_desktop.core.providers.probe import TEST_PROMPT, probe_provider
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
 
@@ -59,8 +59,7 @@ def _add(registry: ProviderRegistry, args: argparse.Namespace) -> int:
         timeout_s=args.timeout, max_retries=args.max_retries,
     )  # fmt: skip
     api_key = _read_key(args)
-    existed = any(c.name == config.name for c in registry.list())
-    registry.add(config, api_key)
+    existed = registry.add(config, api_key)
     key_note = (
         f"its API key ({registry.masked_key(api_key)}) is in the OS keyring"
         if api_key
@@ -93,12 +92,17 @@ def _read_key(args: argparse.Namespace) -> str | None:
 
 def _list(registry: ProviderRegistry, args: argparse.Namespace) -> int:
     rows = []
-    for config in registry.list():
-        key = registry.api_key(config.name)
+    configs = registry.configured()
+    for config in configs:
+        try:
+            key = registry.key_for(config)
+            shown = registry.masked_key(key) if key else None
+        except KeyringError:
+            shown = "keyring unreadable"
         rows.append({
             "name": config.name, "base_url": config.base_url, "model": config.model,
             "timeout_s": config.timeout_s, "max_retries": config.max_retries,
-            "key": registry.masked_key(key) if key else None,
+            "key": shown,
         })  # fmt: skip
     if args.json:
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")

@@ -171,8 +171,13 @@ def test_a_damaged_file_is_reported(registry: ProviderRegistry, content: str) ->
     registry.path.parent.mkdir(parents=True, exist_ok=True)
     registry.path.write_text(content)
     with pytest.raises(ConfigError, match="damaged") as err:
-        registry.list()
+        registry.configured()
     assert "\n" not in str(err.value)
+    # a request only needs to know that no provider can be used, and why
+    assert registry.list() == [] and str(registry.problem) == str(err.value)
+    with pytest.raises(ConfigError, match="damaged"):
+        registry.add(ProviderConfig(name="new", base_url="https://x.test/v1", model="m"), None)
+    assert registry.path.read_text() == content  # never overwritten
 
 
 class BrokenKeyring(KeyringBackend):

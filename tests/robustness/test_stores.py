@@ -17,15 +17,17 @@ import pytest
 
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.policy.consent import ConsentStore
+from aurora_desktop.core.providers.registry import ProviderRegistry
 from tests.support.cli import aurora, one_line_error
+from tests.support.keyring_backend import FILE_ENV
 
 RACES = 50
 RACE_BOUND_S = 240.0  # all 50 races of one kind, on a loaded 2-core machine
 
 
-def _cli(home: str, argv: list[str], barrier: Barrier, results: Any) -> None:
+def _cli(env: dict[str, str], argv: list[str], barrier: Barrier, results: Any) -> None:
     """One `aurora ARGV` in a fresh process, started with the others at the barrier."""
-    os.environ["AURORA_HOME"] = home
+    os.environ.update(env)
     from aurora_desktop.cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
@@ -41,9 +43,9 @@ def _race(home: Path, commands: list[list[str]]) -> dict[tuple[str, ...], tuple[
     ctx.set_forkserver_preload(["aurora_desktop.cli.main"])
     barrier = ctx.Barrier(len(commands))
     results = ctx.Queue()
-    workers = [
-        ctx.Process(target=_cli, args=(str(home), argv, barrier, results)) for argv in commands
-    ]
+    env = {k: v for k, v in os.environ.items() if k.startswith(("AURORA_", "PYTHON_KEYRING"))}
+    env.update({FILE_ENV: os.environ[FILE_ENV], "AURORA_HOME": str(home)})
+    workers = [ctx.Process(target=_cli, args=(env, argv, barrier, results)) for argv in commands]
     for worker in workers:
         worker.start()
     got = {}
@@ -195,3 +197,95 @@ def test_audit_limit_out_of_range_is_one_sentence() -> None:
         line = one_line_error(aurora("audit", "--limit", limit))
         assert "1 to 1,000,000" in line
     assert aurora("audit", "--limit", "1000000").returncode == 0
+
+
+# -- cloud providers ------------------------------------------------------------------------
+
+NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+LOOPBACK = ("--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--no-key")
+
+
+def _providers(home: AuroraHome) -> set[str]:
+    return {c.name for c in ProviderRegistry(home.root / "providers.json").configured()}
+
+
+def test_parallel_provider_adds_lose_nothing(aurora_home: AuroraHome) -> None:
+    started, lost = time.monotonic(), 0
+    expected: set[str] = set()
+    for race in range(RACES):
+        names = [f"p{race}-{n}" for n in range(3)]
+        results = _race(aurora_home.root, [["providers", "add", n, *LOOPBACK] for n in names])
+        assert all(code == 0 for code, _, _ in results.values()), results
+        expected |= set(names)
+        lost += len(expected - _providers(aurora_home))
+        assert time.monotonic() - started < RACE_BOUND_S
+    print(f"\n{RACES} races of 3 parallel provider adds: {lost} lost updates")
+    assert lost == 0
+
+
+def test_a_provider_without_a_key_needs_no_keyring(aurora_home: AuroraHome) -> None:
+    proc = aurora("providers", "add", "local", *LOOPBACK, env=NO_KEYRING)
+    assert proc.returncode == 0 and "needs no API key" in proc.stdout, proc.stderr
+    listed = aurora("providers", "list", "--json", env=NO_KEYRING)
+    assert listed.returncode == 0, listed.stderr
+    assert [(r["name"], r["key"]) for r in json.loads(listed.stdout)] == [("local", None)]
+    assert aurora("providers", "remove", "local", env=NO_KEYRING).returncode == 0
+
+
+def test_a_key_cannot_be_stored_without_a_keyring(aurora_home: AuroraHome) -> None:
+    proc = aurora(
+        "providers", "add", "acme", "--base-url", "https://acme.test/v1", "--model", "m",
+        "--key-stdin", stdin="sk-test-1234567890abcdef\n", env=NO_KEYRING,
+    )  # fmt: skip
+    assert "keyring" in one_line_error(proc)
+    assert not (aurora_home.root / "providers.json").exists()
+
+
+DAMAGED_PROVIDERS = {
+    "invalid-utf8": b'\xff\xfe{"version": 1}',
+    "invalid-json": b'{"version": 1, "providers": [',
+    "wrong-schema": b'{"version": 1, "providers": [{"name": "BAD", "model": 3}]}',
+    "not-an-object": b"[1, 2, 3]",
+    "deep": b"[" * 100_000,
+    "huge": b'{"version": 1, "providers": []}' + b" " * 2_000_000,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGED_PROVIDERS))
+def test_a_damaged_provider_file_is_one_sentence_for_provider_commands(
+    aurora_home: AuroraHome, kind: str
+) -> None:
+    aurora_home.root.mkdir(parents=True, exist_ok=True)
+    path = aurora_home.root / "providers.json"
+    path.write_bytes(DAMAGED_PROVIDERS[kind])
+    assert "providers.json" in one_line_error(aurora("providers", "list"))
+    assert "providers.json" in one_line_error(aurora("providers", "add", "x", *LOOPBACK))
+    assert path.read_bytes() == DAMAGED_PROVIDERS[kind]
+    route = aurora("route", "--json", json.dumps({"prompt": "Write an essay.", "task": "chat"}))
+    assert route.returncode == 0 and "Traceback" not in route.stderr
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("kind", sorted(DAMAGED_PROVIDERS))
+def test_a_damaged_provider_file_does_not_stop_a_local_answer(
+    model_home: AuroraHome, kind: str
+) -> None:
+    (model_home.root / "providers.json").write_bytes(DAMAGED_PROVIDERS[kind])
+    proc = aurora("ask", "--json", "--task", "chat", "--max-tokens", "8", "hello there")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert answer["target"] == "local" and answer["text"]
+    reasons = [f for f in answer.get("fallbacks", []) if "providers.json" in f]
+    assert len(reasons) <= 1 and proc.stderr.count("providers.json") <= 1
+
+
+@pytest.mark.model
+def test_no_keyring_still_answers_locally(model_home: AuroraHome) -> None:
+    add = aurora(
+        "providers", "add", "acme", "--base-url", "https://acme.test/v1", "--model", "m",
+        "--key-stdin", stdin="sk-test-1234567890abcdef\n",
+    )  # fmt: skip
+    assert add.returncode == 0, add.stderr
+    proc = aurora("ask", "--task", "chat", "--max-tokens", "8", "hello there", env=NO_KEYRING)
+    assert proc.returncode == 0 and proc.stdout.strip(), proc.stderr
+    assert "Traceback" not in proc.stderr

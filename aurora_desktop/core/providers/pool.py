@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 from aurora_desktop.core.engines.cloud import CloudEngine
-from aurora_desktop.core.errors import ProviderUnavailableError
+from aurora_desktop.core.errors import KeyringError, ProviderUnavailableError
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
 
 EngineFactory = Callable[[ProviderConfig, str | None], CloudEngine]
@@ -26,6 +27,8 @@ class CloudPool:
     def choose(self, wanted: str | None) -> ProviderConfig:
         """`wanted` is "PROVIDER/MODEL", "PROVIDER", a model name, or None (the first provider)."""
         configs = self.registry.list()
+        if self.registry.problem is not None:
+            raise ProviderUnavailableError(str(self.registry.problem))
         if not configs:
             raise ProviderUnavailableError(
                 "No cloud provider is configured; add one with 'aurora providers add', "
@@ -37,17 +40,7 @@ class CloudPool:
         by_name = {c.name: c for c in configs}
         if name in by_name:
             base = by_name[name]
-            return (
-                base
-                if not model
-                else ProviderConfig(
-                    name=base.name,
-                    base_url=base.base_url,
-                    model=model,
-                    timeout_s=base.timeout_s,
-                    max_retries=base.max_retries,
-                )
-            )
+            return base if not model else replace(base, model=model)
         for config in configs:
             if config.model == wanted:
                 return config
@@ -62,7 +55,15 @@ class CloudPool:
         with self._lock:
             engine = self._engines.get(key)
             if engine is None:
-                engine = self._factory(config, self.registry.api_key(config.name))
+                try:
+                    api_key = self.registry.key_for(config)
+                except KeyringError as exc:
+                    raise ProviderUnavailableError(
+                        f"{config.name} cannot be used because the OS keyring that holds its "
+                        "API key cannot be read; unlock or install a keyring, or keep the "
+                        "request on this device."
+                    ) from exc
+                engine = self._factory(config, api_key)
                 self._engines[key] = engine
         return engine, config
 

@@ -28,7 +28,7 @@ def probe_provider(registry: ProviderRegistry, name: str) -> ConnectionResult:
     """Send the test prompt to `name` and time it; raises the engine's AuroraError on failure.
     Blocking: call it on a worker thread."""
     config = registry.get(name)
-    engine = CloudEngine(config, registry.api_key(config.name))
+    engine = CloudEngine(config, registry.key_for(config))
     started = time.perf_counter()
     try:
         future = engine.generate(

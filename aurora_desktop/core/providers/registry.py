@@ -12,7 +12,8 @@ import ipaddress
 import json
 import math
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,10 +21,9 @@ from urllib.parse import urlsplit
 import keyring
 import keyring.errors
 
-from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ConfigError, KeyringError
-from aurora_desktop.core.filelock import FileLock
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.userfile import locked_update, read_user_bytes
 
 KEYRING_SERVICE = "Aurora cloud provider"
 FILE_VERSION = 1
@@ -31,6 +31,7 @@ NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 MODEL_PATTERN = re.compile(r"\S{1,200}")
 MAX_TIMEOUT_S = 600.0
 MAX_RETRIES = 10
+MAX_FILE_BYTES = 1_000_000
 _LOOPBACK_NAMES = ("localhost",)
 
 
@@ -43,6 +44,7 @@ class ProviderConfig:
     model: str
     timeout_s: float = 60.0
     max_retries: int = 2
+    anonymous: bool = False  # added with no API key, so the keyring is never asked
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not NAME_PATTERN.fullmatch(self.name):
@@ -72,6 +74,8 @@ class ProviderConfig:
             or not (0 <= retries <= MAX_RETRIES)
         ):
             raise ConfigError(f"max_retries must be a whole number from 0 to {MAX_RETRIES}.")
+        if not isinstance(self.anonymous, bool):
+            raise ConfigError("anonymous must be true or false.")
         object.__setattr__(self, "timeout_s", float(timeout))
 
     @property
@@ -84,15 +88,22 @@ Configs = list[ProviderConfig]  # named here: inside the class, `list` is the me
 
 
 class ProviderRegistry:
-    """Reads and writes providers.json; keeps each provider's API key in the OS keyring."""
+    """Reads and writes providers.json; keeps each provider's API key in the OS keyring.
+
+    Changes go through `userfile.locked_update` (an inter-process lock, a bounded read, an
+    atomic replace). A damaged file never stops a local request: `list()` then gives no
+    providers and `problem` says why (a cloud hop that was planned reports it as its
+    fallback reason).
+    """
 
     def __init__(self, path: Path, keyring_service: str = KEYRING_SERVICE) -> None:
         self.path = path
         self.keyring_service = keyring_service
-        self._lock_path = path.with_name(f".{path.name}.lock")
+        self.problem: ConfigError | None = None
 
-    def add(self, config: ProviderConfig, api_key: str | None) -> None:
-        """Add or replace a provider; `api_key=None` means it needs none (any old key goes)."""
+    def add(self, config: ProviderConfig, api_key: str | None) -> bool:
+        """Add or replace a provider (True: it replaced one); `api_key=None` means it needs
+        none (any old key goes)."""
         if api_key is not None:
             api_key = api_key.strip()
             if not api_key or any(c.isspace() for c in api_key):
@@ -105,24 +116,48 @@ class ProviderRegistry:
                     f"{config.base_url} is plain http, which would send the API key unencrypted; "
                     "use its https:// address."
                 )
-        with self._locked():
-            configs = {c.name: c for c in self._read()}
+        config = replace(config, anonymous=api_key is None)
+        existed = False
+
+        def change(configs: Configs) -> Configs:
+            nonlocal existed
+            existed = any(c.name == config.name for c in configs)
             if api_key is None:
-                self._delete_key(config.name)
+                # the file says no key is needed, so an old key left in a keyring that
+                # cannot be opened now is never sent
+                with contextlib.suppress(KeyringError):
+                    self._delete_key(config.name)
             else:
                 self._set_key(config.name, api_key)
-            configs[config.name] = config
-            self._write(list(configs.values()))
+            return [*(c for c in configs if c.name != config.name), config]
+
+        self._update(change)
+        return existed
 
     def remove(self, name: str) -> None:
         """Forget a provider and delete its key from the keyring."""
-        with self._locked():
-            configs = self._read()
-            self._require(configs, name)
-            self._write([c for c in configs if c.name != name])
-            self._delete_key(name)
+
+        def change(configs: Configs) -> Configs:
+            found = self._require(configs, name)
+            if not found.anonymous:
+                self._delete_key(name)
+            return [c for c in configs if c.name != name]
+
+        self._update(change)
 
     def list(self) -> Configs:
+        """The providers; none when the file is damaged (`problem` says why)."""
+        try:
+            configs = self._read()
+        except ConfigError as exc:
+            self.problem = exc
+            return []
+        self.problem = None
+        return configs
+
+    def configured(self) -> Configs:
+        """The providers, or `ConfigError` when the file is damaged (for the commands that
+        show or change them)."""
         return self._read()
 
     def get(self, name: str) -> ProviderConfig:
@@ -136,6 +171,10 @@ class ProviderRegistry:
                 f"The OS keyring cannot be read ({exc}); unlock or install a keyring and retry."
             ) from exc
 
+    def key_for(self, config: ProviderConfig) -> str | None:
+        """The API key to send to `config`'s server (None when it was added with no key)."""
+        return None if config.anonymous else self.api_key(config.name)
+
     @staticmethod
     def masked_key(key: str) -> str:
         """A hint of which key is stored ("sk-…a1b2"), never enough to use it."""
@@ -148,8 +187,16 @@ class ProviderRegistry:
 
     # -- file and keyring ---------------------------------------------------------------
 
-    def _locked(self) -> FileLock:
-        return FileLock(self._lock_path, timeout=10, what=phrase("the list of cloud providers"))
+    def _update(self, change: Callable[[Configs], Configs]) -> None:
+        locked_update(
+            self.path,
+            change,
+            load=self._load,
+            dump=_dump,
+            limit=MAX_FILE_BYTES,
+            what=str(self.path),
+        )
+        self.problem = None
 
     def _require(self, configs: Configs, name: str) -> ProviderConfig:
         for config in configs:
@@ -162,30 +209,31 @@ class ProviderRegistry:
         )
 
     def _read(self) -> Configs:
-        try:
-            raw = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        return self._load(read_user_bytes(self.path, limit=MAX_FILE_BYTES, what=str(self.path)))
+
+    def _load(self, raw: bytes | None) -> Configs:
+        if raw is None:
             return []
-        except OSError as exc:
-            raise ConfigError(
-                f"{self.path} cannot be read ({exc.strerror}); check its permissions."
-            ) from exc
         try:
-            data = json.loads(raw)
+            data = json.loads(raw.decode("utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError(phrase("it is not a JSON object"))
             rows = data["providers"]
             if not isinstance(rows, list):
                 raise TypeError(phrase("providers is not a list"))
-            return [_config_from(row) for row in rows]
-        except (ValueError, KeyError, TypeError, ConfigError) as exc:
-            reason = str(exc).rstrip(".")
+            configs = [_config_from(row) for row in rows]
+        except (ValueError, KeyError, TypeError, RecursionError, ConfigError) as exc:
             raise ConfigError(
-                f"{self.path} is damaged ({reason}); fix it or delete it and add the providers "
-                "again."
+                f"{self.path} is damaged ({_problem(exc)}), so no cloud provider can be used; "
+                "fix it or delete it and add the providers again."
             ) from exc
-
-    def _write(self, configs: Configs) -> None:
-        data = {"version": FILE_VERSION, "providers": [asdict(c) for c in configs]}
-        atomic_write_text(self.path, json.dumps(data, indent=2) + "\n")
+        names = [c.name for c in configs]
+        if len(set(names)) != len(names):
+            raise ConfigError(
+                f"{self.path} names a provider twice, so no cloud provider can be used; "
+                "fix it or delete it and add the providers again."
+            )
+        return configs
 
     def _set_key(self, name: str, key: str) -> None:
         try:
@@ -209,10 +257,25 @@ class ProviderRegistry:
             ) from exc
 
 
+def _dump(configs: Configs) -> str:
+    data = {"version": FILE_VERSION, "providers": [asdict(c) for c in configs]}
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _problem(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return phrase("it is not UTF-8 text")
+    if isinstance(exc, RecursionError):
+        return phrase("it is nested too deeply")
+    if isinstance(exc, KeyError):
+        return phrase(f"it has no {exc.args[0]!r}")
+    return str(exc).rstrip(".")
+
+
 def _config_from(row: Any) -> ProviderConfig:
     if not isinstance(row, dict):
         raise TypeError(phrase("a provider entry is not an object"))
-    allowed = {"name", "base_url", "model", "timeout_s", "max_retries"}
+    allowed = {"name", "base_url", "model", "timeout_s", "max_retries", "anonymous"}
     return ProviderConfig(**{k: v for k, v in row.items() if k in allowed})
 
 

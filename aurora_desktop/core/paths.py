@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +18,8 @@ from aurora_desktop.core.errors import ConfigError
 HOME_ENV = "AURORA_HOME"
 CACHE_ENV = "AURORA_CACHE"
 MODEL_KINDS = ("llm", "embedding", "tts", "asr")
+STALE_TEMP_S = 15 * 60  # a temp file untouched this long belongs to no live write
+_TEMP_NAME = re.compile(r"\.(?:.+\.[a-z0-9_]{8}\.part|probe-[a-z0-9_]{8})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,34 @@ def resolve_home(env: Mapping[str, str] | None = None) -> AuroraHome:
     return AuroraHome(root=root, cache=cache)
 
 
+def sweep_stale_temp_files(home: AuroraHome, now: float | None = None) -> list[Path]:
+    """Remove the temp files a killed process left behind; the paths removed.
+
+    Only Aurora's own hidden temp names (`.NAME.XXXXXXXX.part` from `atomic_writer`,
+    `.probe-XXXXXXXX`), only regular files, only in the folders of small files written in
+    one go, and only when untouched for `STALE_TEMP_S`: no live write takes that long. Model
+    downloads (`models/.staging/`, resumable and possibly slow) are never touched.
+    """
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    for folder in (home.root, home.root / "trust", home.models, home.root / "rag"):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if not _TEMP_NAME.fullmatch(entry.name):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_TEMP_S:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+            except OSError:
+                continue  # gone already, or not ours to remove
+    return removed
+
+
 def prepare_home(home: AuroraHome) -> AuroraHome:
     """Create the folders Aurora needs and prove the data folder is readable and writable."""
     root = home.root
@@ -76,6 +109,7 @@ def prepare_home(home: AuroraHome) -> AuroraHome:
         fd, probe = tempfile.mkstemp(prefix=".probe-", dir=root)
         os.close(fd)
         os.unlink(probe)
+        sweep_stale_temp_files(home)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ConfigError(

@@ -289,3 +289,55 @@ def test_no_keyring_still_answers_locally(model_home: AuroraHome) -> None:
     proc = aurora("ask", "--task", "chat", "--max-tokens", "8", "hello there", env=NO_KEYRING)
     assert proc.returncode == 0 and proc.stdout.strip(), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# -- temp files left by a kill -------------------------------------------------------------
+
+
+def _killed_while_writing(path: Path) -> None:
+    """A child that dies inside `atomic_writer`, as a kill at the wrong moment does."""
+    from aurora_desktop.core.atomic import atomic_writer
+
+    with atomic_writer(path) as handle:
+        handle.write(b"half a file")
+        handle.flush()
+        os._exit(9)
+
+
+def test_stale_temp_files_are_swept_and_live_ones_kept(aurora_home: AuroraHome) -> None:
+    assert aurora("consent", "list").returncode == 0
+    root = aurora_home.root
+    ctx = multiprocessing.get_context("fork")
+    for target in (
+        root / "consents.json",
+        root / "trust" / "k.pub.json",
+        root / "models" / "m.json",
+    ):
+        child = ctx.Process(target=_killed_while_writing, args=(target,))
+        child.start()
+        child.join(timeout=60)
+        assert child.exitcode == 9
+    left = sorted(
+        p for folder in (root, root / "trust", root / "models") for p in folder.glob(".*.part")
+    )
+    assert len(left) == 3
+    old = time.time() - 3600
+    for path in left:
+        os.utime(path, (old, old))
+    fresh = root / ".providers.json.abcd_123.part"  # a write happening right now
+    fresh.write_bytes(b"{")
+    staging = root / "models" / ".staging" / "llm-x-1"
+    staging.mkdir(parents=True)
+    download = staging / ".model.gguf.k2j3h4g5.part"  # a paused download: resumable, kept
+    download.write_bytes(b"GGUF")
+    outside = root.parent / "outside.txt"
+    outside.write_text("keep")
+    link = root / ".evil.zzzzzzzz.part"
+    link.symlink_to(outside)
+    for path in (download, link):
+        os.utime(path, (old, old), follow_symlinks=False)
+    assert aurora("consent", "list").returncode == 0
+    assert not any(p.exists() for p in left)
+    assert fresh.exists() and download.exists() and link.is_symlink()
+    assert outside.read_text() == "keep"
+    assert not (root / "consents.json").exists()  # the killed write never replaced anything

@@ -336,3 +336,23 @@ def test_league_cases_file_is_bounded(tmp_path: Path, fifo: Path) -> None:
         load_cases(deep)
     with pytest.raises(ConfigError, match="named pipe"):
         load_cases(fifo)
+
+
+def test_rag_index_file_replaced_by_a_pipe_or_link_is_rebuilt_not_waited_on(
+    tmp_path: Path, fifo: Path
+) -> None:
+    link = tmp_path / "index.faiss"
+    link.symlink_to("/dev/zero")
+    code = (
+        "import sys; from pathlib import Path; "
+        "from aurora_desktop.core.rag.index import IndexConfig, VectorIndex; "
+        "print([VectorIndex.load(Path(p), 384, IndexConfig()) for p in sys.argv[1:]])"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(fifo), str(link)],
+        capture_output=True,
+        text=True,
+        timeout=FAST_S,
+        preexec_fn=_cap_memory,
+    )
+    assert proc.stdout.strip() == "[None, None]", proc.stderr

@@ -20,8 +20,11 @@ import numpy as np
 import numpy.typing as npt
 
 from aurora_desktop.core.atomic import atomic_write_bytes
+from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.userfile import read_user_bytes
 
 FLAT = "flat"
+MAX_INDEX_BYTES = 1 << 36  # 64 GiB: far above any index; stops an endless device
 HNSW = "hnsw"
 faiss: Any = _faiss  # its bundled stubs lack classes used here (SearchParametersHNSW)
 IdVectors = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
@@ -64,10 +67,12 @@ class VectorIndex:
     @classmethod
     def load(cls, path: Path, dimension: int, config: IndexConfig) -> VectorIndex | None:
         """The index saved at `path`, or None when it is missing, unreadable or mismatched."""
-        try:
-            raw = np.frombuffer(path.read_bytes(), dtype=np.uint8)
-            loaded = faiss.deserialize_index(raw)
-        except (OSError, RuntimeError):
+        try:  # a link, named pipe or device in its place is not read (nor waited on)
+            data = read_user_bytes(path, limit=MAX_INDEX_BYTES, what=path.name)
+            if data is None:
+                return None
+            loaded = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
+        except (ConfigError, RuntimeError):
             return None
         inner = faiss.downcast_index(loaded.index) if hasattr(loaded, "index") else None
         if not isinstance(loaded, faiss.IndexIDMap2) or loaded.d != dimension:

@@ -22,6 +22,7 @@ from aurora_desktop.cli.main import build_parser
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.errors import ConfigError, RequestError, SignatureError
 from aurora_desktop.core.models.keys import read_key_file
+from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.rag.files import blank_markup, discover, read_source
 from aurora_desktop.core.userfile import read_named_bytes
 from aurora_desktop.core.userinput import clean_text, json_depth, load_json
@@ -223,6 +224,15 @@ def test_route_with_a_lone_surrogate_escape_answers() -> None:
 def test_route_on_stdin_with_invalid_utf8_answers() -> None:
     proc = aurora("route", "--json", "-", stdin=b'{"prompt": "\xff\xfe hello there"}')
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.model
+def test_ask_with_invalid_utf8_in_the_prompt_answers(model_home: AuroraHome) -> None:
+    proc = aurora(
+        "ask", "--json", "--task", "chat", "--max-tokens", "8", b"\xff\xfe say hi", timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["tokens_out"] > 0
 
 
 def test_request_text_has_no_lone_surrogates() -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import json
-import math
 import os
 import threading
 from collections.abc import Callable
@@ -26,11 +24,12 @@ from aurora_desktop.core.atomic import atomic_write_bytes
 from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.filelock import FileLock
 from aurora_desktop.core.userfile import lock_path, locked_update, read_user_bytes
+from aurora_desktop.core.userinput import MAX_JSON_DEPTH, load_json
 
 T = TypeVar("T")
 
 LAST_GOOD_SUFFIX = ".last-good"
-MAX_DEPTH = 64  # nesting levels of arrays and objects; Aurora's own files use at most 6
+MAX_DEPTH = MAX_JSON_DEPTH  # nesting of arrays and objects; Aurora's own files use at most 6
 LOCK_TIMEOUT_S = 10.0
 
 Stamp = tuple[int, int, int, int]
@@ -52,57 +51,22 @@ def encode_text(text: str, what: str) -> bytes:
 
 
 def parse_json_bytes(raw: bytes, what: str) -> Any:
-    """JSON from `raw`, or a one-sentence `ConfigError` for invalid UTF-8, invalid JSON,
-    NaN or infinite numbers, nesting deeper than `MAX_DEPTH` or text that is not Unicode."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{what} is not UTF-8 text (an invalid byte at position {exc.start})."
-        ) from None
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
-    except RecursionError:
-        raise ConfigError(f"{what} nests deeper than {MAX_DEPTH} levels.") from None
-    except _NotFinite as exc:
-        raise ConfigError(f"{what} holds a number JSON cannot hold ({exc}).") from None
-    except ValueError as exc:
-        raise ConfigError(f"{what} is not valid JSON ({exc}).") from None
-    _check_tree(data, what)
-    return data
-
-
-class _NotFinite(ValueError):
-    pass
-
-
-def _refuse_constant(name: str) -> float:
-    raise _NotFinite(name)
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise _NotFinite(text)
-    return value
-
-
-def _check_tree(data: Any, what: str) -> None:
-    """Depth and Unicode checks without recursion (a deep tree cannot exhaust the stack)."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
+    """JSON from `raw` (`userinput.load_json`: UTF-8, nesting at most `MAX_DEPTH`, finite
+    numbers), or a one-sentence `ConfigError`; strings must also be valid Unicode (a
+    `\\ud800` escape is refused), so a valid file can always be written back."""
+    data = load_json(raw, what=what, max_depth=MAX_DEPTH)
+    stack: list[Any] = [data]
+    while stack:  # no recursion: the depth was checked, but stay safe whatever the parser did
+        node = stack.pop()
         if isinstance(node, str):
             encode_text(node, what)
-        elif isinstance(node, list | dict):
-            if depth >= MAX_DEPTH:
-                raise ConfigError(f"{what} nests deeper than {MAX_DEPTH} levels.")
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    encode_text(key, what)
-                    stack.append((value, depth + 1))
-            else:
-                stack.extend((item, depth + 1) for item in node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                encode_text(key, what)
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,7 +211,12 @@ def _hostile_nan(path: Path) -> None:
     path.write_text('{"version": 1, "idle_unload_min": NaN, "x": 1e999}', encoding="utf-8")
 
 
+def _hostile_surrogate(path: Path) -> None:
+    path.write_text('[{"word": "\\ud800 titan", "action": "block"}]', encoding="utf-8")
+
+
 HOSTILE = {
+    "surrogate": _hostile_surrogate,
     "deep": _hostile_deep,
     "nested": _hostile_nested,
     "utf8": _hostile_utf8,
@@ -297,7 +302,7 @@ def test_an_invalid_save_writes_nothing(tmp_path: Path) -> None:
     good = (tmp_path / "model_router.json.last-good").read_bytes()
     with pytest.raises(ConfigError, match="defaults"):
         live.save(policy_typo())
-    with pytest.raises(ConfigError, match="nests deeper"):
+    with pytest.raises(ConfigError, match="nests"):
         live.save("[" * 100_000)
     assert path.read_bytes() == before
     assert (tmp_path / "model_router.json.last-good").read_bytes() == good

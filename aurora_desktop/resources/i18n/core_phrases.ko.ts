@@ -16,6 +16,14 @@
         <translation>JSON Schema는 JSON 객체여야 합니다.</translation>
     </message>
     <message>
+        <source>A consent can last at most {MAX_DAYS} days (ten years) and must end in the future.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A consent can last more than 0 and at most {MAX_DAYS} days (ten years), not {days}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>A high-risk request cannot be sent to a cloud model; choose a local model or lower the risk.</source>
         <translation>높은 위험도의 요청은 클라우드 모델로 보낼 수 없습니다. 로컬 모델을 선택하거나 위험도를 낮추세요.</translation>
     </message>
@@ -62,6 +70,10 @@
     <message>
         <source>Aurora cannot read and write its data folder {root} ({reason}); point {HOME_ENV} at a folder you own.</source>
         <translation>Aurora가 데이터 폴더 {root}을(를) 읽고 쓸 수 없습니다({reason}). {HOME_ENV}이(가) 사용자 소유의 폴더를 가리키도록 설정하세요.</translation>
+    </message>
+    <message>
+        <source>Aurora has no record of making {name} {found} active (model_manifest.json was edited by hand, or the seal was removed); to use it run &apos;aurora models switch {name} --version {found}&apos;.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Aurora may not read {root} without your consent, so nothing was ingested; allow it when asked, or pass --yes.</source>
@@ -252,6 +264,10 @@
         <translation>OS 키링을 읽을 수 없습니다({exc}). 키링 잠금을 해제하거나 키링을 설치한 뒤 다시 시도하세요.</translation>
     </message>
     <message>
+        <source>The OS keyring cannot be read, so Aurora cannot check which keys and model versions it approved ({exc}); unlock the keyring and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The base URL {shown_url} is not a web address; {hint}</source>
         <translation>기본 URL {shown_url}은(는) 웹 주소가 아닙니다. {hint}</translation>
     </message>
@@ -266,6 +282,10 @@
     <message>
         <source>The catalog has no model {label}; available: {known}.</source>
         <translation>카탈로그에 {label} 모델이 없습니다. 사용 가능: {known}.</translation>
+    </message>
+    <message>
+        <source>The consent scope is empty; {hint}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The conversation is {len_tokens} tokens but {model_name} reads at most {n_ctx}; start a new chat or shorten the prompt.</source>
@@ -324,16 +344,8 @@
         <translation>파일 {run_files_total}개 중 {run_files_done}개를 처리한 뒤 수집이 중지되었습니다. 끝까지 하려면 다시 실행하세요. 이미 처리한 내용은 유지됩니다.</translation>
     </message>
     <message>
-        <source>The key file {path} cannot be read ({exc}).</source>
-        <translation>키 파일 {path}을(를) 읽을 수 없습니다({exc}).</translation>
-    </message>
-    <message>
         <source>The label set names the same label twice; make each label unique.</source>
         <translation>레이블 세트에 같은 레이블이 두 번 있습니다. 각 레이블을 고유하게 지정하세요.</translation>
-    </message>
-    <message>
-        <source>The league cases in {path} cannot be read ({exc}).</source>
-        <translation>{path}의 리그 케이스를 읽을 수 없습니다({exc}).</translation>
     </message>
     <message>
         <source>The llama.cpp server for {model_name} exited (code {server_returncode}); it will be restarted for the next request.</source>
@@ -648,6 +660,10 @@
         <translation>이벤트 줄이 1 MiB보다 깁니다</translation>
     </message>
     <message>
+        <source>anonymous must be true or false.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>answered on 127.0.0.1:{server_port}</source>
         <translation>127.0.0.1:{server_port}에서 응답함</translation>
     </message>
@@ -780,6 +796,10 @@
         <translation>https://api.example.com/v1 또는 http://127.0.0.1:8080/v1 형식으로 입력하세요.</translation>
     </message>
     <message>
+        <source>give one like cloud.send:PROVIDER or file.read:/path.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>grammar</source>
         <translation>문법</translation>
     </message>
@@ -820,12 +840,32 @@
         <translation>코드 {returncode}(으)로 종료됨</translation>
     </message>
     <message>
+        <source>it has no {exc_args_0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is nested too deeply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is not UTF-8 text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it is not a JSON object</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>it stopped without saying why</source>
         <translation>이유를 남기지 않고 중지됨</translation>
     </message>
     <message>
         <source>k must be between 1 and {MAX_K}; ask for fewer sources.</source>
         <translation>k는 1에서 {MAX_K} 사이여야 합니다. 출처를 더 적게 요청하세요.</translation>
+    </message>
+    <message>
+        <source>keep_alive_s must be a number of seconds from 0 to {MAX_KEEP_ALIVE_S} (a week).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>labels must all be different.</source>
@@ -896,6 +936,14 @@
         <translation>모델 토크나이저</translation>
     </message>
     <message>
+        <source>model_manifest.json names {found} as the active version of {name}, but that version is not installed; run &apos;aurora models switch {name} --version V&apos; with an installed version (see &apos;aurora models list&apos;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model_manifest.json was edited by hand to make {name} {found} active instead of {sealed}, so it is not used; to roll back run &apos;aurora models switch {name} --version {found}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no encoder</source>
         <translation>인코더 없음</translation>
     </message>
@@ -926,6 +974,14 @@
     <message>
         <source>not UTF-8 text</source>
         <translation>UTF-8 텍스트가 아님</translation>
+    </message>
+    <message>
+        <source>not a regular file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not a regular file ({exc_kind})</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>not a text file type ({kind})</source>
@@ -1032,6 +1088,10 @@
         <translation>{sink_size}바이트 중 {sink_done}바이트에서 연결이 끊김</translation>
     </message>
     <message>
+        <source>the decision ledger</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>the document index</source>
         <translation>문서 색인</translation>
     </message>
@@ -1044,8 +1104,52 @@
         <translation>{key} 필드는 비어 있지 않은 문자열이어야 합니다</translation>
     </message>
     <message>
-        <source>the list of cloud providers</source>
-        <translation>클라우드 공급자 목록</translation>
+        <source>{path_name} was not added through Aurora, so key {key_key_id} is not trusted; to trust a key run &apos;aurora models trust add FILE&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is damaged ({problem_exc}), so no cloud provider can be used; fix it or delete it and add the providers again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is damaged ({reason_exc}); fix it or delete it to start over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} must hold a list of consents; fix it or delete it to start over.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}; Aurora uses the default settings until you fix or delete it.</source>
+        <translation>{reason}; 파일을 고치거나 지울 때까지 Aurora는 기본 설정을 사용합니다.</translation>
+    </message>
+    <message>
+        <source>{reason}; fix or delete it: until then no request is answered.</source>
+        <translation>{reason}; 파일을 고치거나 지우세요. 그때까지는 어떤 요청에도 답하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>{reason}; the built-in routing policy is used until the file is fixed.</source>
+        <translation>{reason}; 파일을 고칠 때까지 기본 라우팅 정책을 사용합니다.</translation>
+    </message>
+    <message>
+        <source>{reason}; the last valid banned-word list stays in force until it is fixed.</source>
+        <translation>{reason}; 고칠 때까지 마지막으로 유효했던 금지어 목록이 계속 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>{reason}; the last valid label sets stay in force until it is fixed.</source>
+        <translation>{reason}; 고칠 때까지 마지막으로 유효했던 레이블 세트가 계속 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>{reason}; the last valid routing policy stays in force until it is fixed.</source>
+        <translation>{reason}; 고칠 때까지 마지막으로 유효했던 라우팅 정책이 계속 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>{reason}; the last valid settings stay in force until it is fixed.</source>
+        <translation>{reason}; 고칠 때까지 마지막으로 유효했던 설정이 계속 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>{reason}; the shipped label sets are used until the file is fixed.</source>
+        <translation>{reason}; 파일을 고칠 때까지 기본 제공 레이블 세트를 사용합니다.</translation>
     </message>
     <message>
         <source>the model store</source>
@@ -1090,6 +1194,10 @@
     <message>
         <source>the url {url} contains spaces or control characters</source>
         <translation>URL {url}에 공백이나 제어 문자가 있음</translation>
+    </message>
+    <message>
+        <source>the usage history</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>timed out</source>
@@ -1200,6 +1308,10 @@
         <translation>{config_base_url}은(는) 암호화되지 않은 http 주소라서 API 키가 암호화되지 않은 채 전송됩니다. https:// 주소를 사용하세요.</translation>
     </message>
     <message>
+        <source>{config_name} cannot be used because the OS keyring that holds its API key cannot be read; unlock or install a keyring, or keep the request on this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{config_name} is cooling down after repeated failures; it will be tried again shortly.</source>
         <translation>{config_name}은(는) 반복된 실패로 잠시 쉬는 중입니다. 곧 다시 시도합니다.</translation>
     </message>
@@ -1238,14 +1350,6 @@
     <message>
         <source>{entry_label}: {present_name} in {folder} is not part of the signed model; remove it or reinstall the model.</source>
         <translation>{entry_label}: {folder}에 있는 {present_name}은(는) 서명된 모델에 포함되지 않습니다. 이 파일을 제거하거나 모델을 다시 설치하세요.</translation>
-    </message>
-    <message>
-        <source>{exc} The last valid label sets stay in force until it is fixed.</source>
-        <translation>{exc} 이 문제를 고칠 때까지 마지막으로 유효했던 레이블 세트가 계속 적용됩니다.</translation>
-    </message>
-    <message>
-        <source>{exc} The last valid routing policy stays in force until the file is fixed.</source>
-        <translation>{exc} 파일을 고칠 때까지 마지막으로 유효했던 라우팅 정책이 계속 적용됩니다.</translation>
     </message>
     <message>
         <source>{file_path} in {wheel_name} is {info_file_size} bytes, expected {file_size}; the download is not the published model.</source>
@@ -1316,6 +1420,10 @@
         <translation>{model_name}은(는) 반복된 실패로 잠시 쉬는 중입니다.</translation>
     </message>
     <message>
+        <source>{name} cannot be read ({exc}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{name} could not be loaded, even on a second try ({cause_clause}); {advice}.</source>
         <translation>두 번째 시도에서도 {name}을(를) 로드하지 못했습니다({cause_clause}). {advice}.</translation>
     </message>
@@ -1344,12 +1452,28 @@
         <translation>{name}의 유형이 잘못되었습니다({type_value___name}).</translation>
     </message>
     <message>
+        <source>{name} is a link, not a file Aurora wrote; remove the link and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is larger than {limit} bytes; it is not a file Aurora wrote.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} is not a regular file; remove it and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{name} is not a usable model name; use lowercase letters, digits, &apos;.&apos;, &apos;-&apos; or &apos;_&apos;.</source>
         <translation>{name}은(는) 사용할 수 있는 모델 이름이 아닙니다. 영문 소문자, 숫자, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;만 사용하세요.</translation>
     </message>
     <message>
         <source>{name} is resting after {breaker_failures} failed requests in a row; Aurora will try it again in {wait} s.</source>
         <translation>{name}은(는) 요청이 {breaker_failures}번 연속 실패해 쉬는 중입니다. Aurora가 {wait}초 후에 다시 시도합니다.</translation>
+    </message>
+    <message>
+        <source>{name} must be a JSON list of {{word, action}} objects.</source>
+        <translation>{name}은(는) {{word, action}} 객체의 JSON 목록이어야 합니다.</translation>
     </message>
     <message>
         <source>{name} ran out of memory while loading, and Aurora {freed}tried again without success; close other programs or choose a smaller model.</source>
@@ -1416,6 +1540,14 @@
         <translation>{name}: {what}. {advice}.</translation>
     </message>
     <message>
+        <source>{name}: action must be block or mask, not {action}.</source>
+        <translation>{name}: action은 {action}이(가) 아니라 block 또는 mask여야 합니다.</translation>
+    </message>
+    <message>
+        <source>{name}: every entry needs a non-empty word.</source>
+        <translation>{name}: 모든 항목에 비어 있지 않은 word가 있어야 합니다.</translation>
+    </message>
+    <message>
         <source>{new} is already the active version.</source>
         <translation>{new}은(는) 이미 활성 버전입니다.</translation>
     </message>
@@ -1444,44 +1576,12 @@
         <translation>{number} {what} ({response_target} · {response_model}): {result}</translation>
     </message>
     <message>
-        <source>{path_name} is larger than 1 MB; it was not loaded.</source>
-        <translation>{path_name}이(가) 1 MB보다 커서 로드하지 않았습니다.</translation>
-    </message>
-    <message>
-        <source>{path_name} is larger than 2 MB; it was not loaded.</source>
-        <translation>{path_name}이(가) 2 MB보다 커서 로드하지 않았습니다.</translation>
-    </message>
-    <message>
-        <source>{path_name} is not valid JSON ({exc}).</source>
-        <translation>{path_name}은(는) 올바른 JSON이 아닙니다({exc}).</translation>
-    </message>
-    <message>
         <source>{path} (model {index_1})</source>
         <translation>{path} (모델 {index_1})</translation>
     </message>
     <message>
-        <source>{path} cannot be read ({exc}); check its permissions.</source>
-        <translation>{path}을(를) 읽을 수 없습니다({exc}). 권한을 확인하세요.</translation>
-    </message>
-    <message>
         <source>{path} cannot be read ({exc}); fix or delete it.</source>
         <translation>{path}을(를) 읽을 수 없습니다({exc}). 고치거나 삭제하세요.</translation>
-    </message>
-    <message>
-        <source>{path} cannot be read ({reason}); Aurora uses the default settings until you fix or delete it.</source>
-        <translation>{path}을(를) 읽을 수 없습니다({reason}). 고치거나 삭제할 때까지 Aurora는 기본 설정을 사용합니다.</translation>
-    </message>
-    <message>
-        <source>{path} is damaged ({reason}); fix it or delete it and add the providers again.</source>
-        <translation>{path}이(가) 손상되었습니다({reason}). 파일을 고치거나, 삭제한 뒤 공급자를 다시 추가하세요.</translation>
-    </message>
-    <message>
-        <source>{path} is larger than 1 MB; shorten the banned-word list.</source>
-        <translation>{path}이(가) 1 MB보다 큽니다. 금지어 목록을 줄이세요.</translation>
-    </message>
-    <message>
-        <source>{path} is larger than 100 kB; delete it to start from the defaults.</source>
-        <translation>{path}이(가) 100 kB보다 큽니다. 기본값으로 다시 시작하려면 삭제하세요.</translation>
     </message>
     <message>
         <source>{path} is larger than {MAX_MANIFEST_BYTES} bytes; it is not a model manifest Aurora wrote.</source>
@@ -1492,6 +1592,10 @@
         <translation>{path}은(는) 가져올 수 있는 파일이 아닙니다.</translation>
     </message>
     <message>
+        <source>{path} is not a regular file; move it away and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{path} is not a valid ed25519 public key ({exc}).</source>
         <translation>{path}은(는) 올바른 ed25519 공개 키가 아닙니다({exc}).</translation>
     </message>
@@ -1500,44 +1604,24 @@
         <translation>{path}은(는) Aurora 공개 키가 아닙니다({KEY_FORMAT}).</translation>
     </message>
     <message>
-        <source>{path} is not valid JSON ({exc}); Aurora uses the default settings until you fix or delete it.</source>
-        <translation>{path}은(는) 올바른 JSON이 아닙니다({exc}). 고치거나 삭제할 때까지 Aurora는 기본 설정을 사용합니다.</translation>
-    </message>
-    <message>
-        <source>{path} is too large to be an Aurora public key.</source>
-        <translation>{path}은(는) Aurora 공개 키라고 보기에는 너무 큽니다.</translation>
-    </message>
-    <message>
         <source>{path} must be a JSON list of key ids.</source>
         <translation>{path}은(는) 키 ID의 JSON 목록이어야 합니다.</translation>
-    </message>
-    <message>
-        <source>{path} must be a JSON list of {{word, action}} objects.</source>
-        <translation>{path}은(는) {{word, action}} 객체의 JSON 목록이어야 합니다.</translation>
-    </message>
-    <message>
-        <source>{path} must hold a list of consents; fix or delete it.</source>
-        <translation>{path}에는 동의 목록이 있어야 합니다. 고치거나 삭제하세요.</translation>
     </message>
     <message>
         <source>{path} must hold a non-empty JSON list of cases.</source>
         <translation>{path}에는 비어 있지 않은 사례의 JSON 목록이 있어야 합니다.</translation>
     </message>
     <message>
+        <source>{path} names a provider twice, so no cloud provider can be used; fix it or delete it and add the providers again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{path} names key {data_get_key_id} but holds key {key_id}.</source>
         <translation>{path}에 적힌 키는 {data_get_key_id}이지만 실제로 들어 있는 키는 {key_id}입니다.</translation>
     </message>
     <message>
-        <source>{path}: action must be block or mask, not {action}.</source>
-        <translation>{path}: action은 block 또는 mask여야 하며 {action}일 수 없습니다.</translation>
-    </message>
-    <message>
         <source>{path}: case {item} needs a task in {TASKS} and a prompt.</source>
         <translation>{path}: 사례 {item}에는 {TASKS} 중 하나인 task와 prompt가 필요합니다.</translation>
-    </message>
-    <message>
-        <source>{path}: every entry needs a non-empty word.</source>
-        <translation>{path}: 모든 항목에 비어 있지 않은 word가 필요합니다.</translation>
     </message>
     <message>
         <source>{response_model} answered {response_text_strip_40}, which is none of the labels.</source>
@@ -1560,6 +1644,10 @@
         <translation>{shown_url_req_full_url}이(가) http(s)가 아닌 {shown_url_newurl}(으)로 리디렉션됩니다. 모델의 소스 주소를 확인하세요.</translation>
     </message>
     <message>
+        <source>{shown} is not a consent scope Aurora asks for; {hint}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{slot_name} failed to unload ({cause}); it was closed.</source>
         <translation>{slot_name}을(를) 언로드하지 못해({cause}) 닫았습니다.</translation>
     </message>
@@ -1570,6 +1658,10 @@
     <message>
         <source>{slot_name} was unloaded.</source>
         <translation>{slot_name}을(를) 언로드했습니다.</translation>
+    </message>
+    <message>
+        <source>{source} are not valid at {where} ({error}).</source>
+        <translation>{source}이(가) {where}에서 올바르지 않습니다({error}).</translation>
     </message>
     <message>
         <source>{source} are not valid at {where} ({error}); fix or reset them.</source>
@@ -1600,8 +1692,20 @@
         <translation>{version}은(는) 1.0.0 같은 버전 번호가 아닙니다.</translation>
     </message>
     <message>
+        <source>{what} holds a character that is not valid Unicode (at position {exc_start}).</source>
+        <translation>{what}에 올바른 유니코드가 아닌 문자가 있습니다(위치 {exc_start}).</translation>
+    </message>
+    <message>
+        <source>{what} nests deeper than {MAX_DEPTH} levels.</source>
+        <translation>{what}의 중첩이 {MAX_DEPTH}단계보다 깊습니다.</translation>
+    </message>
+    <message>
         <source>{what} was cancelled.</source>
         <translation>{what} 작업을 취소했습니다.</translation>
+    </message>
+    <message>
+        <source>{what} {path_name} was damaged, so Aurora moved it aside as {moved_name} and started a new one.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{wheel_name} has no member {where_or_member}; it was removed from the cache, so try again, and if this repeats the catalog entry is wrong.</source>

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from aurora_desktop.core.errors import AuroraError, ConfigError
 
 MAX_JSON_DEPTH = 64
+MAX_INT_DIGITS = 4000  # below Python's own limit (4,300) so its message never shows
 DEFAULT_STDIN_LIMIT = 4_000_000
 # A string, closed or not (an unclosed one runs to the end, so the scan never restarts).
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.S)
@@ -51,9 +52,11 @@ def load_json(
     if json_depth(text) > max_depth:
         raise error(f"{what} nests arrays or objects deeper than {max_depth} levels.")
     try:
-        return json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
-    except _NotFinite as exc:
-        raise error(f"{what} holds {exc.args[0]}; numbers must be finite.") from exc
+        return json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_bounded_int
+        )
+    except _BadNumber as exc:
+        raise error(f"{what} holds {exc.args[0]}.") from exc
     except ValueError as exc:
         raise error(f"{what} is not valid JSON ({_reason(exc)}).") from exc
     except RecursionError as exc:  # the depth check above makes this unreachable in practice
@@ -88,19 +91,25 @@ def read_stdin_text(
     return data.decode("utf-8", "replace").removeprefix("\ufeff")
 
 
-class _NotFinite(ValueError):
+class _BadNumber(ValueError):
     pass
 
 
 def _no_constant(name: str) -> Any:
-    raise _NotFinite(name)
+    raise _BadNumber(f"{name}; numbers must be finite")
 
 
 def _finite_float(raw: str) -> float:
     value = float(raw)
     if not math.isfinite(value):
-        raise _NotFinite(f"{raw[:20]}, too large for a number")
+        raise _BadNumber(f"{raw[:20]}, a number too large to hold")
     return value
+
+
+def _bounded_int(raw: str) -> int:
+    if len(raw.lstrip("-")) > MAX_INT_DIGITS:
+        raise _BadNumber(f"a whole number of more than {MAX_INT_DIGITS:,} digits")
+    return int(raw)
 
 
 def _reason(exc: ValueError) -> str:

@@ -250,7 +250,8 @@ def test_json_loader_limits_depth_and_numbers() -> None:
         "[" * 65 + "]" * 65: "deeper than 64 levels",
         "[" * 200_000: "deeper than 64 levels",
         '{"a": Infinity}': "holds Infinity",
-        "[1e400]": "too large for a number",
+        "[1e400]": "a number too large to hold",
+        "[" + "9" * 5000 + "]": "more than 4,000 digits",
         '{"a":': "is not valid JSON",
     }
     for raw, words in cases.items():

@@ -865,7 +865,7 @@
     </message>
     <message>
         <source>keep_alive_s must be a number of seconds from 0 to {MAX_KEEP_ALIVE_S} (a week).</source>
-        <translation type="unfinished"></translation>
+        <translation>keep_alive_s는 0부터 {MAX_KEEP_ALIVE_S}까지의 초(일주일)여야 합니다.</translation>
     </message>
     <message>
         <source>labels must all be different.</source>
@@ -977,11 +977,11 @@
     </message>
     <message>
         <source>not a regular file</source>
-        <translation type="unfinished"></translation>
+        <translation>일반 파일이 아님</translation>
     </message>
     <message>
         <source>not a regular file ({exc_kind})</source>
-        <translation type="unfinished"></translation>
+        <translation>일반 파일이 아님 ({exc_kind})</translation>
     </message>
     <message>
         <source>not a text file type ({kind})</source>

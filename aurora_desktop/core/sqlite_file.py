@@ -26,13 +26,19 @@ Report = Callable[[str, Path, Path], None]  # (sentence, the file, where it was 
 
 DAMAGE_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 COMPANIONS = ("-wal", "-shm", "-journal")
+BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+BUSY_WAIT_S = 10.0
+
+
+def primary_code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of `exc` (the extended code's low byte), if it has one."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
 
 
 def is_damage(exc: BaseException) -> bool:
     """True for SQLite's "malformed" and "not a database" errors (not for a busy lock)."""
-    return isinstance(exc, sqlite3.DatabaseError) and (
-        getattr(exc, "sqlite_errorcode", None) in DAMAGE_CODES
-    )
+    return isinstance(exc, sqlite3.DatabaseError) and primary_code(exc) in DAMAGE_CODES
 
 
 class SqliteFile:
@@ -84,9 +90,21 @@ class SqliteFile:
     # -- damage ------------------------------------------------------------------------------
 
     def _create(self) -> None:
-        with closing(self.connect()) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(self._schema)
+        """Apply WAL mode and the schema; another process doing the same is waited for
+        (switching to WAL can report "locked" without waiting)."""
+        deadline = time.monotonic() + BUSY_WAIT_S
+        while True:
+            try:
+                with closing(self.connect()) as db:
+                    if db.execute("PRAGMA journal_mode").fetchone() != ("wal",):
+                        db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(self._schema)
+                return
+            except sqlite3.OperationalError as exc:
+                busy = primary_code(exc) in BUSY_CODES
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _regular_or_missing(self) -> bool:
         try:

@@ -19,6 +19,7 @@ from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.sqlite_file import is_damage
 from aurora_desktop.core.telemetry import Telemetry
 from tests.support.cli import aurora, one_line_error
+from tests.support.races import race
 
 
 def _record(n: int) -> DecisionRecord:
@@ -177,6 +178,16 @@ def test_commands_keep_working_with_both_databases_damaged(
     for command in (("models", "list"), ("stats",), ("audit", "--json")):
         proc = aurora(*command)
         assert proc.returncode == 0 and proc.stderr == "", (command, proc.stderr)
+
+
+def test_commands_started_together_on_a_new_data_folder_all_work(tmp_path: Path) -> None:
+    """Creating the databases at the same instant from several processes waits, never fails."""
+    failures = []
+    for n in range(20):
+        home = tmp_path / f"home-{n}"
+        results = race(home, [["audit"], ["consent", "list"], ["stats"], ["audit", "--json"]])
+        failures += [(argv, err) for argv, (code, _, err) in results.items() if code != 0]
+    assert failures == []
 
 
 @pytest.mark.model

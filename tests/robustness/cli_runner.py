@@ -576,6 +576,7 @@ def changes(before: Snapshot, after: Snapshot) -> list[str]:
 
 # -- judging a finished case ------------------------------------------------------------------
 
+EXIT_SIGPIPE = 128 + signal.SIGPIPE
 PYTHON_ERROR = re.compile(r"^\s*(\w+\.)*\w*(Error|Exception|Interrupt|Exit): ")
 PYTHON_WARNING = re.compile(r"\.py:\d+: \w*Warning: ")
 
@@ -634,8 +635,10 @@ def judge(case: dict[str, Any], result: dict[str, Any], label: str, bound_s: flo
 
     On a non-zero exit the last non-empty stderr line is the error: it starts "aurora: " and
     is the only such line, except earlier lines starting "aurora: warning: ". Other earlier
-    lines (progress, "[fallback: …]" notes, skipped files) are allowed. Never, whatever the
-    exit code: a traceback, "Exception ignored", death by a signal, or a run past the bound.
+    lines (progress, "[fallback: …]" notes, skipped files) are allowed. When nobody reads
+    stdout any more (`aurora … | head -1`), exit 141 without a sentence is fine too: it is
+    what a shell tool killed by SIGPIPE reports. Never, whatever the exit code: a traceback,
+    "Exception ignored", death by a signal, or a run past the bound.
     """
     stdout = b"" if case.get("stdout_mode") == "broken-pipe" else read_output(case["stdout"])
     stderr = read_output(case["stderr"])
@@ -653,7 +656,8 @@ def judge(case: dict[str, Any], result: dict[str, Any], label: str, bound_s: flo
     if "robustness harness:" in text:
         problems.append("the harness failed in the child")
     code = result.get("exit")
-    if code not in (None, 0) and not result["timed_out"]:
+    quiet_pipe = case.get("stdout_mode") == "broken-pipe" and code == EXIT_SIGPIPE
+    if code not in (None, 0) and not result["timed_out"] and not quiet_pipe:
         # "\n" only: str.splitlines() also breaks at \x1c-\x1e and \x85, which a terminal shows
         lines = [ln.rstrip("\r") for ln in text.split("\n") if ln.strip()]
         errors = [ln for ln in lines if ln.startswith("aurora: ") and not _warning(ln)]

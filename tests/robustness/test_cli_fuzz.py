@@ -5,7 +5,8 @@ flag is fuzzed without touching this file. Hypothesis draws the cases (argv, wha
 whether stdout is a pipe nobody reads); the fork server runs each in a fresh copy of a small
 data folder, a few at a time, and every case must keep the rule `cli_runner.judge` states:
 exit 0, or a non-zero exit whose last stderr line is the one "aurora: " sentence; never a
-traceback, a signal or a run past the bound; nothing outside the data folder written.
+traceback, a signal or a run past the bound; nothing outside the data folder written; and
+no number flag that is NaN, infinite or negative taken with exit 0.
 
 Cases are drawn first and judged after (the generate phase only, no shrinking): one case costs
 0.1-2 s and a hang the whole bound, so every failing case is listed as drawn, not minimised.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 from collections.abc import Iterator
@@ -48,7 +50,7 @@ CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 EXAMPLES = int(os.environ.get("AURORA_FUZZ_EXAMPLES", "20"))
 BOUND_S = 15.0  # a case running longer hangs; a normal one takes 0.1-3 s
 PARALLEL = 3  # hangs wait idle, so three at a time on two cores still pays
-MAX_ARG = 131_071  # Linux's MAX_ARG_STRLEN less the NUL: the longest one argument can be
+MAX_ARG = 131_071 - 32  # Linux's MAX_ARG_STRLEN less the NUL, and room for "--flag="
 BIG = 10 * 1024 * 1024
 
 
@@ -347,6 +349,7 @@ def _value(action: argparse.Action, hostile: dict[str, list[str]]) -> st.SearchS
 @st.composite
 def _case(draw: st.DrawFn, leaf: Leaf, hostile: dict[str, list[str]]) -> dict[str, Any]:
     argv = list(leaf.path)
+    numbers: list[list[str]] = []
     for action in leaf.optionals:
         wanted = (
             draw(st.sampled_from([True] * 9 + [False])) if action.required else draw(st.booleans())
@@ -359,6 +362,8 @@ def _case(draw: st.DrawFn, leaf: Leaf, hostile: dict[str, list[str]]) -> dict[st
             continue
         value = draw(_value(action, hostile))
         argv += [f"{flag}={value}"] if draw(st.booleans()) else [flag, value]
+        if getattr(action.type, "__name__", None) in ("int", "float"):
+            numbers.append([flag, value])
     values = []
     for action in leaf.positionals:
         if action.nargs == "?" and not draw(st.booleans()):
@@ -372,7 +377,27 @@ def _case(draw: st.DrawFn, leaf: Leaf, hostile: dict[str, list[str]]) -> dict[st
         "argv": argv,
         "stdin": draw(st.sampled_from(stdin_choices)),
         "stdout_mode": draw(st.sampled_from(["file"] * 9 + ["broken-pipe"])),
+        "numbers": numbers,
     }
+
+
+def nonsense_accepted(case: dict[str, Any], outcome: Outcome) -> list[str]:
+    """A number flag that is not finite or is negative must be refused, not taken (issue 14).
+
+    Every number flag Aurora has is a count, a duration, a temperature or a size: none of
+    them means anything below zero, and NaN or infinity never does.
+    """
+    if outcome.exit != 0:
+        return []
+    problems = []
+    for flag, value in case.get("numbers", []):
+        try:
+            number = float(value)
+        except ValueError:
+            continue
+        if not math.isfinite(number) or number < 0:
+            problems.append(f"accepted {flag} {value!r} (exit 0)")
+    return problems
 
 
 def draw_cases(leaf: Leaf, hostile: dict[str, list[str]], n: int) -> list[dict[str, Any]]:
@@ -437,6 +462,8 @@ def run_and_judge(
     before = snapshot(box.outside)
     results = server.run(specs, parallel=PARALLEL)
     outcomes = [judge(s, r, label, BOUND_S) for s, r in zip(specs, results, strict=True)]
+    for case, outcome in zip(drawn, outcomes, strict=True):
+        outcome.problems += nonsense_accepted(case, outcome)
     if changes(before, snapshot(box.outside)):  # find which case: again, one at a time
         for spec, outcome in zip(specs, outcomes, strict=True):
             _build_hostile(box)

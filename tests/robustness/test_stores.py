@@ -12,8 +12,15 @@ from typing import Any
 
 import pytest
 
+from aurora_desktop.core.errors import ConsentDenied
 from aurora_desktop.core.paths import AuroraHome
-from aurora_desktop.core.policy.consent import ConsentStore
+from aurora_desktop.core.policy.consent import (
+    ConsentAnswer,
+    ConsentBroker,
+    ConsentReply,
+    ConsentRequest,
+    ConsentStore,
+)
 from tests.support.cli import aurora, one_line_error
 from tests.support.races import race as _race
 
@@ -306,3 +313,28 @@ def test_stale_temp_files_are_swept_and_live_ones_kept(aurora_home: AuroraHome) 
     assert fresh.exists() and download.exists() and link.is_symlink()
     assert outside.read_text() == "keep"
     assert not (root / "consents.json").exists()  # the killed write never replaced anything
+
+
+def test_a_stored_lone_surrogate_does_not_break_the_next_grant(aurora_home: AuroraHome) -> None:
+    aurora_home.root.mkdir(parents=True, exist_ok=True)
+    path = aurora_home.root / "consents.json"
+    path.write_text('[{"scope": "cloud.send:\\ud800", "granted_at": 1.0, "expires_at": null}]')
+    proc = aurora("consent", "grant", "cloud.send:acme")
+    assert proc.returncode == 0, proc.stderr
+    assert [g.scope for g in ConsentStore(path).grants()] == ["cloud.send:acme"]
+
+
+def test_a_damaged_consent_file_grants_nothing_and_the_user_is_asked(tmp_path: Path) -> None:
+    path = tmp_path / "consents.json"
+    path.write_bytes(b"\xff\xfe not json")
+    asked: list[ConsentRequest] = []
+
+    def ask(request: ConsentRequest) -> ConsentReply:
+        asked.append(request)
+        return ConsentReply(ConsentAnswer.DENY)
+
+    broker = ConsentBroker(ConsentStore(path), ask)
+    request = ConsentRequest(scope="cloud.send:acme", recipient="acme", why="test", preview="hi")
+    with pytest.raises(ConsentDenied):
+        broker.require(request)
+    assert len(asked) == 1

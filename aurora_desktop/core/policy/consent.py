@@ -117,7 +117,7 @@ class ConsentStore:
                 self._path,
                 change,
                 load=self._rows,
-                dump=lambda rows: json.dumps(rows, indent=2, ensure_ascii=False) + "\n",
+                dump=lambda rows: json.dumps(rows, indent=2) + "\n",  # ASCII: any str fits
                 limit=MAX_FILE_BYTES,
                 what=self._path.name,
             )
@@ -234,7 +234,11 @@ class ConsentBroker:
         self.ask = ask
 
     def require(self, request: ConsentRequest) -> str:
-        if self.store.allowed(request.scope) is not None:
+        try:
+            stored = self.store.allowed(request.scope)
+        except ConfigError:
+            stored = None  # a damaged store grants nothing: the user is asked
+        if stored is not None:
             return "stored"
         preview = request.preview
         if len(preview) > MAX_PREVIEW:

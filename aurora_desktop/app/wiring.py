@@ -76,7 +76,12 @@ class Core:
     def rag(self) -> RagService:
         """The local document index (opened on first use; shares the core's encoder)."""
         if self._rag is None:
-            self._rag = RagService(self.home.root, self.embedder, self.pipeline.consent)
+            self._rag = RagService(
+                self.home.root,
+                self.embedder,
+                self.pipeline.consent,
+                report=_damage_reporter(self.ledger),
+            )
         return self._rag
 
     def retrieve(self, question: str, k: int, progress: ProgressCallback) -> Retrieval:

@@ -30,13 +30,13 @@ BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 BUSY_WAIT_S = 10.0
 
 
-def primary_code(exc: BaseException) -> int | None:
+def primary_code(exc: BaseException | None) -> int | None:
     """SQLite's primary result code of `exc` (the extended code's low byte), if it has one."""
     code = getattr(exc, "sqlite_errorcode", None)
     return code & 0xFF if isinstance(code, int) else None
 
 
-def is_damage(exc: BaseException) -> bool:
+def is_damage(exc: BaseException | None) -> bool:
     """True for SQLite's "malformed" and "not a database" errors (not for a busy lock)."""
     return isinstance(exc, sqlite3.DatabaseError) and primary_code(exc) in DAMAGE_CODES
 
@@ -133,7 +133,7 @@ class SqliteFile:
             if self._healthy():  # another process got here first
                 self._create()
                 return
-            moved = self._aside()
+            moved = set_aside(self.path)
             self._create()
         self.moved = moved
         what = self.what[:1].upper() + self.what[1:]
@@ -144,14 +144,16 @@ class SqliteFile:
         if self._report is not None:
             self._report(sentence, self.path, moved)
 
-    def _aside(self) -> Path:
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        base = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        moved, n = base, 1
-        while os.path.lexists(moved):
-            moved, n = base.with_name(f"{base.name}-{n}"), n + 1
-        os.replace(self.path, moved)
-        for suffix in COMPANIONS:
-            with contextlib.suppress(FileNotFoundError):
-                os.replace(f"{self.path}{suffix}", f"{moved}{suffix}")
-        return moved
+
+def set_aside(path: Path, companions: Sequence[str] = COMPANIONS) -> Path:
+    """Rename `path` (a file or folder) to `NAME.damaged-<UTC time>`, with its companions."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    base = path.with_name(f"{path.name}.damaged-{stamp}")
+    moved, n = base, 1
+    while os.path.lexists(moved):
+        moved, n = base.with_name(f"{base.name}-{n}"), n + 1
+    os.replace(path, moved)
+    for suffix in companions:
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(f"{path}{suffix}", f"{moved}{suffix}")
+    return moved

@@ -16,6 +16,7 @@ from aurora_desktop.core.decisions import DecisionLedger, DecisionRecord
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.jsonlines import append_record
 from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.rag.service import DB_NAME, RAG_DIR
 from aurora_desktop.core.sqlite_file import is_damage
 from aurora_desktop.core.telemetry import Telemetry
 from tests.support.cli import aurora, one_line_error
@@ -241,3 +242,28 @@ def test_an_unwritable_ledger_changes_nothing(
     line = one_line_error(aurora("consent", *command))
     assert "cannot write to" in line and "ledger.jsonl" in line
     assert (aurora_home.root / "consents.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("kind", ["truncated", "garbage", "not-a-database", "folder"])
+def test_a_damaged_document_index_is_set_aside_and_rebuilt_by_ingest(
+    tmp_path: Path, kind: str
+) -> None:
+    from tests.core.test_rag_ingest import service, write_corpus
+
+    home, docs = tmp_path / "home", tmp_path / "docs"
+    write_corpus(docs, 5)
+    first = service(home)
+    first.ingest(docs, assume_yes=True)
+    first.close()
+    path = home / RAG_DIR / DB_NAME
+    _clear_companions(path)
+    DAMAGE[kind](path, path.read_bytes())
+    told: list[tuple[str, Path, Path]] = []
+    rag = service(home, report=lambda *a: told.append(a))
+    assert rag.query("w000 w001 w002") == []  # nothing indexed any more, and no error
+    ((sentence, _, moved),) = told
+    assert moved.name.startswith("rag.damaged-") and moved.is_dir()
+    assert sentence.endswith("again to rebuild it.")
+    assert rag.ingest(docs, assume_yes=True).documents == 5
+    assert rag.query("w000 w001 w002")[0].path.endswith("doc000.txt")
+    rag.close()

@@ -31,6 +31,7 @@ from aurora_desktop.core.rag.ingest import (
 )
 from aurora_desktop.core.rag.keeper import IndexKeeper
 from aurora_desktop.core.rag.retrieval import Hit, nearest
+from aurora_desktop.core.sqlite_file import Report, is_damage, set_aside
 from aurora_desktop.core.text import phrase
 
 RAG_DIR = "rag"
@@ -39,6 +40,7 @@ INDEX_NAME = "vectors.faiss"
 LOCK_NAME = "ingest.lock"
 DEFAULT_K = 5
 MAX_K = 100
+DOCUMENTS = phrase("the document index")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,10 @@ class RagService:
         *,
         index_config: IndexConfig | None = None,
         settings: IngestSettings | None = None,
+        report: Report | None = None,
     ) -> None:
         self.folder = home_dir / RAG_DIR
+        self._report = report
         self.embedder = embedder
         self._consent = consent
         self._index_config = index_config or IndexConfig()
@@ -165,10 +169,29 @@ class RagService:
                 "allow it when asked, or pass --yes."
             ) from None
 
+    def _document_store(self) -> DocumentStore:
+        """The document store; a damaged one moves the whole index folder aside (once)."""
+        path = self.folder / DB_NAME
+        try:
+            return DocumentStore(path, self.embedder.dimension)
+        except ConfigError as exc:
+            regular = not path.exists() or (path.is_file() and not path.is_symlink())
+            if not is_damage(exc.__cause__) and regular:
+                raise
+        with FileLock(self.folder.parent / f".{RAG_DIR}.lock", timeout=30.0, what=DOCUMENTS):
+            moved = set_aside(self.folder, companions=())
+        sentence = phrase(
+            f"The document index {RAG_DIR}/{DB_NAME} was damaged, so Aurora moved the folder "
+            f"aside as {moved.name}; run 'aurora rag ingest FOLDER' again to rebuild it."
+        )
+        if self._report is not None:
+            self._report(sentence, path, moved)
+        return DocumentStore(path, self.embedder.dimension)
+
     def _open(self) -> tuple[DocumentStore, IndexKeeper]:
         with self._lock:
             if self._store is None or self._keeper is None:
-                store = DocumentStore(self.folder / DB_NAME, self.embedder.dimension)
+                store = self._document_store()
                 keeper = IndexKeeper(self.folder / INDEX_NAME, store, self._index_config)
                 try:
                     keeper.open()

@@ -150,6 +150,17 @@ def test_rag_skips_a_named_pipe_without_blocking(tmp_path: Path) -> None:
     assert proc.stdout.strip() == "not a regular file (a named pipe)", proc.stderr
 
 
+def test_rag_ingest_of_a_folder_with_a_named_pipe_finishes(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    os.mkfifo(docs / "notes.txt")
+    (docs / "real.txt").write_text("words worth finding in a real file")
+    proc = aurora("rag", "ingest", "--yes", str(docs), timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    assert f"skipped {docs / 'notes.txt'}: not a regular file" in proc.stderr
+    assert "1 new or changed" in proc.stdout and "1 skipped" in proc.stdout
+
+
 def test_rag_reads_at_most_the_limit(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_text("x" * 2000)

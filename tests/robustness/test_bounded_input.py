@@ -239,9 +239,7 @@ def test_route_on_stdin_with_invalid_utf8_answers() -> None:
 
 @pytest.mark.model
 def test_ask_with_invalid_utf8_in_the_prompt_answers(model_home: AuroraHome) -> None:
-    proc = aurora(
-        "ask", "--json", "--task", "chat", "--max-tokens", "8", b"\xff\xfe say hi", timeout=300
-    )
+    proc = aurora("ask", "--json", "--max-tokens", "8", b"\xff\xfe say hi", timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["tokens_out"] > 0
 

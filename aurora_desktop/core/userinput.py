@@ -81,14 +81,16 @@ def read_stdin_text(
     error: type[AuroraError] = ConfigError,
     stream: BinaryIO | None = None,
 ) -> str:
-    """Standard input as text, at most `limit` bytes; invalid UTF-8 becomes U+FFFD."""
+    """Standard input as text, at most `limit` bytes; invalid UTF-8 becomes U+FFFD and line
+    ends become "\\n" (as text-mode standard input gave them)."""
     source = stream if stream is not None else getattr(sys.stdin, "buffer", None)
     if source is None:
         raise error(f"There is no standard input to read {what.lower()} from.")
     data = source.read(limit + 1)
     if len(data) > limit:
         raise error(f"{what} on standard input is larger than {limit:,} bytes; shorten it.")
-    return data.decode("utf-8", "replace").removeprefix("\ufeff")
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class _BadNumber(ValueError):

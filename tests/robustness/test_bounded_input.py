@@ -376,3 +376,14 @@ def test_rag_index_file_replaced_by_a_pipe_or_link_is_rebuilt_not_waited_on(
         preexec_fn=_cap_memory,
     )
     assert proc.stdout.strip() == "[None, None]", proc.stderr
+
+
+def test_standard_input_is_bounded_and_decoded_leniently() -> None:
+    from io import BytesIO
+
+    from aurora_desktop.core.userinput import read_stdin_text
+
+    text = read_stdin_text(what="The prompt", stream=BytesIO(b"\xef\xbb\xbfa\r\nb\xff\rc"))
+    assert text == "a\nb\ufffd\nc"
+    with pytest.raises(RequestError, match="larger than 10 bytes"):
+        read_stdin_text(what="The prompt", limit=10, error=RequestError, stream=BytesIO(b"x" * 11))

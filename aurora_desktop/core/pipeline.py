@@ -88,6 +88,7 @@ class RequestPipeline:
 
     def decide(self, request: Request) -> RoutingDecision:
         """The routing decision for `request`, without running anything."""
+        self.check_pinned_cloud(request)
         text = "\n".join(m.content for m in request.messages)
         tokens_in, counted_by = self._tokens.count(text)
         features = RouteFeatures(
@@ -114,7 +115,6 @@ class RequestPipeline:
         decision_id = uuid.uuid4().hex[:16]
         decision = self.decide(request)
         pinned = request.model.split("://")[0] if request.model != "auto" else None
-        self.check_pinned_cloud(request)
         if pinned == "cloud" and request.risk == "high":
             raise PolicyDenied(
                 "A high-risk request cannot be sent to a cloud model; "

@@ -314,6 +314,8 @@ def test_bench_only_unknown_id_is_refused() -> None:
 def test_unknown_cloud_provider_is_refused_like_an_unknown_local_model() -> None:
     line = one_line_error(aurora("ask", "--model", "cloud://nope/x", "hi"))
     assert "cloud provider" in line
+    line = one_line_error(aurora("route", '{"prompt": "hi", "model": "cloud://nope/x"}'))
+    assert "cloud provider" in line
 
 
 # -- output and display --------------------------------------------------------------------

@@ -158,11 +158,15 @@ def run_consent(args: argparse.Namespace) -> int:
             sys.stdout.write(f"Revoked {args.scope}.\n")
         else:
             grants = store.grants()
-            if store.skipped:
+            if store.skipped == 1:
                 sys.stderr.write(
-                    f"aurora: warning: {store.skipped} "
-                    f"{'entry' if store.skipped == 1 else 'entries'} in {store.path} "
-                    "could not be used and were ignored, so they grant nothing.\n"
+                    f"aurora: warning: 1 entry in {store.path} cannot be used and is ignored, "
+                    "so it grants nothing.\n"
+                )
+            elif store.skipped:
+                sys.stderr.write(
+                    f"aurora: warning: {store.skipped} entries in {store.path} cannot be used "
+                    "and are ignored, so they grant nothing.\n"
                 )
             for grant in grants:
                 until = (

@@ -18,6 +18,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
 
+from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.filelock import FileLock
 from aurora_desktop.core.text import phrase
 
@@ -133,7 +134,13 @@ class SqliteFile:
             if self._healthy():  # another process got here first
                 self._create()
                 return
-            moved = set_aside(self.path)
+            try:
+                moved = set_aside(self.path)
+            except OSError as exc:
+                raise ConfigError(
+                    f"{self.path} is damaged and cannot be moved aside ({exc.strerror}); close "
+                    "the other programs using it, or move it away yourself, and retry."
+                ) from exc
             self._create()
         self.moved = moved
         what = self.what[:1].upper() + self.what[1:]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import multiprocessing
 import os
+import shutil
 import sqlite3
+import tempfile
+import traceback
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -267,3 +274,50 @@ def test_a_damaged_document_index_is_set_aside_and_rebuilt_by_ingest(
     assert rag.ingest(docs, assume_yes=True).documents == 5
     assert rag.query("w000 w001 w002")[0].path.endswith("doc000.txt")
     rag.close()
+
+
+def _grant_as(uid: int, home: str, warm: str, results: Any) -> None:
+    """`aurora consent grant` in a forked child running as `uid` (root gives its power up
+    after one run that loads every module it needs: the interpreter's files are root's)."""
+    from aurora_desktop.cli.main import main
+
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            os.environ["AURORA_HOME"] = warm
+            main(["consent", "grant", "cloud.send:warm"])
+            err.seek(0)
+            err.truncate()
+            if os.getuid() != uid:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+            os.environ["AURORA_HOME"] = home
+            code = main(["consent", "grant", "cloud.send:acme"])
+    except BaseException:
+        code = -1
+        err.write(traceback.format_exc())
+    results.put((code, err.getvalue()))
+
+
+def test_a_mode_000_ledger_changes_nothing(aurora_home: AuroraHome) -> None:
+    """The ledger as a plain user meets it: mode 000 (a root run drops to 'nobody' first)."""
+    uid = 65534 if os.getuid() == 0 else os.getuid()
+    home = Path(tempfile.mkdtemp(prefix="aurora-mode000-"))
+    try:
+        ctx = multiprocessing.get_context("fork")
+        results = ctx.Queue()
+        (home / "ledger.jsonl").write_text("")
+        for path in (home, home / "ledger.jsonl"):
+            os.chown(path, uid, uid)
+        (home / "ledger.jsonl").chmod(0)
+        warm = str(aurora_home.root)
+        child = ctx.Process(target=_grant_as, args=(uid, str(home), warm, results))
+        child.start()
+        code, err = results.get(timeout=120)
+        child.join(timeout=30)
+        assert code == 1 and err.count("\n") == 1, err
+        assert "cannot write to" in err and "Permission denied" in err
+        assert not (home / "consents.json").exists()
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

@@ -143,7 +143,8 @@ def test_a_bad_stored_entry_is_skipped_with_a_warning(aurora_home: AuroraHome, b
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout == "cloud.send:good  until revoked\n"
     (warning,) = listed.stderr.splitlines()
-    assert warning.startswith("aurora: warning: 1 entry in ") and warning.endswith("grant nothing.")
+    assert warning.startswith("aurora: warning: 1 entry in ")
+    assert warning.endswith("is ignored, so it grants nothing.")
     assert aurora("consent", "grant", "cloud.send:other").returncode == 0
     kept = json.loads((aurora_home.root / "consents.json").read_text())
     assert len(kept) == 3  # the bad entry is left for the user to see, not silently dropped

@@ -98,7 +98,7 @@ class ProvidersPage(QWidget):
 
     def refresh(self) -> None:
         try:
-            configs = self._registry.list()
+            configs = self._registry.configured()
         except AuroraError as exc:
             self._show(core_text(str(exc)))
             configs = []

@@ -321,3 +321,24 @@ def test_a_mode_000_ledger_changes_nothing(aurora_home: AuroraHome) -> None:
         assert not (home / "consents.json").exists()
     finally:
         shutil.rmtree(home, ignore_errors=True)
+
+
+def test_without_o_nofollow_a_link_is_refused_by_lstat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has no O_NOFOLLOW: the link (or reparse point) is refused before opening."""
+    import aurora_desktop.core.jsonlines as jsonlines
+
+    monkeypatch.setattr(jsonlines, "_NOFOLLOW", 0)
+    target = tmp_path / "target.txt"
+    target.write_text("keep\n")
+    link = tmp_path / "ledger.jsonl"
+    link.symlink_to(target)
+    opened: list[object] = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    with pytest.raises(ConfigError, match="is a link"):
+        append_record(link, {"event": "x"})
+    assert opened == [] and target.read_text() == "keep\n"
+    append_record(tmp_path / "plain.jsonl", {"event": "x"})  # a plain file still works
+    assert (tmp_path / "plain.jsonl").read_text() == '{"event":"x"}\n'

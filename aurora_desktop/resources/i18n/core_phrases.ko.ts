@@ -17,11 +17,11 @@
     </message>
     <message>
         <source>A consent can last at most {MAX_DAYS} days (ten years) and must end in the future.</source>
-        <translation type="unfinished"></translation>
+        <translation>동의는 최대 {MAX_DAYS}일(10년)까지 유지될 수 있으며, 만료 시점은 미래여야 합니다.</translation>
     </message>
     <message>
         <source>A consent can last more than 0 and at most {MAX_DAYS} days (ten years), not {days}.</source>
-        <translation type="unfinished"></translation>
+        <translation>동의 기간은 {days}이(가) 아니라 0일 초과 {MAX_DAYS}일(10년) 이하여야 합니다.</translation>
     </message>
     <message>
         <source>A high-risk request cannot be sent to a cloud model; choose a local model or lower the risk.</source>
@@ -73,7 +73,7 @@
     </message>
     <message>
         <source>Aurora has no record of making {name} {found} active (model_manifest.json was edited by hand, or the seal was removed); to use it run &apos;aurora models switch {name} --version {found}&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aurora가 {name} {found}을(를) 활성화한 기록이 없습니다(model_manifest.json을 직접 수정했거나 봉인이 제거되었습니다). 이 버전을 사용하려면 &apos;aurora models switch {name} --version {found}&apos;을(를) 실행하세요.</translation>
     </message>
     <message>
         <source>Aurora may not read {root} without your consent, so nothing was ingested; allow it when asked, or pass --yes.</source>
@@ -265,7 +265,7 @@
     </message>
     <message>
         <source>The OS keyring cannot be read, so Aurora cannot check which keys and model versions it approved ({exc}); unlock the keyring and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>OS 키링을 읽을 수 없어 Aurora가 승인한 키와 모델 버전을 확인할 수 없습니다({exc}). 키링 잠금을 해제하고 다시 시도하세요.</translation>
     </message>
     <message>
         <source>The base URL {shown_url} is not a web address; {hint}</source>
@@ -285,11 +285,15 @@
     </message>
     <message>
         <source>The consent scope is empty; {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>동의 범위가 비어 있습니다. {hint}</translation>
     </message>
     <message>
         <source>The conversation is {len_tokens} tokens but {model_name} reads at most {n_ctx}; start a new chat or shorten the prompt.</source>
         <translation>대화가 {len_tokens}토큰이지만 {model_name}은(는) 최대 {n_ctx}토큰까지만 읽을 수 있습니다. 새 대화를 시작하거나 프롬프트를 줄이세요.</translation>
+    </message>
+    <message>
+        <source>The document index {RAG_DIR}/{DB_NAME} was damaged, so Aurora moved the folder aside as {moved_name}; run &apos;aurora rag ingest FOLDER&apos; again to rebuild it.</source>
+        <translation>문서 색인 {RAG_DIR}/{DB_NAME}이(가) 손상되어 Aurora가 폴더 이름을 {moved_name}(으)로 바꿔 두었습니다. 색인을 다시 만들려면 &apos;aurora rag ingest FOLDER&apos;를 다시 실행하세요.</translation>
     </message>
     <message>
         <source>The document index {path} cannot be opened ({exc}); check that Aurora&apos;s data folder is writable.</source>
@@ -625,7 +629,7 @@
     </message>
     <message>
         <source>a provider entry is not an object</source>
-        <translation>공급자 항목이 객체가 아닙니다</translation>
+        <translation>공급자 항목이 객체가 아님</translation>
     </message>
     <message>
         <source>a source must be an object, not {type_raw___name}</source>
@@ -661,7 +665,7 @@
     </message>
     <message>
         <source>anonymous must be true or false.</source>
-        <translation type="unfinished"></translation>
+        <translation>anonymous는 true 또는 false여야 합니다.</translation>
     </message>
     <message>
         <source>answered on 127.0.0.1:{server_port}</source>
@@ -797,7 +801,7 @@
     </message>
     <message>
         <source>give one like cloud.send:PROVIDER or file.read:/path.</source>
-        <translation type="unfinished"></translation>
+        <translation>cloud.send:PROVIDER 또는 file.read:/path 형식으로 입력하세요.</translation>
     </message>
     <message>
         <source>grammar</source>
@@ -841,19 +845,19 @@
     </message>
     <message>
         <source>it has no {exc_args_0}</source>
-        <translation type="unfinished"></translation>
+        <translation>{exc_args_0} 항목이 없음</translation>
     </message>
     <message>
         <source>it is nested too deeply</source>
-        <translation type="unfinished"></translation>
+        <translation>중첩이 너무 깊음</translation>
     </message>
     <message>
         <source>it is not UTF-8 text</source>
-        <translation type="unfinished"></translation>
+        <translation>UTF-8 텍스트가 아님</translation>
     </message>
     <message>
         <source>it is not a JSON object</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON 객체가 아님</translation>
     </message>
     <message>
         <source>it stopped without saying why</source>
@@ -937,11 +941,11 @@
     </message>
     <message>
         <source>model_manifest.json names {found} as the active version of {name}, but that version is not installed; run &apos;aurora models switch {name} --version V&apos; with an installed version (see &apos;aurora models list&apos;).</source>
-        <translation type="unfinished"></translation>
+        <translation>model_manifest.json에는 {name}의 활성 버전이 {found}(으)로 적혀 있지만 그 버전은 설치되어 있지 않습니다. 설치된 버전으로 &apos;aurora models switch {name} --version V&apos;를 실행하세요(&apos;aurora models list&apos; 참고).</translation>
     </message>
     <message>
         <source>model_manifest.json was edited by hand to make {name} {found} active instead of {sealed}, so it is not used; to roll back run &apos;aurora models switch {name} --version {found}&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>model_manifest.json을 직접 수정해 {sealed} 대신 {name} {found}을(를) 활성화했으므로 이 버전은 사용하지 않습니다. 롤백하려면 &apos;aurora models switch {name} --version {found}&apos;을(를) 실행하세요.</translation>
     </message>
     <message>
         <source>no encoder</source>
@@ -1009,7 +1013,7 @@
     </message>
     <message>
         <source>providers is not a list</source>
-        <translation>providers 값이 목록이 아닙니다</translation>
+        <translation>providers 값이 목록이 아님</translation>
     </message>
     <message>
         <source>reachable as far as Aurora knows</source>
@@ -1089,7 +1093,7 @@
     </message>
     <message>
         <source>the decision ledger</source>
-        <translation type="unfinished"></translation>
+        <translation>라우팅 결정 기록</translation>
     </message>
     <message>
         <source>the document index</source>
@@ -1105,19 +1109,23 @@
     </message>
     <message>
         <source>{path_name} was not added through Aurora, so key {key_key_id} is not trusted; to trust a key run &apos;aurora models trust add FILE&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path_name}은(는) Aurora를 통해 추가되지 않았으므로 키 {key_key_id}을(를) 신뢰하지 않습니다. 키를 신뢰하려면 &apos;aurora models trust add FILE&apos;을 실행하세요.</translation>
     </message>
     <message>
         <source>{path} is damaged ({problem_exc}), so no cloud provider can be used; fix it or delete it and add the providers again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}이(가) 손상되어({problem_exc}) 클라우드 공급자를 사용할 수 없습니다. 파일을 고치거나, 삭제한 뒤 공급자를 다시 추가하세요.</translation>
     </message>
     <message>
         <source>{path} is damaged ({reason_exc}); fix it or delete it to start over.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}이(가) 손상되었습니다({reason_exc}). 파일을 고치거나, 삭제하고 처음부터 다시 시작하세요.</translation>
+    </message>
+    <message>
+        <source>{path} is damaged and cannot be moved aside ({exc}); close the other programs using it, or move it away yourself, and retry.</source>
+        <translation>{path}이(가) 손상되었지만 다른 곳으로 옮길 수 없습니다({exc}). 이 파일을 사용하는 다른 프로그램을 닫거나 직접 옮긴 뒤 다시 시도하세요.</translation>
     </message>
     <message>
         <source>{path} must hold a list of consents; fix it or delete it to start over.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}에는 동의 목록이 있어야 합니다. 파일을 고치거나, 삭제하고 처음부터 다시 시작하세요.</translation>
     </message>
     <message>
         <source>{reason}; Aurora uses the default settings until you fix or delete it.</source>
@@ -1197,7 +1205,7 @@
     </message>
     <message>
         <source>the usage history</source>
-        <translation type="unfinished"></translation>
+        <translation>사용량 기록</translation>
     </message>
     <message>
         <source>timed out</source>
@@ -1309,7 +1317,7 @@
     </message>
     <message>
         <source>{config_name} cannot be used because the OS keyring that holds its API key cannot be read; unlock or install a keyring, or keep the request on this device.</source>
-        <translation type="unfinished"></translation>
+        <translation>API 키를 보관한 OS 키링을 읽을 수 없어 {config_name}을(를) 사용할 수 없습니다. 키링 잠금을 해제하거나 키링을 설치하세요. 또는 요청을 이 기기에서 처리하세요.</translation>
     </message>
     <message>
         <source>{config_name} is cooling down after repeated failures; it will be tried again shortly.</source>
@@ -1421,7 +1429,7 @@
     </message>
     <message>
         <source>{name} cannot be read ({exc}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}을(를) 읽을 수 없습니다({exc}).</translation>
     </message>
     <message>
         <source>{name} could not be loaded, even on a second try ({cause_clause}); {advice}.</source>
@@ -1453,15 +1461,15 @@
     </message>
     <message>
         <source>{name} is a link, not a file Aurora wrote; remove the link and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}은(는) Aurora가 작성한 파일이 아니라 링크입니다. 링크를 제거하고 다시 시도하세요.</translation>
     </message>
     <message>
         <source>{name} is larger than {limit} bytes; it is not a file Aurora wrote.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}이(가) {limit}바이트보다 큽니다. Aurora가 작성한 파일이 아닙니다.</translation>
     </message>
     <message>
         <source>{name} is not a regular file; remove it and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}은(는) 일반 파일이 아닙니다. 제거하고 다시 시도하세요.</translation>
     </message>
     <message>
         <source>{name} is not a usable model name; use lowercase letters, digits, &apos;.&apos;, &apos;-&apos; or &apos;_&apos;.</source>
@@ -1593,7 +1601,7 @@
     </message>
     <message>
         <source>{path} is not a regular file; move it away and retry.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}은(는) 일반 파일이 아닙니다. 다른 곳으로 옮기고 다시 시도하세요.</translation>
     </message>
     <message>
         <source>{path} is not a valid ed25519 public key ({exc}).</source>
@@ -1613,7 +1621,7 @@
     </message>
     <message>
         <source>{path} names a provider twice, so no cloud provider can be used; fix it or delete it and add the providers again.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}에 같은 공급자가 두 번 있어 클라우드 공급자를 사용할 수 없습니다. 파일을 고치거나, 삭제한 뒤 공급자를 다시 추가하세요.</translation>
     </message>
     <message>
         <source>{path} names key {data_get_key_id} but holds key {key_id}.</source>
@@ -1645,7 +1653,7 @@
     </message>
     <message>
         <source>{shown} is not a consent scope Aurora asks for; {hint}</source>
-        <translation type="unfinished"></translation>
+        <translation>{shown}은(는) Aurora가 요청하는 동의 범위가 아닙니다. {hint}</translation>
     </message>
     <message>
         <source>{slot_name} failed to unload ({cause}); it was closed.</source>
@@ -1705,7 +1713,7 @@
     </message>
     <message>
         <source>{what} {path_name} was damaged, so Aurora moved it aside as {moved_name} and started a new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{what} {path_name}이(가) 손상되어 Aurora가 파일 이름을 {moved_name}(으)로 바꿔 두고 새로 만들었습니다.</translation>
     </message>
     <message>
         <source>{wheel_name} has no member {where_or_member}; it was removed from the cache, so try again, and if this repeats the catalog entry is wrong.</source>

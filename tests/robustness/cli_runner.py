@@ -3,15 +3,15 @@
 `python -m aurora_desktop` spends about a second importing before it does anything; the
 robustness tests run hundreds of commands. The server (`python -m tests.robustness.cli_runner`)
 imports `aurora_desktop.cli.main` and the modules behind it once, then for every case forks a
-child that behaves like a fresh `aurora` process: its own process group, environment, working
-folder, standard streams (files, or a pipe nobody reads), no power to
-ignore file modes when the tests run as root (so mode 000 means something), no
-network but 127.0.0.1, memory and file-size limits, and `main(argv)` run the way the
-interpreter would run it (an uncaught exception prints its traceback, non-daemon threads are
-joined, atexit handlers run, a failed flush of stdout exits 120). The server kills a child's
-whole process group when it runs past its time limit.
+child that behaves like a fresh `aurora` process: its own session and process group,
+environment, working folder and standard streams (files, or a pipe nobody reads); no power to
+ignore file modes when the tests run as root (so mode 000 means something); no network but
+127.0.0.1; memory and file-size limits; and `main(argv)` run the way the interpreter would run
+it (an uncaught exception prints its traceback, non-daemon threads are joined, atexit handlers
+run, a failed flush of stdout exits 120). The server kills a child's whole process group when
+it runs past its time limit.
 
-The client side (`ForkServer`, `Sandbox`, `check`) starts the server, builds the sandbox the
+The client side (`ForkServer`, `Sandbox`, `judge`) starts the server, builds the sandbox the
 cases run in, snapshots what lies outside the data folder, and turns a finished case into a
 list of problems.
 """
@@ -99,8 +99,6 @@ def _run_batch(
             pid = os.fork()
             if pid == 0:  # the child never returns from here
                 _child(case, protocol_fds, streams)
-            with contextlib.suppress(OSError):
-                os.setpgid(pid, pid)  # also done in the child; whichever runs first wins
             started = time.monotonic()
             running[pid] = (index, started, started + float(case["timeout_s"]))
         pid, status = os.waitpid(-1, os.WNOHANG)
@@ -137,7 +135,7 @@ def _child(
 ) -> None:
     code = 70
     try:
-        os.setpgid(0, 0)
+        os.setsid()  # its own process group, and no terminal to stop on (getpass, SIGTTIN)
         for fd in protocol_fds:
             os.close(fd)
         signal.alarm(int(case["timeout_s"]) + 10)  # a backstop if the server itself is gone

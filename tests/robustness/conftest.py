@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.robustness.cli_runner import ForkServer, Outcome, Sandbox, describe
+from tests.robustness.cli_runner import ForkServer, Outcome, Sandbox, describe, shown
 
 SUMMARY_FILE = "robustness-summary.json"
 
@@ -38,8 +38,24 @@ class Tally:
                 "seconds": round(sum(o.seconds for o in outcomes), 1),
                 "causes": dict(Counter(o.cause for o in failed).most_common()),
                 "failures": [describe(o) for o in failed],
+                "failed_cases": [
+                    {
+                        "label": o.label,
+                        "argv": shown(o.argv, limit=400),
+                        "cause": o.cause,
+                        "problems": o.problems,
+                        "exit": o.exit,
+                        "last_stderr_line": o.traceback_line or _last_line(o),
+                    }
+                    for o in failed
+                ],
             }
         return out
+
+
+def _last_line(outcome: Outcome) -> str:
+    lines = outcome.stderr.decode("utf-8", "replace").strip().split("\n")
+    return lines[-1][:400]
 
 
 TALLY = Tally()

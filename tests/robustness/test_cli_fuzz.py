@@ -11,7 +11,7 @@ no number flag that is NaN, infinite or negative taken with exit 0.
 Cases are drawn first and judged after (the generate phase only, no shrinking): one case costs
 0.1-2 s and a hang the whole bound, so every failing case is listed as drawn, not minimised.
 Under CI=true the draw is derandomized (the same cases every run). AURORA_FUZZ_EXAMPLES sets
-the cases per command (default 20); the summary (cases, tracebacks, hangs) is printed at the
+the cases per command (default 30); the summary (cases, tracebacks, hangs) is printed at the
 end of the session and written to $AURORA_TEST_OUTPUT/robustness-summary.json.
 """
 
@@ -47,7 +47,7 @@ from tests.robustness.conftest import Tally
 pytestmark = pytest.mark.robustness
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-EXAMPLES = int(os.environ.get("AURORA_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("AURORA_FUZZ_EXAMPLES", "30"))
 BOUND_S = 15.0  # a case running longer hangs; a normal one takes 0.1-3 s
 PARALLEL = 3  # hangs wait idle, so three at a time on two cores still pays
 MAX_ARG = 131_071 - 32  # Linux's MAX_ARG_STRLEN less the NUL, and room for "--flag="

@@ -24,6 +24,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ from tests.robustness.test_cli_fuzz import new_key_file
 
 pytestmark = pytest.mark.robustness
 
-_PER = os.environ.get("AURORA_MATRIX_COMMANDS", "2")
+_PER = os.environ.get("AURORA_MATRIX_COMMANDS", "all")
 PER_DAMAGE = None if _PER == "all" else max(1, int(_PER))  # commands per (file, damage)
 BOUND_S = 10.0  # a normal case takes 0.1-1 s
 PARALLEL = 3
@@ -86,6 +87,7 @@ KNOWN_FILES = [
     "metrics.db",
     "models/model_manifest.json",
     "trust/revoked.json",
+    "trust/seal.json",
     "rag/documents.db",
     "rag/vectors.faiss",
 ]
@@ -214,6 +216,21 @@ def _wrong_schema(path: Path) -> None:
 # -- running ------------------------------------------------------------------------------
 
 
+Job = tuple[str | None, str, str]  # (file in the data folder or None, damage, command)
+
+
+@dataclass
+class Ran:
+    rel: str | None
+    kind: str
+    spec: dict[str, Any]
+    outcome: Outcome
+
+
+def _label(rel: str | None, kind: str, name: str) -> str:
+    return f"{rel} {kind} / {name}" if rel else f"undamaged / {name}"
+
+
 class Matrix:
     """The template, the undamaged baseline of every command, and a way to run cases."""
 
@@ -226,7 +243,8 @@ class Matrix:
         self.files = user_files(box.template)
         self._unusable: dict[tuple[str, str], bool] = {}
         self.opened: dict[str, set[str]] = {}
-        self.baseline = self._run_all(None, "", list(COMMANDS), record=True)
+        ran = self.run_jobs([(None, "", name) for name in COMMANDS], record=True)
+        self.baseline = {name: one.outcome for name, one in zip(COMMANDS, ran, strict=True)}
 
     def commands_for(self, rel: str) -> list[str]:
         """The commands that open `rel` on the undamaged folder (all, if it is not there yet).
@@ -266,51 +284,48 @@ class Matrix:
         stdin = self.request if name == "route -" else None
         return self.box.new_case(COMMANDS[name], home=home, stdin=stdin, timeout_s=BOUND_S)
 
-    def _run_all(
-        self, rel: str | None, kind: str, commands: list[str], record: bool = False
-    ) -> dict[str, tuple[dict[str, Any], Outcome]]:
-        specs = {}
-        for name in commands:
-            home = self.box.root / "homes" / f"{len(specs)}-{self.box.counter}"
+    def run_jobs(self, jobs: list[Job], record: bool = False) -> list[Ran]:
+        """Run (file, damage, command) jobs, each on its own damaged copy, all in one batch."""
+        specs = []
+        for rel, kind, name in jobs:
+            home = self.box.root / "homes" / f"m{self.box.counter}-{len(specs)}"
             shutil.copytree(self.box.template, home, symlinks=True)
             if rel is not None:
                 damage(home / rel, kind, self.decoys)
-            specs[name] = self.case(name, home)
+            spec = self.case(name, home)
             if record:
-                specs[name]["record_opens"] = str(self.box.root / "io" / f"{name}.opened")
-        label = f"{rel} {kind}" if rel else "undamaged"
+                spec["record_opens"] = str(self.box.root / "io" / f"{name}.opened")
+            specs.append(spec)
         before = snapshot(self.box.outside)
-        results = self.server.run(list(specs.values()), parallel=PARALLEL)
-        out = {
-            name: (spec, judge(spec, result, f"{label} / {name}", BOUND_S))
-            for (name, spec), result in zip(specs.items(), results, strict=True)
-        }
+        results = self.server.run(specs, parallel=PARALLEL)
+        ran = [
+            Ran(rel, kind, spec, judge(spec, result, _label(rel, kind, name), BOUND_S))
+            for (rel, kind, name), spec, result in zip(jobs, specs, results, strict=True)
+        ]
         if record:
-            for name, spec in specs.items():
+            for (_, _, name), spec in zip(jobs, specs, strict=True):
                 home = Path(spec["home"])
                 paths = json.loads(Path(spec["record_opens"]).read_text())
                 self.opened[name] = {
                     str(Path(p).relative_to(home)) for p in paths if Path(p).is_relative_to(home)
                 }
-        if changes(before, snapshot(self.box.outside)):  # which command: again, one at a time
+        if changes(before, snapshot(self.box.outside)):  # which case: again, one at a time
             self._restore_decoys()
-            for name, (spec, outcome) in out.items():
-                self._rerun_alone(rel, kind, name, spec, outcome)
-        return out
+            for one in ran:
+                self._rerun_alone(one)
+        return ran
 
-    def _rerun_alone(
-        self, rel: str | None, kind: str, name: str, spec: dict[str, Any], outcome: Outcome
-    ) -> None:
-        home = Path(spec["home"])
+    def _rerun_alone(self, one: Ran) -> None:
+        home = Path(one.spec["home"])
         shutil.rmtree(home, ignore_errors=True)
         shutil.copytree(self.box.template, home, symlinks=True)
-        if rel is not None:
-            damage(home / rel, kind, self.decoys)
+        if one.rel is not None:
+            damage(home / one.rel, one.kind, self.decoys)
         before = snapshot(self.box.outside)
-        self.server.run([spec])
+        self.server.run([one.spec])
         touched = changes(before, snapshot(self.box.outside))
         if touched:
-            outcome.problems.append("wrote outside the data folder: " + ", ".join(touched[:3]))
+            one.outcome.problems.append("wrote outside the data folder: " + ", ".join(touched[:3]))
         self._restore_decoys()
 
     def _restore_decoys(self) -> None:
@@ -325,7 +340,7 @@ def _sqlite_moved_aside(rel: str, kind: str, o: Outcome, home: Path, m: Matrix) 
     if Path(rel).name not in SQLITE_FILES or kind not in CONTENT_DAMAGES:
         return []
     problems = []
-    base = m.baseline[o.label.split(" / ")[-1]][1]
+    base = m.baseline[o.label.split(" / ")[-1]]
     if o.exit != base.exit:
         problems.append(f"exit {o.exit} where the undamaged folder gives {base.exit}")
     name = Path(rel).name
@@ -373,7 +388,7 @@ def _router_last_good(rel: str, kind: str, o: Outcome, home: Path, m: Matrix) ->
 def _providers_local_ask(rel: str, kind: str, o: Outcome, home: Path, m: Matrix) -> list[str]:
     if rel != "providers.json" or not o.label.endswith("/ ask --json"):
         return []
-    base = m.baseline["ask --json"][1]
+    base = m.baseline["ask --json"]
     last = (o.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
     if o.exit != base.exit or "providers" in last:
         return [f"ask fails because of providers.json, not the missing model: {last[:200]}"]
@@ -384,11 +399,10 @@ CHECKS: list[Check] = [_sqlite_moved_aside, _router_last_good, _providers_local_
 
 
 def rotation(openers: list[str], index: int) -> list[str]:
-    """The commands for the `index`-th damage of a file: PER_DAMAGE of its openers, in turn.
+    """The commands for the `index`-th damage of a file: all its openers, or PER_DAMAGE in turn.
 
-    Over a file's damages every opener takes its turn, so every file meets every damage and
-    every command that opens it, within the time budget; AURORA_MATRIX_COMMANDS=all runs the
-    whole product (every damage under every opener).
+    AURORA_MATRIX_COMMANDS=N (for a slower machine) runs N of a file's openers per damage,
+    taking turns, so every file still meets every damage and every command that opens it.
     """
     if PER_DAMAGE is None or len(openers) <= PER_DAMAGE:
         return openers
@@ -423,21 +437,21 @@ def test_every_damaged_file_ends_in_a_sentence(
         targets = [f for f in matrix.files if f not in covered and not f.endswith(".pub.json")]
     else:
         targets = [rel]
-    outcomes: list[Outcome] = []
+    jobs: list[Job] = []
     for target in targets:
         kinds = PLACE_DAMAGES if target.endswith(".lock") else DAMAGES
         openers = matrix.commands_for(target)
         for index, kind in enumerate(kinds):
-            commands = rotation(openers, index)
-            if not commands:
-                continue
-            results = matrix._run_all(target, kind, commands)
-            for spec, outcome in results.values():
-                home = Path(spec["home"])
-                for check in CHECKS:
-                    outcome.problems += check(target, kind, outcome, home, matrix)
-                outcomes.append(outcome)
-                shutil.rmtree(home, ignore_errors=True)
+            jobs += [(target, kind, name) for name in rotation(openers, index)]
+    outcomes: list[Outcome] = []
+    for one in matrix.run_jobs(jobs):
+        assert one.rel is not None
+        for check in CHECKS:
+            one.outcome.problems += check(
+                one.rel, one.kind, one.outcome, Path(one.spec["home"]), matrix
+            )
+        outcomes.append(one.outcome)
+        shutil.rmtree(one.spec["home"], ignore_errors=True)
     tally.add("corruption matrix", outcomes)
     failed = [o for o in outcomes if o.problems]
     assert not failed, f"{len(failed)} of {len(outcomes)} cases not handled:\n" + "\n".join(
@@ -447,7 +461,7 @@ def test_every_damaged_file_ends_in_a_sentence(
 
 def test_the_undamaged_folder_works(matrix: Matrix) -> None:
     """The baseline the matrix compares with: no command breaks the rule on a good folder."""
-    broken = [describe(o) for _, o in matrix.baseline.values() if o.problems]
+    broken = [describe(o) for o in matrix.baseline.values() if o.problems]
     assert not broken, "\n".join(broken)
-    route = json.loads(matrix.baseline["route -"][1].stdout)
+    route = json.loads(matrix.baseline["route -"].stdout)
     assert route["target"] == "local", "the custom router policy is not in force"

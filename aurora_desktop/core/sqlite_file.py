@@ -63,9 +63,12 @@ class SqliteFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._create()
+            damaged = not self._healthy()  # also damage no query of this run would reach
         except (sqlite3.DatabaseError, OSError) as exc:
             if not self._damaged(exc):
-                raise
+                raise self._unusable(exc) from exc
+            damaged = True
+        if damaged:
             self._recover()
 
     def connect(self) -> sqlite3.Connection:
@@ -83,10 +86,22 @@ class SqliteFile:
                 return work(db)
         except (sqlite3.DatabaseError, OSError) as exc:
             if not self._damaged(exc):
-                raise
+                raise self._unusable(exc) from exc
         self._recover()
-        with closing(self.connect()) as db:
-            return work(db)
+        try:
+            with closing(self.connect()) as db:
+                return work(db)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise self._unusable(exc) from exc
+
+    def _unusable(self, exc: BaseException) -> ConfigError:
+        """A database that is not damaged but cannot be used now (permissions, a long lock)."""
+        reason = str(exc.strerror if isinstance(exc, OSError) else exc).rstrip(".")
+        what = self.what[:1].upper() + self.what[1:]
+        return ConfigError(
+            f"{what} {self.path} cannot be used ({reason}); check that Aurora may read and "
+            "write it, and retry."
+        )
 
     # -- damage ------------------------------------------------------------------------------
 

@@ -77,7 +77,14 @@ def _link(path: Path, good: bytes) -> None:
     path.symlink_to(path.parent / "elsewhere" / "nothing.db")
 
 
+def _bytes_inserted(path: Path, good: bytes) -> None:
+    """Four bytes inserted mid-file: pages shift, but the first pages still read fine."""
+    middle = len(good) // 2
+    path.write_bytes(good[:middle] + b"\xff\xfe\xc3\x28" + good[middle:])
+
+
 DAMAGE: dict[str, Callable[[Path, bytes], None]] = {
+    "bytes-inserted": _bytes_inserted,
     "truncated": _truncated,
     "header-only": _header_only,
     "garbage": _garbage,
@@ -276,9 +283,9 @@ def test_a_damaged_document_index_is_set_aside_and_rebuilt_by_ingest(
     rag.close()
 
 
-def _grant_as(uid: int, home: str, warm: str, results: Any) -> None:
-    """`aurora consent grant` in a forked child running as `uid` (root gives its power up
-    after one run that loads every module it needs: the interpreter's files are root's)."""
+def _run_as(uid: int, home: str, warm: str, argv: list[str], results: Any) -> None:
+    """`aurora ARGV` in a forked child running as `uid` (root gives its power up after one
+    run that loads every module it needs: the interpreter's files are root's)."""
     from aurora_desktop.cli.main import main
 
     err = io.StringIO()
@@ -293,7 +300,7 @@ def _grant_as(uid: int, home: str, warm: str, results: Any) -> None:
                 os.setgid(uid)
                 os.setuid(uid)
             os.environ["AURORA_HOME"] = home
-            code = main(["consent", "grant", "cloud.send:acme"])
+            code = main(argv)
     except BaseException:
         code = -1
         err.write(traceback.format_exc())
@@ -312,7 +319,8 @@ def test_a_mode_000_ledger_changes_nothing(aurora_home: AuroraHome) -> None:
             os.chown(path, uid, uid)
         (home / "ledger.jsonl").chmod(0)
         warm = str(aurora_home.root)
-        child = ctx.Process(target=_grant_as, args=(uid, str(home), warm, results))
+        argv = ["consent", "grant", "cloud.send:acme"]
+        child = ctx.Process(target=_run_as, args=(uid, str(home), warm, argv, results))
         child.start()
         code, err = results.get(timeout=120)
         child.join(timeout=30)
@@ -342,3 +350,27 @@ def test_without_o_nofollow_a_link_is_refused_by_lstat(
     assert opened == [] and target.read_text() == "keep\n"
     append_record(tmp_path / "plain.jsonl", {"event": "x"})  # a plain file still works
     assert (tmp_path / "plain.jsonl").read_text() == '{"event":"x"}\n'
+
+
+@pytest.mark.parametrize("name", ["decisions.db", "metrics.db"])
+def test_a_mode_000_database_is_one_sentence(aurora_home: AuroraHome, name: str) -> None:
+    uid = 65534 if os.getuid() == 0 else os.getuid()
+    home = Path(tempfile.mkdtemp(prefix="aurora-db000-"))
+    try:
+        DecisionLedger(home / "decisions.db")
+        Telemetry(home / "metrics.db")
+        for path in (home, *home.iterdir()):
+            os.chown(path, uid, uid)
+        (home / name).chmod(0)
+        ctx = multiprocessing.get_context("fork")
+        results = ctx.Queue()
+        warm = str(aurora_home.root)
+        child = ctx.Process(target=_run_as, args=(uid, str(home), warm, ["audit"], results))
+        child.start()
+        code, err = results.get(timeout=120)
+        child.join(timeout=30)
+        assert code == 1 and err.count("\n") == 1 and err.startswith("aurora: "), err
+        assert name in err and "cannot be used" in err
+        assert not list(home.glob("*.damaged-*"))  # not damaged: left where it is
+    finally:
+        shutil.rmtree(home, ignore_errors=True)

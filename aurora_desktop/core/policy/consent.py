@@ -136,6 +136,11 @@ class ConsentStore:
             raise ConfigError(
                 f"{self._path} must hold a list of consents; fix it or delete it to start over."
             )
+        if data and all(_grant_of(row, 0.0) is None for row in data):
+            raise ConfigError(
+                f"{self._path} is damaged (none of its entries is a consent Aurora wrote); "
+                "fix it or delete it to start over."
+            )
         return data
 
     def _read(self) -> list[Grant]:
@@ -236,8 +241,8 @@ class ConsentBroker:
     def require(self, request: ConsentRequest) -> str:
         try:
             stored = self.store.allowed(request.scope)
-        except ConfigError:
-            stored = None  # a damaged store grants nothing: the user is asked
+        except ConfigError as exc:  # a damaged store grants nothing, and says why
+            raise ConsentDenied(str(exc)) from exc
         if stored is not None:
             return "stored"
         preview = request.preview

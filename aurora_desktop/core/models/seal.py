@@ -49,7 +49,8 @@ class Seal:
 
     def __init__(self, folder: Path, account: str, ledger: AuditLedger | None = None) -> None:
         self._folder = folder
-        self._account = account or str(folder)
+        # one secret per data folder: the folder's resolved path, as AuroraHome.instance_key
+        self._account = account or str(folder.parent.resolve())
         self._ledger = ledger
         self._secret: bytes | None = None
         self._in_keyring = True

@@ -129,8 +129,27 @@ def _run(args: argparse.Namespace) -> int:
         sys.stderr.write("\naurora: stopped.\n")
         return EXIT_INTERRUPTED
     except AuroraError as exc:
-        sys.stderr.write(f"aurora: {exc}\n")
+        sys.stderr.write(f"aurora: {_one_line(str(exc))}\n")
         return EXIT_ERROR
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the system refused a path the user named (too long, a loop, ...)
+        name = f"{exc.filename}" if exc.filename is not None else "a file"
+        reason = exc.strerror or str(exc)
+        sys.stderr.write(f"aurora: {_one_line(f'{name} cannot be used ({reason}).')}\n")
+        return EXIT_ERROR
+    except UnicodeEncodeError:  # a name with bytes no file name in this system can hold
+        sys.stderr.write(
+            "aurora: a file name or value given is not valid text for this system; "
+            "rename the file or retype the value.\n"
+        )
+        return EXIT_ERROR
+
+
+def _one_line(text: str) -> str:
+    """`text` with line breaks and other control characters shown as escapes: an echoed
+    value can never split the one-sentence error over several lines."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _setup() -> int:

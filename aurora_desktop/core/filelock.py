@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.text import phrase
 
 MODEL_STORE = phrase("the model store")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 if sys.platform == "win32":
     import msvcrt
@@ -29,8 +30,14 @@ class FileLock:
         self._fd: int | None = None
 
     def __enter__(self) -> FileLock:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+        except OSError as exc:
+            raise ConfigError(
+                f"The lock file {self._path} cannot be opened ({exc.strerror}); "
+                "remove it and retry."
+            ) from exc
         deadline = time.monotonic() + self._timeout
         while True:
             try:

@@ -15,10 +15,11 @@ from typing import Any
 import jsonschema
 
 from aurora_desktop.core.atomic import atomic_write_text
-from aurora_desktop.core.errors import ManifestError
+from aurora_desktop.core.errors import ConfigError, ManifestError
 from aurora_desktop.core.models.schema import MANIFEST_SCHEMA, entry_schema
 from aurora_desktop.core.models.sources import Source, parse_source
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.userfile import read_user_bytes
 
 MAX_MANIFEST_BYTES = 4_000_000
 _VALIDATORS = {
@@ -131,16 +132,13 @@ def version_key(version: str) -> tuple[tuple[int, ...], int, str]:
 def read_store_manifest(path: Path) -> dict[str, Any]:
     """The store manifest, or an empty one if none exists yet; raises `ManifestError`."""
     try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            raise ManifestError(
-                f"{path} is larger than {MAX_MANIFEST_BYTES:,} bytes; it is not "
-                "a model manifest Aurora wrote."
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        raw = read_user_bytes(path, limit=MAX_MANIFEST_BYTES, what=f"The model manifest {path}")
+    except ConfigError as exc:
+        raise ManifestError(str(exc)) from exc
+    if raw is None:
         return {"manifest_version": 1, "models": {}}
-    except OSError as exc:
-        raise ManifestError(f"The model manifest {path} cannot be read ({exc.strerror}).") from exc
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ManifestError(f"The model manifest {path} is not UTF-8 text.") from exc
     try:

@@ -22,14 +22,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.audit import AuditLedger
-from aurora_desktop.core.errors import SignatureError
+from aurora_desktop.core.errors import ConfigError, SignatureError
 from aurora_desktop.core.models.keys import KEY_SUFFIX, PublicKeyFile, read_key_file
 from aurora_desktop.core.models.seal import Seal, Section
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.userfile import read_user_bytes
+from aurora_desktop.core.userinput import load_json
 
 Origin = Literal["publisher", "user", "local"]
 REVOKED_FILE = "revoked.json"
 LOCAL_PREFIX = "local-"
+MAX_REVOKED_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,10 +183,9 @@ class TrustStore:
     def _revoked_file(self) -> set[str]:
         path = self._user_dir / REVOKED_FILE
         try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return set()
-        except (OSError, ValueError) as exc:
+            raw = read_user_bytes(path, limit=MAX_REVOKED_BYTES, what=str(path))
+            data: Any = [] if raw is None else load_json(raw, what=str(path))
+        except ConfigError as exc:
             raise SignatureError(f"{path} cannot be read ({exc}); fix or delete it.") from exc
         if not isinstance(data, list):
             raise SignatureError(f"{path} must be a JSON list of key ids.")

@@ -113,7 +113,10 @@ class RagService:
 
         `assume_yes` is the user's consent given up front (`--yes`): it counts for this run.
         """
-        root = Path(folder).expanduser().resolve()
+        try:
+            root = Path(folder).expanduser().resolve()
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (3.11)
+            raise ConfigError(f"{folder} cannot be opened as a folder ({exc}).") from exc
         if not root.is_dir():
             raise ConfigError(f"{root} is not a folder; give the folder of documents to ingest.")
         how = self._require_consent(root, assume_yes)

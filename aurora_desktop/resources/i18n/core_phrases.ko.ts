@@ -380,6 +380,10 @@
         <translation>OS 키링의 로컬 서명 키가 손상되었습니다. 키링에서 &apos;{KEYRING_SERVICE}&apos; 항목을 삭제하고 모델을 다시 가져오세요.</translation>
     </message>
     <message>
+        <source>The lock file {path} cannot be opened ({exc}); remove it and retry.</source>
+        <translation>잠금 파일 {path}을(를) 열 수 없습니다({exc}). 이 파일을 제거하고 다시 시도하세요.</translation>
+    </message>
+    <message>
         <source>The minimum output length ({low} {unit}) is above the maximum ({high}).</source>
         <translation>최소 출력 길이({low} {unit})가 최대 길이({high})보다 큽니다.</translation>
     </message>
@@ -398,10 +402,6 @@
     <message>
         <source>The model catalog {path} is too large to be genuine.</source>
         <translation>모델 카탈로그 {path}은(는) 너무 커서 정상적인 파일로 볼 수 없습니다.</translation>
-    </message>
-    <message>
-        <source>The model manifest {path} cannot be read ({exc}).</source>
-        <translation>모델 매니페스트 {path}을(를) 읽을 수 없습니다({exc}).</translation>
     </message>
     <message>
         <source>The model manifest {path} is invalid at {at} ({error}).</source>
@@ -1108,8 +1108,16 @@
         <translation>{key} 필드는 비어 있지 않은 문자열이어야 합니다</translation>
     </message>
     <message>
+        <source>{folder} cannot be opened as a folder ({exc}).</source>
+        <translation>{folder}을(를) 폴더로 열 수 없습니다({exc}).</translation>
+    </message>
+    <message>
         <source>{path_name} was not added through Aurora, so key {key_key_id} is not trusted; to trust a key run &apos;aurora models trust add FILE&apos;.</source>
         <translation>{path_name}은(는) Aurora를 통해 추가되지 않았으므로 키 {key_key_id}을(를) 신뢰하지 않습니다. 키를 신뢰하려면 &apos;aurora models trust add FILE&apos;을 실행하세요.</translation>
+    </message>
+    <message>
+        <source>{path} is damaged (none of its entries is a consent Aurora wrote); fix it or delete it to start over.</source>
+        <translation>{path}이(가) 손상되었습니다(Aurora가 기록한 동의 항목이 하나도 없음). 파일을 고치거나, 삭제하고 처음부터 다시 시작하세요.</translation>
     </message>
     <message>
         <source>{path} is damaged ({problem_exc}), so no cloud provider can be used; fix it or delete it and add the providers again.</source>
@@ -1590,10 +1598,6 @@
     <message>
         <source>{path} cannot be read ({exc}); fix or delete it.</source>
         <translation>{path}을(를) 읽을 수 없습니다({exc}). 고치거나 삭제하세요.</translation>
-    </message>
-    <message>
-        <source>{path} is larger than {MAX_MANIFEST_BYTES} bytes; it is not a model manifest Aurora wrote.</source>
-        <translation>{path}이(가) {MAX_MANIFEST_BYTES}바이트보다 큽니다. Aurora가 작성한 모델 매니페스트가 아닙니다.</translation>
     </message>
     <message>
         <source>{path} is not a file that can be imported.</source>

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from aurora_desktop.app.file_warnings import file_warnings
 from aurora_desktop.app.windows import WindowFactory
 from aurora_desktop.app.wiring import Core
+from aurora_desktop.core import notices
 from aurora_desktop.core.contract import Response
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.scheduler.events import SchedulerEvent
@@ -166,8 +167,9 @@ class AuroraApp:
 
     def check_files(self) -> None:
         """An invalid user file (router policy, banned words, labels, settings) is logged and
-        notified once, saying what is used instead; again if it is fixed and broken anew."""
-        warnings = set(file_warnings(self.core))
+        notified once, saying what is used instead; again if it is fixed and broken anew.
+        What the core told once (a damaged database moved aside) is logged once too."""
+        warnings = set(file_warnings(self.core)) | set(notices.pending())
         for warning in sorted(warnings - self._file_warnings):
             self.log.add("warning", self._source("settings"), warning)
         self._file_warnings = warnings

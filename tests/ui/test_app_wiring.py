@@ -120,3 +120,23 @@ def test_an_invalid_user_file_is_logged_and_notified_once(
     assert aurora.core.pipeline.policy.current().default_target == "local"
     aurora.check_files()
     assert len([e for e in aurora.log.entries if "model_router.json" in e.message]) == 1
+
+
+def test_a_damaged_database_moved_aside_is_logged_once(
+    qtbot: QtBot, aurora: AuroraApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the core tells once outside any request (core/notices.py) reaches the message log."""
+    from aurora_desktop.core.decisions import DecisionLedger
+    from aurora_desktop.core.sqlite_file import set_aside
+
+    path = aurora.core.home.root / "decisions.db"
+    set_aside(path)  # the running app's database is swapped for garbage under it
+    path.write_bytes(b"this is not an SQLite database, " * 200)
+    ledger = aurora.core.pipeline.ledger
+    assert isinstance(ledger, DecisionLedger)
+    ledger.bytes_sent_total()  # the next use finds the damage, moves it aside, tells the user
+    aurora.check_files()
+    entries = [e for e in aurora.log.entries if "decisions.db was damaged" in e.message]
+    assert len(entries) == 1 and entries[0].level == "warning"
+    aurora.check_files()
+    assert len([e for e in aurora.log.entries if "decisions.db was damaged" in e.message]) == 1

@@ -295,7 +295,7 @@ def test_cli_ingest_and_query(minilm_home: AuroraHome, tmp_path: Path) -> None:
     text = run_rag("query", "How do green leaves make sugar from light?")
     assert text.returncode == 0 and "photosynthesis.md" in text.stdout.splitlines()[0]
     bad = run_rag("query", "x", "--k", "0")
-    assert "k must be between 1 and" in one_line_error(bad)
+    assert "--k: must be a whole number from 1 to 100, not '0'" in one_line_error(bad)
 
 
 KILL_FILES = 240

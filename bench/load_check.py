@@ -1,7 +1,8 @@
 """B8: what hashing a model before every load costs, cold and warm, against loading unchecked.
 
-Load-to-first-token = (the store's full check, for "checked") + llama.cpp opening the file +
-one generated token. "Cold" evicts the model file from the page cache first
+Load-to-first-token = Aurora's in-process engine loading the model (for "checked", with the
+store's full check first, as every load does; "unchecked" opens the file as it is) and
+generating one token. "Cold" evicts the model file from the page cache first
 (posix_fadvise DONTNEED); "warm" reads it once before. The same numbers for a 4 GB file
 (written here, then deleted) give the cost for a model of that size: hashing cold against
 reading cold (the load reads the bytes anyway), and hashing warm.
@@ -15,9 +16,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import bare_llama, median
+from common import median
 
 from aurora_desktop.app.wiring import Core
+from aurora_desktop.core.contract import Message
+from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.models.fetch import sha256_file
 
 MODELS = ("smollm2-135m-instruct", "gemma-3-270m")
@@ -42,14 +45,21 @@ def read_through(path: Path) -> None:
 
 
 def load_to_first_token(core: Core, name: str, path: Path, *, checked: bool) -> float:
-    started = time.perf_counter()
-    if checked:
-        core.store.ready_for_load(name)
-    llm = bare_llama(path, n_ctx=512)
-    llm.create_completion("Hi", max_tokens=1, temperature=0.0)
-    elapsed = time.perf_counter() - started
-    llm.close()
-    return elapsed
+    """Aurora's own in-process engine: load (with the check, or opening the file as it is)
+    and one generated token, the way a first request after an unload meets them."""
+    engine = LlamaCppEngine(
+        path,
+        model_name=name,
+        n_ctx=512,
+        resolve=(lambda: core.store.ready_for_load(name).main_path) if checked else None,
+    )
+    try:
+        started = time.perf_counter()
+        engine.load().result(timeout=300)
+        engine.generate([Message("user", "Hi")], max_tokens=1, temperature=0.0).result(300)
+        return time.perf_counter() - started
+    finally:
+        engine.close()
 
 
 def b8_verify_cost(core: Core) -> dict[str, Any]:
@@ -60,6 +70,7 @@ def b8_verify_cost(core: Core) -> dict[str, Any]:
             core.store.install(core.catalog().get(name))
         path = core.store.ready_for_load(name).main_path
         times: dict[str, list[float]] = {}
+        load_to_first_token(core, name, path, checked=True)  # imports and first-use costs
         plan = [(c, k) for c in ("cold", "warm") for k in (False, True)]
         for rep in range(REPS):
             for cache, checked in plan[rep % 4 :] + plan[: rep % 4]:  # vary who goes first

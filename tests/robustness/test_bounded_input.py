@@ -389,3 +389,23 @@ def test_standard_input_is_bounded_and_decoded_leniently() -> None:
     assert text == "a\nb\ufffd\nc"
     with pytest.raises(RequestError, match="larger than 10 bytes"):
         read_stdin_text(what="The prompt", limit=10, error=RequestError, stream=BytesIO(b"x" * 11))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ask", "--temperature=--", "hi"),
+        ("ask", "--k=--", "hi"),
+        ("stats", "--last=--"),
+        ("audit", "--limit=--"),
+    ],
+)
+def test_a_lone_double_dash_as_a_flag_value_is_one_sentence(
+    args: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python 3.11 hands `--flag=--` to the command as an empty list, skipping the type check."""
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(list(args))
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "expected a value, not '--'" in err

@@ -451,3 +451,35 @@ def test_trust_list_shows_a_hand_dropped_key_as_refused(tmp_path: Path) -> None:
     assert "not added through Aurora" in listed.stdout
     assert "no OS keyring is usable" in listed.stderr
     assert "Traceback" not in listed.stderr
+
+
+@pytest.mark.parametrize("stop_at", ["before the manifest", "after the manifest"])
+def test_a_switch_killed_between_the_seal_and_the_manifest_still_loads(
+    kit: StoreKit, monkeypatch: pytest.MonkeyPatch, stop_at: str
+) -> None:
+    """The seal and the manifest are two files; a kill between their writes must leave a
+    state that checks (the old or the new version), never a refusal that blames the user."""
+    from aurora_desktop.core.models import store as store_module
+
+    install(kit, "1.0.0")
+    install(kit, "2.0.0")
+    real_update = store_module.update_store_manifest
+
+    class Killed(BaseException):
+        pass
+
+    def killed(path: Path, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        if stop_at == "after the manifest":
+            real_update(path, change)
+            raise Killed
+        change(json.loads(path.read_text()))  # the seal is written inside the change
+        raise Killed
+
+    monkeypatch.setattr(kit.store, "_remember_verified", lambda _installed: None)
+    monkeypatch.setattr(store_module, "update_store_manifest", killed)  # the switch's write
+    with pytest.raises(Killed):
+        kit.store.switch(NAME, "1.0.0")
+    monkeypatch.setattr(store_module, "update_store_manifest", real_update)
+    expected = "2.0.0" if stop_at == "before the manifest" else "1.0.0"
+    assert kit.store.ready_for_load(NAME).version == expected
+    assert not list(kit.ledger.events("model.refused"))

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
-from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import ConfigError, ManifestError
 from aurora_desktop.core.models.schema import MANIFEST_SCHEMA, entry_schema
 from aurora_desktop.core.models.sources import Source, parse_source
 from aurora_desktop.core.text import phrase
-from aurora_desktop.core.userfile import read_user_bytes
+from aurora_desktop.core.userfile import locked_update, read_user_bytes
+from aurora_desktop.core.userinput import load_json
 
 MAX_MANIFEST_BYTES = 4_000_000
 _VALIDATORS = {
@@ -135,16 +136,17 @@ def read_store_manifest(path: Path) -> dict[str, Any]:
         raw = read_user_bytes(path, limit=MAX_MANIFEST_BYTES, what=f"The model manifest {path}")
     except ConfigError as exc:
         raise ManifestError(str(exc)) from exc
+    return parse_store_manifest(raw, path)
+
+
+def parse_store_manifest(raw: bytes | None, path: Path) -> dict[str, Any]:
+    """The manifest in `raw` (None: no manifest yet), schema-checked; raises `ManifestError`."""
     if raw is None:
         return {"manifest_version": 1, "models": {}}
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ManifestError(f"The model manifest {path} is not UTF-8 text.") from exc
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise ManifestError(f"The model manifest {path} is not valid JSON ({exc}).") from exc
+        data = load_json(raw, what=f"The model manifest {path}", error=ManifestError)
+    except RecursionError as exc:  # pragma: no cover - load_json checks the depth first
+        raise ManifestError(f"The model manifest {path} is nested too deeply.") from exc
     error = jsonschema.exceptions.best_match(_VALIDATORS["manifest"].iter_errors(data))
     if error is not None:
         at = "/".join(str(p) for p in error.absolute_path) or phrase("top level")
@@ -153,8 +155,31 @@ def read_store_manifest(path: Path) -> dict[str, Any]:
     return data
 
 
-def write_store_manifest(path: Path, data: dict[str, Any]) -> None:
+def dump_store_manifest(data: dict[str, Any]) -> str:
+    """The manifest as written to disk; refuses what could not be read back."""
     error = jsonschema.exceptions.best_match(_VALIDATORS["manifest"].iter_errors(data))
-    if error is not None:  # never write what could not be read back
+    if error is not None:
         raise ManifestError(f"Refusing to write an invalid model manifest ({error.message}).")
-    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def update_store_manifest(
+    path: Path, change: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
+    """Change the manifest through the one locked read-modify-write path (core/userfile.py)."""
+
+    def apply(manifest: dict[str, Any]) -> dict[str, Any]:
+        change(manifest)
+        return manifest
+
+    try:
+        return locked_update(
+            path,
+            apply,
+            load=lambda raw: parse_store_manifest(raw, path),
+            dump=dump_store_manifest,
+            limit=MAX_MANIFEST_BYTES,
+            what=f"The model manifest {path}",
+        )
+    except ConfigError as exc:
+        raise ManifestError(str(exc)) from exc

@@ -30,8 +30,8 @@ from aurora_desktop.core.models.manifest import (
     ModelEntry,
     parse_entry,
     read_store_manifest,
+    update_store_manifest,
     version_key,
-    write_store_manifest,
 )
 from aurora_desktop.core.models.signing import verify_entry
 from aurora_desktop.core.models.sources import fetch_file
@@ -137,11 +137,13 @@ class ModelStore:
                     existing, False, False, phrase(f"{entry.label} is already installed.")
                 )
             fetched = self._place(entry, folder, progress, cancel)
-            with self._manifest_lock():
-                manifest = self.read_manifest()
+            outcome: dict[str, Any] = {}
+
+            def change(manifest: dict[str, Any]) -> None:
                 record = manifest["models"].setdefault(
                     entry.name, {"active": None, "highest_seen": None, "versions": {}}
                 )
+                before = record["active"]
                 sealed = self._sealed_models().get(entry.name, {})
                 if sealed.get("active") is not None and sealed["active"] in record["versions"]:
                     record["active"] = sealed["active"]  # a hand edit of "active" does not count
@@ -163,8 +165,12 @@ class ModelStore:
                 seen = record["highest_seen"]
                 if seen is None or version_key(entry.version) > version_key(seen):
                     record["highest_seen"] = entry.version
-                write_store_manifest(self.manifest_path, manifest)
-                self._seal_model(entry.name, record["active"], record["highest_seen"])
+                self._seal_model(entry.name, record["active"], record["highest_seen"], before)
+                outcome.update(decision=decision, record=record)
+
+            self._change_manifest(change)
+            decision, record = outcome["decision"], outcome["record"]
+            self._seal_model(entry.name, record["active"], record["highest_seen"])
             self._ledger.append(
                 "model.install",
                 model=entry.name,
@@ -280,16 +286,21 @@ class ModelStore:
         """Activate any installed version that verifies now (forward or back); logged."""
         target = self._pick(name, version)
         self.verify(name, version)
-        with self._thread_lock, self._manifest_lock():
-            manifest = self.read_manifest()
+        outcome: dict[str, Any] = {}
+
+        def change(manifest: dict[str, Any]) -> None:
             record = manifest["models"][name]
-            previous = self._sealed_models().get(name, {}).get("active", record["active"])
+            sealed = self._sealed_models().get(name, {})
+            outcome["previous"] = sealed.get("active", record["active"])
+            before = record["active"]
             record["active"] = version
-            record["highest_seen"] = _newest(
-                record["highest_seen"], self._sealed_models().get(name, {}).get("highest_seen")
-            )
-            write_store_manifest(self.manifest_path, manifest)
-            self._seal_model(name, version, record["highest_seen"])
+            record["highest_seen"] = _newest(record["highest_seen"], sealed.get("highest_seen"))
+            outcome["highest_seen"] = record["highest_seen"]
+            self._seal_model(name, version, record["highest_seen"], before)
+
+        self._change_manifest(change)
+        self._seal_model(name, version, outcome["highest_seen"])
+        previous = outcome["previous"]
         self._ledger.append("model.switch", model=name, from_version=previous, to_version=version)
         return InstalledVersion(
             name, version, target.entry, target.folder, True, target.origin, self._clock()
@@ -304,13 +315,14 @@ class ModelStore:
             raise ModelInUseError(
                 f"{target.entry.label} is {state}; switch {name} to another version first."
             )
-        with self._thread_lock, self._manifest_lock():
-            manifest = self.read_manifest()
+
+        def change(manifest: dict[str, Any]) -> None:
             del manifest["models"][name]["versions"][version]
             if not manifest["models"][name]["versions"]:
                 del manifest["models"][name]
                 self._trust.seal.update("models", lambda m: m.pop(name, None), self._adopt_models)
-            write_store_manifest(self.manifest_path, manifest)
+
+        self._change_manifest(change)
         self._discard(target.folder)
         self._ledger.append("model.remove", model=name, version=version)
         return target
@@ -358,7 +370,7 @@ class ModelStore:
                 f"version is not installed; run 'aurora models switch {name} --version V' with "
                 "an installed version (see 'aurora models list')."
             )
-        elif sealed == found:
+        elif found in (sealed, self._sealed_models().get(name, {}).get("changing_from")):
             return self._installed(name, found, record["versions"][found], found)
         elif sealed is None:
             reason = phrase(
@@ -386,9 +398,21 @@ class ModelStore:
             for name, r in models.items()
         }
 
-    def _seal_model(self, name: str, active: str | None, highest_seen: str | None) -> None:
+    def _seal_model(
+        self,
+        name: str,
+        active: str | None,
+        highest_seen: str | None,
+        during_change_from: str | None = None,
+    ) -> None:
+        """Seal the active version; while a change is being written the manifest may still
+        hold the version it replaces (`during_change_from`), so a kill between the two
+        writes leaves a state that checks."""
+
         def change(models: dict[str, Any]) -> None:
             models[name] = {"active": active, "highest_seen": highest_seen}
+            if during_change_from is not None and during_change_from != active:
+                models[name]["changing_from"] = during_change_from
 
         self._trust.seal.update("models", change, self._adopt_models)
 
@@ -406,14 +430,13 @@ class ModelStore:
         return {"at": self._clock(), "stat": stat}
 
     def _remember_verified(self, installed: InstalledVersion) -> None:
-        with self._thread_lock, self._manifest_lock():
-            manifest = self.read_manifest()
+        def change(manifest: dict[str, Any]) -> None:
             versions = manifest["models"].get(installed.name, {}).get("versions", {})
             record = versions.get(installed.version)
-            if record is None or record["entry"] != installed.entry.record:
-                return
-            record["verified"] = self._stat_record(installed.folder, installed.entry)
-            write_store_manifest(self.manifest_path, manifest)
+            if record is not None and record["entry"] == installed.entry.record:
+                record["verified"] = self._stat_record(installed.folder, installed.entry)
+
+        self._change_manifest(change)
 
     def _staging_dir(self, entry: ModelEntry) -> Path:
         return self._home.models / ".staging" / f"{entry.kind}-{entry.name}-{entry.version}"
@@ -424,8 +447,10 @@ class ModelStore:
         with FileLock(lock, timeout=3600, what=f"{entry.label}"):
             yield
 
-    def _manifest_lock(self) -> FileLock:
-        return FileLock(self._home.models / ".locks" / "manifest.lock", timeout=60)
+    def _change_manifest(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Every manifest change: the one locked read-modify-write path for user files."""
+        with self._thread_lock:
+            update_store_manifest(self.manifest_path, change)
 
     def _discard(self, folder: Path) -> None:
         trash = self._home.models / ".trash" / uuid.uuid4().hex

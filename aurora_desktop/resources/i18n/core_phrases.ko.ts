@@ -408,14 +408,6 @@
         <translation>모델 매니페스트 {path}의 {at} 위치가 올바르지 않습니다({error}).</translation>
     </message>
     <message>
-        <source>The model manifest {path} is not UTF-8 text.</source>
-        <translation>모델 매니페스트 {path}은(는) UTF-8 텍스트가 아닙니다.</translation>
-    </message>
-    <message>
-        <source>The model manifest {path} is not valid JSON ({exc}).</source>
-        <translation>모델 매니페스트 {path}은(는) 올바른 JSON이 아닙니다({exc}).</translation>
-    </message>
-    <message>
         <source>The model name {shown_model} is not allowed; give the provider&apos;s model name (1-200 characters, no spaces).</source>
         <translation>모델 이름 {shown_model}은(는) 사용할 수 없습니다. 공급자의 모델 이름을 입력하세요(1~200자, 공백 없음).</translation>
     </message>
@@ -1294,6 +1286,10 @@
     <message>
         <source>Aurora&apos;s resources must be plain files on disk, but {root} is inside an archive; reinstall Aurora.</source>
         <translation>Aurora의 리소스는 디스크의 일반 파일이어야 하는데 {root}은(는) 압축 파일 안에 있습니다. Aurora를 다시 설치하세요.</translation>
+    </message>
+    <message>
+        <source>The model manifest {path} is nested too deeply.</source>
+        <translation>모델 매니페스트 {path}의 중첩이 너무 깊습니다.</translation>
     </message>
     <message>
         <source>The output contains the banned words {words}.</source>

@@ -97,10 +97,11 @@ class SqliteFile:
     def _unusable(self, exc: BaseException) -> ConfigError:
         """A database that is not damaged but cannot be used now (permissions, a long lock)."""
         reason = str(exc.strerror if isinstance(exc, OSError) else exc).rstrip(".")
-        what = self.what[:1].upper() + self.what[1:]
         return ConfigError(
-            f"{what} {self.path} cannot be used ({reason}); check that Aurora may read and "
-            "write it, and retry."
+            phrase(
+                f"{self.path} ({self.what}) cannot be used ({reason}); check that Aurora may "
+                "read and write it, and retry."
+            )
         )
 
     # -- damage ------------------------------------------------------------------------------
@@ -158,10 +159,9 @@ class SqliteFile:
                 ) from exc
             self._create()
         self.moved = moved
-        what = self.what[:1].upper() + self.what[1:]
-        sentence = phrase(
-            f"{what} {self.path.name} was damaged, so Aurora moved it aside as {moved.name} "
-            "and started a new one."
+        sentence = phrase(  # the piece `what` stays lower case, so it is translated too
+            f"{self.path.name} ({self.what}) was damaged, so Aurora moved it aside as "
+            f"{moved.name} and started a new one."
         )
         if self._report is not None:
             self._report(sentence, self.path, moved)

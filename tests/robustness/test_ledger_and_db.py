@@ -214,7 +214,7 @@ def test_ask_answers_with_a_damaged_decision_ledger(model_home: AuroraHome) -> N
     proc = aurora("ask", "--json", "--task", "intent", "--max-tokens", "8", "Name a colour.")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["text"]
-    assert "decisions.db was damaged" in proc.stderr
+    assert "decisions.db (the decision ledger) was damaged" in proc.stderr
     assert len(list(model_home.root.glob("decisions.db.damaged-*"))) == 1
 
 

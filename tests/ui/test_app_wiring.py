@@ -136,7 +136,20 @@ def test_a_damaged_database_moved_aside_is_logged_once(
     assert isinstance(ledger, DecisionLedger)
     ledger.bytes_sent_total()  # the next use finds the damage, moves it aside, tells the user
     aurora.check_files()
-    entries = [e for e in aurora.log.entries if "decisions.db was damaged" in e.message]
+    entries = [
+        e
+        for e in aurora.log.entries
+        if "decisions.db (the decision ledger) was damaged" in e.message
+    ]
     assert len(entries) == 1 and entries[0].level == "warning"
     aurora.check_files()
-    assert len([e for e in aurora.log.entries if "decisions.db was damaged" in e.message]) == 1
+    assert (
+        len(
+            [
+                e
+                for e in aurora.log.entries
+                if "decisions.db (the decision ledger) was damaged" in e.message
+            ]
+        )
+        == 1
+    )

@@ -1104,8 +1104,16 @@
         <translation>{folder}을(를) 폴더로 열 수 없습니다({exc}).</translation>
     </message>
     <message>
+        <source>{path_name} ({what}) was damaged, so Aurora moved it aside as {moved_name} and started a new one.</source>
+        <translation>{path_name}({what})이(가) 손상되어 Aurora가 파일 이름을 {moved_name}(으)로 바꿔 두고 새로 만들었습니다.</translation>
+    </message>
+    <message>
         <source>{path_name} was not added through Aurora, so key {key_key_id} is not trusted; to trust a key run &apos;aurora models trust add FILE&apos;.</source>
         <translation>{path_name}은(는) Aurora를 통해 추가되지 않았으므로 키 {key_key_id}을(를) 신뢰하지 않습니다. 키를 신뢰하려면 &apos;aurora models trust add FILE&apos;을 실행하세요.</translation>
+    </message>
+    <message>
+        <source>{path} ({what}) cannot be used ({reason}); check that Aurora may read and write it, and retry.</source>
+        <translation>{path}({what})을(를) 사용할 수 없습니다({reason}). Aurora가 이 파일을 읽고 쓸 수 있는지 확인한 뒤 다시 시도하세요.</translation>
     </message>
     <message>
         <source>{path} is damaged (none of its entries is a consent Aurora wrote); fix it or delete it to start over.</source>
@@ -1710,10 +1718,6 @@
     <message>
         <source>{what} was cancelled.</source>
         <translation>{what} 작업을 취소했습니다.</translation>
-    </message>
-    <message>
-        <source>{what} {path_name} was damaged, so Aurora moved it aside as {moved_name} and started a new one.</source>
-        <translation>{what} {path_name}이(가) 손상되어 Aurora가 파일 이름을 {moved_name}(으)로 바꿔 두고 새로 만들었습니다.</translation>
     </message>
     <message>
         <source>{wheel_name} has no member {where_or_member}; it was removed from the cache, so try again, and if this repeats the catalog entry is wrong.</source>

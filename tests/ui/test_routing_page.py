@@ -368,3 +368,19 @@ def test_a_named_pipe_in_place_of_the_file_opens_at_once_with_a_sentence(
         assert policy_file.current().rules[0].name == "high risk stays on this device"
     finally:
         page.shutdown()
+
+
+def test_a_pasted_policy_nested_too_deeply_is_one_sentence(
+    page: RoutingPage, policy_file: PolicyFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paste of 100,000 nested brackets: the error line, no exception out of the slot."""
+    import sys
+
+    raised: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _t, exc, _tb: raised.append(exc))
+    page.tabs.setCurrentIndex(1)
+    page.json_edit.setPlainText("[" * 100_000 + "]" * 100_000)
+    assert page.json_error.isVisible()
+    assert "nested" in page.json_error.text() or "deep" in page.json_error.text()
+    assert not page.save_button.isEnabled()
+    assert not raised

@@ -286,6 +286,8 @@ class RoutingPage(QWidget):
     def _mark_error_position(self, text: str) -> None:
         try:
             json.loads(text)
+        except RecursionError:  # nested too deeply to point at; the sentence says so
+            return
         except json.JSONDecodeError as exc:
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()

@@ -296,3 +296,22 @@ class WatchedFile(Generic[T]):
         else:
             self._value = self._default() if self._default_when_invalid else None
             self.last_error = self._defaulted(reason)
+
+
+class WatchedUser(Generic[T]):
+    """Base of the classes built on one `WatchedFile` (`self._file`): its path, why the file
+    on disk is not what is in force (None while it is valid), and the warning to show."""
+
+    _file: WatchedFile[T]
+
+    @property
+    def path(self) -> Path:
+        return self._file.path
+
+    @property
+    def last_error(self) -> str | None:
+        return self._file.last_error
+
+    @property
+    def warning(self) -> str | None:
+        return self._file.warning

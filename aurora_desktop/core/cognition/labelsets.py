@@ -19,7 +19,7 @@ import jsonschema
 from aurora_desktop.core.contract import TASKS
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.text import phrase
-from aurora_desktop.core.watched import WatchedFile, parse_json_bytes
+from aurora_desktop.core.watched import WatchedFile, WatchedUser, parse_json_bytes
 
 MAX_FILE_BYTES = 2_000_000
 LABELS_SCHEMA: dict[str, Any] = {
@@ -128,7 +128,7 @@ def _shipped(reason: str) -> str:
     return phrase(f"{reason}; the shipped label sets are used until the file is fixed.")
 
 
-class LabelSetsFile:
+class LabelSetsFile(WatchedUser[LabelSets]):
     """The live label sets, read from `path` whenever the file has changed (see
     `core.watched`: the last valid sets are kept in `labels.json.last-good`)."""
 
@@ -143,18 +143,6 @@ class LabelSetsFile:
             kept=_kept,
             defaulted=_shipped,
         )
-
-    @property
-    def path(self) -> Path:
-        return self._file.path
-
-    @property
-    def last_error(self) -> str | None:
-        return self._file.last_error
-
-    @property
-    def warning(self) -> str | None:
-        return self._file.warning
 
     def current(self) -> LabelSets:
         """The label sets in force: the file's if valid, else the last valid (or shipped) ones."""

@@ -163,9 +163,7 @@ def dump_store_manifest(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def update_store_manifest(
-    path: Path, change: Callable[[dict[str, Any]], None]
-) -> dict[str, Any]:
+def update_store_manifest(path: Path, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     """Change the manifest through the one locked read-modify-write path (core/userfile.py)."""
 
     def apply(manifest: dict[str, Any]) -> dict[str, Any]:

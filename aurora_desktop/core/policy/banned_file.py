@@ -15,7 +15,7 @@ from typing import Any
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.policy.banned import BannedWord, BannedWords
 from aurora_desktop.core.text import phrase
-from aurora_desktop.core.watched import WatchedFile, encode_text, parse_json_bytes
+from aurora_desktop.core.watched import WatchedFile, WatchedUser, encode_text, parse_json_bytes
 
 MAX_BYTES = 1_000_000
 
@@ -28,7 +28,7 @@ def _refused(reason: str) -> str:
     return phrase(f"{reason}; fix or delete it: until then no request is answered.")
 
 
-class BannedWordsFile:
+class BannedWordsFile(WatchedUser[BannedWords]):
     """`[{"word": "…", "action": "block" | "mask"}, …]`; no file means no banned words."""
 
     def __init__(self, path: Path) -> None:
@@ -45,18 +45,6 @@ class BannedWordsFile:
 
     def __call__(self) -> BannedWords:
         return self._file.current()
-
-    @property
-    def path(self) -> Path:
-        return self._file.path
-
-    @property
-    def last_error(self) -> str | None:
-        return self._file.last_error
-
-    @property
-    def warning(self) -> str | None:
-        return self._file.warning
 
     def save(self, words: Iterable[BannedWord]) -> BannedWords:
         """Replace the list (atomically, in the same format); returns the list now in force."""

@@ -17,7 +17,7 @@ from aurora_desktop.core.routing.policy import (
 )
 from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userfile import read_user_bytes
-from aurora_desktop.core.watched import WatchedFile, encode_text, parse_json_bytes
+from aurora_desktop.core.watched import WatchedFile, WatchedUser, encode_text, parse_json_bytes
 
 MAX_POLICY_BYTES = 1_000_000
 
@@ -30,7 +30,7 @@ def _defaulted(reason: str) -> str:
     return phrase(f"{reason}; the built-in routing policy is used until the file is fixed.")
 
 
-class PolicyFile:
+class PolicyFile(WatchedUser[RouterPolicy]):
     """The live routing policy, read from `path` whenever the file has changed."""
 
     def __init__(self, path: Path) -> None:
@@ -43,19 +43,6 @@ class PolicyFile:
             kept=_kept,
             defaulted=_defaulted,
         )
-
-    @property
-    def path(self) -> Path:
-        return self._file.path
-
-    @property
-    def last_error(self) -> str | None:
-        """Why the file on disk is not the policy in force (None while it is valid)."""
-        return self._file.last_error
-
-    @property
-    def warning(self) -> str | None:
-        return self._file.warning
 
     def current(self) -> RouterPolicy:
         """The policy in force: the file's if valid, else the last valid one."""

@@ -37,11 +37,14 @@ def evict(path: Path) -> None:
         os.close(fd)
 
 
-def read_through(path: Path) -> None:
+def read_through(path: Path) -> int:
+    """Read the whole file (into the page cache); returns the bytes read."""
     buffer = bytearray(4 << 20)
+    total = 0
     with path.open("rb", buffering=0) as handle:
-        while handle.readinto(buffer):
-            pass
+        while count := handle.readinto(buffer):
+            total += count
+    return total
 
 
 def load_to_first_token(core: Core, name: str, path: Path, *, checked: bool) -> float:

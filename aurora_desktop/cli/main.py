@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -97,11 +98,11 @@ def _tolerant_output() -> None:
 
 
 def _discard_output() -> None:
-    try:
+    with contextlib.suppress(
+        OSError, ValueError
+    ):  # no real stdout (an embedding host, a test capture)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real stdout (an embedding host, a test capture)
-        pass
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -24,20 +24,22 @@ _BINARY = getattr(os, "O_BINARY", 0)
 _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT
 
 
+def _lstat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
 def open_for_append(path: Path) -> int:
     """A descriptor appending to the regular file `path` (created if missing); never a link."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not _NOFOLLOW:  # Windows: refuse a link or reparse point before opening
-        try:
-            info = os.lstat(path)
-        except FileNotFoundError:
-            pass
-        else:
-            if (
-                stat.S_ISLNK(info.st_mode)
-                or getattr(info, "st_file_attributes", 0) & _REPARSE_POINT
-            ):
-                raise _link(path)
+        info = _lstat_or_none(path)
+        if info is not None and (
+            stat.S_ISLNK(info.st_mode) or getattr(info, "st_file_attributes", 0) & _REPARSE_POINT
+        ):
+            raise _link(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | _NOFOLLOW | _NONBLOCK | _BINARY
     try:
         fd = os.open(path, flags, 0o600)

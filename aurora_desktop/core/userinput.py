@@ -94,7 +94,7 @@ def read_stdin_text(
 
 
 class _BadNumber(ValueError):
-    pass
+    """A number JSON allows but Aurora refuses (NaN, infinity, too large to hold)."""
 
 
 def _no_constant(name: str) -> Any:

@@ -154,10 +154,8 @@ class WatchedFile(Generic[T]):
 
         def load(raw: bytes | None) -> _Version[T]:
             if raw is not None:
-                try:
+                with contextlib.suppress(ConfigError, RecursionError):  # invalid: fall back
                     return _Version(self._parse(raw), raw)
-                except (ConfigError, RecursionError):
-                    pass
             return _Version(self._fallback_value(raw is None), None)
 
         def apply(current: _Version[T]) -> _Version[T]:
@@ -200,12 +198,13 @@ class WatchedFile(Generic[T]):
 
     def _create(self) -> None:
         assert self._seed is not None
-        try:
-            with FileLock(lock_path(self.path), timeout=LOCK_TIMEOUT_S, what=self.what):
-                if not os.path.lexists(self.path):
-                    atomic_write_bytes(self.path, self._seed())
-        except (AuroraError, OSError):
-            pass  # a read-only folder: the default stays in force, as if seeded
+        # a read-only folder: the default stays in force, as if seeded
+        with (
+            contextlib.suppress(AuroraError, OSError),
+            FileLock(lock_path(self.path), timeout=LOCK_TIMEOUT_S, what=self.what),
+        ):
+            if not os.path.lexists(self.path):
+                atomic_write_bytes(self.path, self._seed())
 
     def _parse_or_explain(self, raw: bytes) -> T:
         try:
@@ -242,15 +241,13 @@ class WatchedFile(Generic[T]):
         """Copy the valid `raw` to `.last-good` unless it holds it already; under the file's
         lock and only while the file still holds `raw`, so an older reader never overwrites a
         newer copy. Best effort: the valid file itself is in force either way."""
-        try:
+        with contextlib.suppress(AuroraError, OSError):
             if self._read_last_good_bytes() == raw:
                 return
             with FileLock(lock_path(self.path), timeout=LOCK_TIMEOUT_S, what=self.what):
                 self._sweep()
                 if read_user_bytes(self.path, limit=self._limit, what=self.what) == raw:
                     atomic_write_bytes(self.last_good, raw)
-        except (AuroraError, OSError):
-            pass
 
     def _sweep(self) -> None:
         """Remove the temp files a killed writer left (`.NAME.*.part`, also of `.last-good`);

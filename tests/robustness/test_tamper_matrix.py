@@ -466,7 +466,7 @@ def test_a_switch_killed_between_the_seal_and_the_manifest_still_loads(
     real_update = store_module.update_store_manifest
 
     class Killed(BaseException):
-        pass
+        """The process stopping at this instant (not an error anything may catch)."""
 
     def killed(path: Path, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
         if stop_at == "after the manifest":

@@ -14,6 +14,7 @@ from aurora_desktop.core.models.local_key import KEYRING_SERVICE
 from aurora_desktop.core.paths import AuroraHome
 from tests.support.cli import aurora, one_line_error
 from tests.support.signing import make_publisher, signed_record, write_catalog
+from tests.support.tamper import overwrite_in_place
 
 NAME = "tiny"
 
@@ -152,17 +153,7 @@ def test_real_model_template_edited_with_stat_kept_is_refused_by_ask(
     assert aurora("models", "verify").returncode == 0  # records size, mtime and inode
     head = gguf.read_bytes()[:4_000_000]
     at = head.index(b"<|im_start|>")
-    before = gguf.stat()
-    with gguf.open("r+b") as handle:
-        handle.seek(at)
-        handle.write(b"<|im_PIRATE|>"[: len(b"<|im_start|>")])
-    os.utime(gguf, ns=(before.st_atime_ns, before.st_mtime_ns))
-    after = gguf.stat()
-    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-        before.st_size,
-        before.st_mtime_ns,
-        before.st_ino,
-    )
+    overwrite_in_place(gguf, at, b"<|im_PIRATE|>"[: len(b"<|im_start|>")])
     asked = aurora("ask", "--json", "hello")
     line = one_line_error(asked)
     assert "does not match its signed sha256" in line and asked.stdout == ""

@@ -32,6 +32,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from aurora_desktop.cli.main import build_parser
+from aurora_desktop.core.contract import REQUEST_TASKS
 from aurora_desktop.core.resources import resource_path
 from tests.robustness.cli_runner import (
     ForkServer,
@@ -203,18 +204,7 @@ KNOWN: dict[str, list[str]] = {
         "cloud://nope/x",
         "m",
     ],
-    "task": [
-        "auto",
-        "chat",
-        "intent",
-        "classify",
-        "extract",
-        "summarize",
-        "short_summarize",
-        "generate_short",
-        "generate_long",
-        "plan",
-    ],
+    "task": list(REQUEST_TASKS),
     "risk": ["low", "medium", "high", "HIGH"],
     "labels": ["yes,no", "a,,b", ",", *_label_sets()],
     "since": ["30m", "2h", "7d", "2026-11-24", "1e308d", "nand", "-5m", "9" * 30 + "d", ".d"],

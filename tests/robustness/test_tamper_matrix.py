@@ -25,6 +25,7 @@ from aurora_desktop.core.models.keys import make_key_file
 from aurora_desktop.core.models.signing import sign_entry
 from tests.support.signing import entry_of, make_publisher
 from tests.support.store_kit import StoreKit, make_kit
+from tests.support.tamper import overwrite_in_place
 
 NAME = "tiny"
 GGUF_HEAD = b"GGUF\x03\x00\x00\x00"
@@ -124,19 +125,7 @@ def edit_entry(change: Callable[[dict[str, Any]], None]) -> Callable[[StoreKit],
 
 def in_place(kit: StoreKit, offset: int, new: bytes, *, keep_stat: bool = False) -> None:
     """Overwrite bytes in place (same inode); with keep_stat, restore mtime like `touch -r`."""
-    path = main_file(kit)
-    before = path.stat()
-    with path.open("r+b") as handle:
-        handle.seek(offset)
-        handle.write(new)
-    if keep_stat:
-        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-        after = path.stat()
-        assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
-            before.st_size,
-            before.st_mtime_ns,
-            before.st_ino,
-        )
+    overwrite_in_place(main_file(kit), offset, new, keep_stat=keep_stat)
 
 
 def flip_middle(kit: StoreKit) -> None:

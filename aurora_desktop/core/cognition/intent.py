@@ -166,16 +166,19 @@ class IntentClassifier:
         self,
         text: str,
         *,
-        label_set: str | None = None,
+        label_set: str | LabelSet | None = None,
         labels: tuple[str, ...] | None = None,
         risk: Risk = "low",
         embedding_only: bool = False,
     ) -> Classification | None:
-        """The label for `text`, from a named set or from the `labels` a request gives;
-        with `embedding_only`, None unless the encoder decides (no model call is made)."""
+        """The label for `text`, from a set (named in labels.json, or given whole) or from the
+        `labels` a request gives; with `embedding_only`, None unless the encoder decides (no
+        model call is made)."""
         started = time.perf_counter()
         sets = self._label_sets()
-        if labels:
+        if isinstance(label_set, LabelSet):
+            chosen = label_set
+        elif labels:
             chosen = sets.adhoc(labels)
         elif label_set:
             chosen = sets.get(label_set)

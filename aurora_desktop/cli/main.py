@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 from aurora_desktop import __version__
 from aurora_desktop.cli.ask_cmd import add_ask_parser, run_ask
 from aurora_desktop.cli.bench_cmd import add_bench_parser, run_bench
+from aurora_desktop.cli.eval_cmd import add_eval_parser, run_eval
 from aurora_desktop.cli.league_cmd import add_league_parser, run_league_cmd
 from aurora_desktop.cli.models_cmd import add_models_parser, run_models
 from aurora_desktop.cli.policy_cmd import (
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_stats_parser(commands)
     add_bench_parser(commands)
     add_league_parser(commands)
+    add_eval_parser(commands)
     add_rag_parser(commands, _Parser)
     commands.add_parser("app", help="start the tray app (the same as no command)")
     commands.add_parser("quit", help="ask the running tray app to quit and wait until it has")
@@ -126,6 +128,8 @@ def _run(args: argparse.Namespace) -> int:
             return run_rag(args)
         if args.command == "league":
             return run_league_cmd(args)
+        if args.command == "eval":
+            return run_eval(args)
         if args.command == "stats":
             return run_stats(args)
         if args.command == "providers":

@@ -1,0 +1,1 @@
+"""Measuring Aurora's local stages on labelled data files (classification, PII, retrieval)."""

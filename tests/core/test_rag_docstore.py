@@ -99,15 +99,83 @@ def test_touch_records_a_new_stamp(tmp_path: Path) -> None:
     store.close()
 
 
-def test_another_schema_version_or_width_is_refused_with_a_sentence(tmp_path: Path) -> None:
+def test_another_schema_version_is_refused_with_a_sentence(tmp_path: Path) -> None:
     path = tmp_path / "documents.db"
     DocumentStore(path, DIM).close()
-    with pytest.raises(ConfigError, match="another embedding model; delete its folder"):
-        DocumentStore(path, DIM * 2)
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(ConfigError, match="schema version 99"):
         DocumentStore(path, DIM)
+
+
+def test_a_store_opened_for_another_model_is_stale_and_keeps_its_vectors(tmp_path: Path) -> None:
+    path = tmp_path / "documents.db"
+    store = DocumentStore(path, DIM, "model-a")
+    _, added = put(store, "/docs/a.txt", "One small sentence here. Another small sentence there.")
+    assert not store.stale
+    store.close()
+    for wanted in [(DIM * 2, "model-b"), (DIM, "model-b")]:
+        other = DocumentStore(path, *wanted)
+        assert other.stale and (other.dimension, other.model) == (DIM, "model-a")
+        assert other.wanted == (wanted[1], wanted[0])
+        ids, rows = next(other.vectors())  # still readable at their own width
+        assert ids.tolist() == added and rows.shape == (len(added), DIM)
+        other.close()
+    same = DocumentStore(path, DIM, "model-a")
+    assert not same.stale
+    same.close()
+
+
+def test_a_store_made_before_model_names_were_kept_adopts_the_model_of_its_width(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "documents.db"
+    DocumentStore(path, DIM).close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM meta WHERE key = 'embedding_model'")
+    store = DocumentStore(path, DIM, "model-a")
+    assert not store.stale and store.model == "model-a"
+    store.close()
+    assert DocumentStore(path, DIM, "model-b").stale  # the name is now recorded
+
+
+def test_staged_vectors_swap_in_only_when_every_chunk_has_one(tmp_path: Path) -> None:
+    path = tmp_path / "documents.db"
+    store = DocumentStore(path, DIM, "model-a")
+    _, added = put(store, "/docs/a.txt", "One small sentence here. Another small sentence there.")
+    store.close()
+    store = DocumentStore(path, DIM * 2, "model-b")
+    todo = store.unstaged(1)
+    assert [i for i, _ in todo] == added[:1] and todo[0][1].startswith("One small")
+    wide = np.ones((1, DIM * 2), dtype=np.float32)
+    with pytest.raises(ValueError, match="width"):
+        store.stage([added[0]], np.ones((1, DIM), dtype=np.float32))
+    store.stage([added[0]], wide)
+    assert store.restage_counts() == (1, len(added))
+    assert not store.finish_reembed() and store.stale  # the others are not staged yet
+    store.close()
+    store = DocumentStore(path, DIM * 2, "model-b")  # staging survives a restart
+    assert [i for i, _ in store.unstaged(100)] == added[1:]
+    store.stage(added[1:], np.ones((len(added) - 1, DIM * 2), dtype=np.float32))
+    assert store.finish_reembed() and not store.stale
+    assert (store.dimension, store.model) == (DIM * 2, "model-b")
+    ids, rows = next(store.vectors())
+    assert ids.tolist() == added and rows.shape == (len(added), DIM * 2)
+    store.close()
+    assert not DocumentStore(path, DIM * 2, "model-b").stale
+
+
+def test_staging_for_one_model_is_dropped_when_another_is_wanted(tmp_path: Path) -> None:
+    path = tmp_path / "documents.db"
+    store = DocumentStore(path, DIM, "model-a")
+    _, added = put(store, "/docs/a.txt", "Some words.")
+    store.close()
+    store = DocumentStore(path, DIM, "model-b")
+    store.stage(added, np.ones((len(added), DIM), dtype=np.float32))
+    store.close()
+    store = DocumentStore(path, DIM, "model-c")
+    assert store.restage_counts() == (0, len(added))
+    store.close()
 
 
 def test_a_file_that_is_not_a_database_is_refused_with_a_sentence(tmp_path: Path) -> None:

@@ -41,8 +41,9 @@ KILLS = int(os.environ.get("AURORA_RAG_KILLS", "6"))
 class HashEmbedder:
     """Feature hashing of words: deterministic, fast; texts sharing words score high."""
 
-    def __init__(self, dimension: int = 64, delay_s: float = 0.0) -> None:
+    def __init__(self, dimension: int = 64, delay_s: float = 0.0, model_name: str = "hash") -> None:
         self.dimension = dimension
+        self.model_name = model_name
         self.delay_s = delay_s
         self.texts_embedded = 0
 

@@ -1,8 +1,12 @@
-"""The documents, their chunks and the chunks' vectors in one SQLite file.
+"""The documents, their chunks, the chunks' vectors and their FTS5 terms in one SQLite file.
 
-SQLite is the source of truth: a file's document row, chunks and vectors are written in
-one transaction, so a kill at any instant leaves either the old version of a file or the
-new one. The FAISS index is rebuilt or repaired from the vectors stored here.
+SQLite is the source of truth: a file's document row, chunks, vectors and lexical terms are
+written in one transaction, so a kill at any instant leaves either the old version of a file
+or the new one. The FAISS index is rebuilt or repaired from the vectors stored here.
+
+The meta table records which embedding model made the vectors (name and width). A store
+opened for another model is `stale`: its vectors keep their old width until every chunk has
+been embedded again (`unstaged`, `stage`, `finish_reembed`), and then all switch at once.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.rag import lexical
 from aurora_desktop.core.rag.chunker import Chunk
 
 SCHEMA_VERSION = 1
@@ -42,7 +47,15 @@ CREATE TABLE IF NOT EXISTS chunks (
     vector BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_by_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS restaged (  -- vectors of the next embedding model, while re-embedding
+    chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+    vector BLOB NOT NULL
+);
 """
+_LEXICAL_TABLES = (  # the chunk's id is the rowid; the terms are `lexical.indexed_text`
+    f"CREATE VIRTUAL TABLE chunk_terms USING fts5(terms, tokenize = '{lexical.TOKENIZE}')",
+    "CREATE VIRTUAL TABLE chunk_terms_vocab USING fts5vocab(chunk_terms, row)",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +80,12 @@ class StoredChunk:
 class DocumentStore:
     """Reads and replaces documents; every method is one short transaction."""
 
-    def __init__(self, path: Path, dimension: int) -> None:
+    def __init__(self, path: Path, dimension: int, model: str = "") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.dimension = dimension
+        self.dimension = dimension  # the width of the stored vectors (the recorded model's)
+        self.model = model  # the model that made them; "" when not known
+        self.wanted = (model, dimension)  # the model and width this store was opened for
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -85,6 +100,7 @@ class DocumentStore:
             self._db.execute("PRAGMA synchronous = FULL")
             self._db.executescript(_SCHEMA)
             self._check_meta()
+            self._check_lexical()
             self._data_version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         except ConfigError:
             self._db.close()
@@ -174,6 +190,96 @@ class DocumentStore:
                 if rows:
                     yield self._unpack(rows)
 
+    def lexical(self, text: str, k: int) -> list[tuple[float, int]]:
+        """Up to `k` (score, chunk id) pairs sharing words with `text`, best first.
+
+        The score is the chunk's BM25 divided by `lexical.query_weight` of the question:
+        about 1 when the chunk holds every word of the question, near 0 when it shares only
+        common ones. `text` is never parsed as FTS5 syntax (`lexical.match_expression`).
+        """
+        expression = lexical.match_expression(text)
+        if expression is None or k < 1:
+            return []
+        words = list(dict.fromkeys(lexical.terms(text)))[: lexical.MAX_QUERY_TERMS]
+        marks = ",".join("?" * len(words))
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT -bm25(chunk_terms), rowid FROM chunk_terms WHERE chunk_terms MATCH ? "
+                "ORDER BY rank LIMIT ?",
+                (expression, k),
+            ).fetchall()
+            if not rows:
+                return []
+            have = dict(
+                self._db.execute(
+                    f"SELECT term, doc FROM chunk_terms_vocab WHERE term IN ({marks})", words
+                ).fetchall()
+            )
+            n = int(self._db.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0])
+        weight = lexical.query_weight(words, have, n)
+        return [(float(score) / weight, int(chunk_id)) for score, chunk_id in rows]
+
+    # -- re-embedding ----------------------------------------------------------------------
+
+    @property
+    def stale(self) -> bool:
+        """True when the stored vectors were made by another model than the one wanted."""
+        model, dimension = self.wanted
+        return dimension != self.dimension or bool(model and self.model and model != self.model)
+
+    def unstaged(self, limit: int) -> list[tuple[int, str]]:
+        """Up to `limit` (chunk id, text) pairs still to embed with the wanted model."""
+        return [
+            (int(row[0]), str(row[1]))
+            for row in self._all(
+                "SELECT id, text FROM chunks WHERE id NOT IN (SELECT chunk_id FROM restaged) "
+                "ORDER BY id LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def restage_counts(self) -> tuple[int, int]:
+        """(chunks already embedded with the wanted model, all chunks)."""
+        row = self._one("SELECT (SELECT COUNT(*) FROM restaged), (SELECT COUNT(*) FROM chunks)")
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    def stage(self, ids: Sequence[int], vectors: npt.NDArray[np.float32]) -> None:
+        """Keep the wanted model's vectors of `ids` until `finish_reembed` swaps them in."""
+        rows = np.ascontiguousarray(vectors, dtype=np.float32)
+        if rows.shape != (len(ids), self.wanted[1]):
+            raise ValueError(f"expected {len(ids)} vectors of width {self.wanted[1]}")
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO restaged (chunk_id, vector) "
+                "SELECT ?, ? WHERE EXISTS (SELECT 1 FROM chunks WHERE id = ?)",
+                [(int(i), v.tobytes(), int(i)) for i, v in zip(ids, rows, strict=True)],
+            )
+
+    def finish_reembed(self) -> bool:
+        """Swap in the staged vectors and record the wanted model, in one transaction.
+
+        Returns False (and changes nothing) while some chunk still lacks a staged vector.
+        """
+        model, dimension = self.wanted
+        with self._transaction() as db:
+            missing = db.execute(
+                "SELECT COUNT(*) FROM chunks WHERE id NOT IN (SELECT chunk_id FROM restaged)"
+            ).fetchone()[0]
+            if missing:
+                return False
+            db.execute(
+                "UPDATE chunks SET vector = "
+                "(SELECT vector FROM restaged WHERE restaged.chunk_id = chunks.id)"
+            )
+            db.execute("DELETE FROM restaged")
+            db.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [("dimension", str(dimension)), ("embedding_model", model), ("restaging", "")],
+            )
+        self.dimension, self.model = dimension, model
+        return True
+
     # -- writing ---------------------------------------------------------------------------
 
     def replace_many(
@@ -199,6 +305,8 @@ class DocumentStore:
                 )
                 doc_id = cursor.lastrowid
                 rows = np.ascontiguousarray(vectors, dtype=np.float32)
+                if len(rows) and rows.shape[1] != self.dimension:
+                    raise ValueError(f"vectors must have width {self.dimension}")
                 for chunk, vector in zip(chunks, rows, strict=True):
                     cursor = db.execute(
                         "INSERT INTO chunks (doc_id, ordinal, start, end, text, vector) "
@@ -212,7 +320,12 @@ class DocumentStore:
                             vector.tobytes(),
                         ),
                     )
-                    added.append(int(cursor.lastrowid or 0))
+                    chunk_id = int(cursor.lastrowid or 0)
+                    db.execute(
+                        "INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)",
+                        (chunk_id, lexical.indexed_text(chunk.text)),
+                    )
+                    added.append(chunk_id)
         return removed, added
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
@@ -264,7 +377,11 @@ class DocumentStore:
         if row is None:
             self._db.executemany(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("dimension", str(self.dimension))],
+                [
+                    ("schema_version", str(SCHEMA_VERSION)),
+                    ("dimension", str(self.dimension)),
+                    ("embedding_model", self.model),
+                ],
             )
             return
         if int(row[0]) != SCHEMA_VERSION:
@@ -272,12 +389,64 @@ class DocumentStore:
                 f"The document index {self.path} has schema version {row[0]}, and this Aurora "
                 f"reads version {SCHEMA_VERSION}; delete its folder and ingest again."
             )
-        dim = self._db.execute("SELECT value FROM meta WHERE key = 'dimension'").fetchone()
-        if dim is None or int(dim[0]) != self.dimension:
+        meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            self.dimension = int(meta["dimension"])
+        except (KeyError, ValueError):
             raise ConfigError(
-                f"The document index {self.path} was built with another embedding model; "
+                f"The document index {self.path} does not say how wide its vectors are; "
                 "delete its folder and ingest again."
+            ) from None
+        self.model = meta.get("embedding_model", "")
+        if not self.model and self.dimension == self.wanted[1]:  # made before names were kept
+            self.model = self.wanted[0]
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('embedding_model', ?)",
+                (self.model,),
             )
+        restaging = f"{self.wanted[0]}/{self.wanted[1]}"
+        if self.stale and meta.get("restaging") != restaging:  # vectors staged for another model
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM restaged")
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('restaging', ?)", (restaging,)
+            )
+            self._db.execute("COMMIT")
+
+    def _check_lexical(self) -> None:
+        """Build the FTS5 table from the stored chunks when it is missing or out of date."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'lexical'").fetchone()
+        tables = self._db.execute(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('chunk_terms', 'chunk_terms_vocab')"
+        ).fetchone()
+        if tables == (2,) and row is not None and row[0] == lexical.ANALYZER_VERSION:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("DROP TABLE IF EXISTS chunk_terms_vocab")
+            self._db.execute("DROP TABLE IF EXISTS chunk_terms")
+            for statement in _LEXICAL_TABLES:
+                self._db.execute(statement)
+            last = -1
+            while True:
+                rows = self._db.execute(
+                    "SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT 1000", (last,)
+                ).fetchall()
+                if not rows:
+                    break
+                last = rows[-1][0]
+                self._db.executemany(
+                    "INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)",
+                    [(chunk_id, lexical.indexed_text(text)) for chunk_id, text in rows],
+                )
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('lexical', ?)",
+                (lexical.ANALYZER_VERSION,),
+            )
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
 
 def _delete_document(db: sqlite3.Connection, path: str) -> list[int]:
@@ -285,5 +454,6 @@ def _delete_document(db: sqlite3.Connection, path: str) -> list[int]:
     if row is None:
         return []
     ids = [int(r[0]) for r in db.execute("SELECT id FROM chunks WHERE doc_id = ?", (row[0],))]
+    db.executemany("DELETE FROM chunk_terms WHERE rowid = ?", [(i,) for i in ids])
     db.execute("DELETE FROM documents WHERE id = ?", (row[0],))
     return ids

@@ -30,7 +30,12 @@ from aurora_desktop.core.rag.ingest import (
     no_ingest_progress,
 )
 from aurora_desktop.core.rag.keeper import IndexKeeper
-from aurora_desktop.core.rag.retrieval import Hit, nearest
+from aurora_desktop.core.rag.reembed import (
+    ReembedProgressCallback,
+    no_reembed_progress,
+    reembed,
+)
+from aurora_desktop.core.rag.retrieval import FUSED, RETRIEVERS, Hit, retrieve
 from aurora_desktop.core.sqlite_file import Report, is_damage, set_aside
 from aurora_desktop.core.text import phrase
 
@@ -57,6 +62,9 @@ class Embedder(Protocol):
 
     @property
     def dimension(self) -> int: ...
+
+    @property
+    def model_name(self) -> str: ...
 
     def ensure(
         self, progress: ProgressCallback = ..., cancel: threading.Event | None = None
@@ -88,8 +96,10 @@ class RagService:
         index_config: IndexConfig | None = None,
         settings: IngestSettings | None = None,
         report: Report | None = None,
+        reembed_progress: ReembedProgressCallback = no_reembed_progress,
     ) -> None:
         self.folder = home_dir / RAG_DIR
+        self.reembed_progress = reembed_progress  # shown while a new model re-embeds the index
         self._report = report
         self.embedder = embedder
         self._consent = consent
@@ -121,6 +131,7 @@ class RagService:
             raise ConfigError(f"{root} is not a folder; give the folder of documents to ingest.")
         how = self._require_consent(root, assume_yes)
         self.embedder.ensure(model_progress, cancel)
+        self._open()  # first: an index of another model is embedded again, under the lock
         lock = FileLock(self.folder / LOCK_NAME, timeout=2.0, what=phrase("the document index"))
         with self._ingest_lock, lock:
             store, keeper = self._open()
@@ -128,15 +139,28 @@ class RagService:
             report = ingestor.run(root, progress, cancel)
         return replace(report, consent=how)
 
-    def query(self, text: str, k: int = DEFAULT_K) -> list[Hit]:
-        """The `k` chunks nearest to `text`, best first; empty when nothing is ingested."""
+    def query(self, text: str, k: int = DEFAULT_K, *, using: str = FUSED) -> list[Hit]:
+        """The `k` best chunks for `text`, best first; empty when nothing is ingested.
+
+        `using` is "fused" (meaning and words, by reciprocal rank fusion), "vector" or
+        "lexical".
+        """
         if not text.strip():
             raise RequestError("The question is empty; type what to look for.")
         if not 1 <= k <= MAX_K:
             raise RequestError(f"k must be between 1 and {MAX_K}; ask for fewer sources.")
+        if using not in RETRIEVERS:
+            raise RequestError(f"The retriever must be one of {', '.join(RETRIEVERS)}.")
         store, keeper = self._open()
         vector = self.embedder.embed([text])[0]
-        return nearest(keeper, store, vector, k)
+        return retrieve(keeper, store, vector, text, k, using)
+
+    def documents(self, text: str, k: int = DEFAULT_K, *, using: str = FUSED) -> list[str]:
+        """The paths of the `k` best documents for `text`: each at its best chunk's place."""
+        if not 1 <= k <= MAX_K:
+            raise RequestError(f"k must be between 1 and {MAX_K}; ask for fewer documents.")
+        hits = self.query(text, MAX_K, using=using)
+        return list(dict.fromkeys(hit.path for hit in hits))[:k]
 
     def stats(self) -> RagStats:
         store, keeper = self._open()
@@ -175,8 +199,9 @@ class RagService:
     def _document_store(self) -> DocumentStore:
         """The document store; a damaged one moves the whole index folder aside (once)."""
         path = self.folder / DB_NAME
+        wanted = (self.embedder.dimension, self.embedder.model_name)
         try:
-            return DocumentStore(path, self.embedder.dimension)
+            return DocumentStore(path, *wanted)
         except ConfigError as exc:
             regular = not path.exists() or (path.is_file() and not path.is_symlink())
             if not is_damage(exc.__cause__) and regular:
@@ -189,12 +214,19 @@ class RagService:
         )
         if self._report is not None:
             self._report(sentence, path, moved)
-        return DocumentStore(path, self.embedder.dimension)
+        return DocumentStore(path, *wanted)
 
     def _open(self) -> tuple[DocumentStore, IndexKeeper]:
         with self._lock:
+            if self._store is not None and self._store.wanted[0] != self.embedder.model_name:
+                self._drop_open()  # the embedding model was switched while open
             if self._store is None or self._keeper is None:
                 store = self._document_store()
+                try:
+                    self._catch_up_model(store)
+                except BaseException:
+                    store.close()
+                    raise
                 keeper = IndexKeeper(self.folder / INDEX_NAME, store, self._index_config)
                 try:
                     keeper.open()
@@ -205,3 +237,18 @@ class RagService:
             elif self._store.changed_elsewhere():  # another process ingested: catch up
                 self._keeper.open()
             return self._store, self._keeper
+
+    def _drop_open(self) -> None:
+        if self._keeper is not None:
+            self._keeper.save()
+        if self._store is not None:
+            self._store.close()
+        self._store = self._keeper = None
+
+    def _catch_up_model(self, store: DocumentStore) -> None:
+        """Embed the index again when it was built with another model (resumable)."""
+        if not store.stale:
+            return
+        lock = FileLock(self.folder / LOCK_NAME, timeout=30.0, what=DOCUMENTS)
+        with self._ingest_lock, lock:
+            reembed(store, self.embedder.embed, self.folder / INDEX_NAME, self.reembed_progress)

@@ -10,26 +10,46 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from aurora_desktop.core.engines.onnx_embed import OnnxEmbedder
+from aurora_desktop.core.engines.onnx_sentencepiece import SentencepieceGraphEmbedder
 from aurora_desktop.core.errors import EngineLoadError
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
 from aurora_desktop.core.models.store import InstalledVersion, ModelStore
 
 DEFAULT_EMBEDDING_MODEL = "all-minilm-l6-v2-int8"
+MULTILINGUAL_EMBEDDING_MODEL = "use-multilingual-v3"
 TOKENIZER_FILE = "tokenizer.json"
 
-EmbedderFactory = Callable[[Path, Path], OnnxEmbedder]
+
+class Embedder(Protocol):
+    """What the service needs of an open model (OnnxEmbedder, SentencepieceGraphEmbedder)."""
+
+    @property
+    def dimension(self) -> int: ...
+    @property
+    def provider(self) -> str: ...
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
+    def memory_bytes(self) -> int: ...
+    def close(self) -> None: ...
+
+
+# (model file, tokenizer file or None when the graph tokenizes inside itself) -> open model
+EmbedderFactory = Callable[[Path, Path | None], Embedder]
 
 
 def onnx_embedder(batch_size: int = 64, threads: int | None = None) -> EmbedderFactory:
-    """The default way to open a model: ONNX Runtime on the best provider available."""
+    """The default way to open a model: ONNX Runtime on the best provider available, with
+    the model's `tokenizer.json`, or with the sentencepiece model inside its graph."""
 
-    def build(model_path: Path, tokenizer_path: Path) -> OnnxEmbedder:
+    def build(model_path: Path, tokenizer_path: Path | None) -> Embedder:
+        if tokenizer_path is None:
+            return SentencepieceGraphEmbedder(model_path, batch_size=batch_size, threads=threads)
         return OnnxEmbedder(model_path, tokenizer_path, batch_size=batch_size, threads=threads)
 
     return build
@@ -51,7 +71,7 @@ class EmbeddingService:
         self.model_name = model_name
         self._factory = factory or onnx_embedder()
         self._lock = threading.Lock()
-        self._embedder: OnnxEmbedder | None = None
+        self._embedder: Embedder | None = None
         self._count_lock = threading.Lock()
         self._texts_embedded = 0
 
@@ -97,10 +117,10 @@ class EmbeddingService:
         if embedder is not None:
             embedder.close()
 
-    def _ready(self) -> OnnxEmbedder:
+    def _ready(self) -> Embedder:
         return self._load(no_progress, None)
 
-    def _load(self, progress: ProgressCallback, cancel: threading.Event | None) -> OnnxEmbedder:
+    def _load(self, progress: ProgressCallback, cancel: threading.Event | None) -> Embedder:
         embedder = self._embedder
         if embedder is not None:
             return embedder
@@ -118,13 +138,14 @@ class EmbeddingService:
             return embedder
 
 
-def _model_files(installed: InstalledVersion) -> tuple[Path, Path]:
+def _model_files(installed: InstalledVersion) -> tuple[Path, Path | None]:
+    """The ONNX file and its `tokenizer.json`; a model without one must tokenize in-graph."""
     paths = [installed.folder / f.path for f in installed.entry.files]
     tokenizer = next((p for p in paths if p.name == TOKENIZER_FILE), None)
     model = next((p for p in paths if p.suffix == ".onnx"), None)
-    if model is None or tokenizer is None:
+    if model is None:
         raise EngineLoadError(
-            f"{installed.entry.display_name} is not an ONNX model with a {TOKENIZER_FILE}; "
-            "choose a sentence-embedding model from the catalog."
+            f"{installed.entry.display_name} is not an ONNX model; choose a sentence-embedding "
+            "model from the catalog."
         )
     return model, tokenizer

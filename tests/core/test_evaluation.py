@@ -417,3 +417,12 @@ def test_cli_refuses_a_bad_line_and_a_bad_only(folder: Path) -> None:
     assert "--only takes intent, pii, rag" in line
     line = one_line_error(aurora("eval", "--data", str(folder), "--limit", "0"))
     assert "--limit" in line
+
+
+def test_vendored_sets_match_their_manifest() -> None:
+    vendored = Path(__file__).resolve().parents[2] / "bench" / "eval-data"
+    data = load_folder(vendored)
+    listed = json.loads((vendored / "MANIFEST.json").read_text("utf-8"))["sha256_16"]
+    assert data.verified == len(listed) == 41  # every file but README.md and MANIFEST.json
+    assert len(data.intents) == 4 and all(s.examples for s in data.intents)
+    assert [s.name for s in data.pii] == ["pii_dev"] and [s.name for s in data.rag] == ["rag_dev"]

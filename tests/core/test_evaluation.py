@@ -426,3 +426,17 @@ def test_vendored_sets_match_their_manifest() -> None:
     assert data.verified == len(listed) == 41  # every file but README.md and MANIFEST.json
     assert len(data.intents) == 4 and all(s.examples for s in data.intents)
     assert [s.name for s in data.pii] == ["pii_dev"] and [s.name for s in data.rag] == ["rag_dev"]
+
+
+def test_default_folder_needs_data_when_none_is_beside_aurora(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aurora_desktop.cli import eval_cmd
+
+    monkeypatch.setattr(eval_cmd, "DEFAULT_FOLDERS", (tmp_path / "a", tmp_path / "b"))
+    with pytest.raises(ConfigError, match="pass --data DIR"):
+        eval_cmd.default_folder()
+    (tmp_path / "b").mkdir()
+    assert eval_cmd.default_folder() == tmp_path / "b"
+    (tmp_path / "a").mkdir()
+    assert eval_cmd.default_folder() == tmp_path / "a"

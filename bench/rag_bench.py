@@ -1,4 +1,9 @@
-"""Local RAG figures: ingest throughput with the real MiniLM, query latency and HNSW recall.
+"""Local RAG figures: retrieval quality, ingest throughput, query latency and HNSW recall.
+
+- quality (`--quality`): a folder of documents and a JSONL file of questions with the gold
+  document's file name (`doc`) and `lang`, as in ../shared/eval/: the gold document's rank
+  through `RagService.documents`, hit@1/3/5 per language for the vector, the lexical and the
+  fused retriever, for each embedding model named in `--models`.
 
 - ingest: chunks/min through `RagService.ingest` (read, chunk, embed, commit, index) for
   short chunks (one sentence each) and 256-token chunks, on a temporary data folder.
@@ -8,6 +13,7 @@
   centres (closer to how sentence embeddings of real documents spread).
 
     .venv/bin/python bench/rag_bench.py [--json] [--sizes 10000,100000] [--short 3000]
+    .venv/bin/python bench/rag_bench.py --quality [--docs DIR] [--questions FILE] [--models A,B]
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +35,15 @@ import numpy as np
 from machine import cpu_model
 
 from aurora_desktop.app.wiring import build_core
+from aurora_desktop.core.embedding import (
+    DEFAULT_EMBEDDING_MODEL,
+    MULTILINGUAL_EMBEDDING_MODEL,
+    EmbeddingService,
+)
+from aurora_desktop.core.evaluation.rag_score import CUTOFFS, score_rag
 from aurora_desktop.core.rag import IndexConfig, IngestSettings, RagService
 from aurora_desktop.core.rag.index import FLAT, HNSW, VectorIndex, single_threaded
+from aurora_desktop.core.rag.retrieval import RETRIEVERS
 
 WIDTH = 384
 QUERIES = 300
@@ -37,6 +51,52 @@ EF_SWEEP = (64, 256, 512)
 K = 10
 NOUNS = ["invoice", "server", "customer", "report", "garden", "train", "budget", "kettle"]
 VERBS = ["was delayed by", "grew by", "failed after", "asked about", "covered", "lost"]
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def quality(docs: Path, questions: Path, model: str) -> dict[str, Any]:
+    """hit@1/3/5 per language and retriever for one embedding model, on a fresh index."""
+    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line]
+    core = build_core()
+    embedder = EmbeddingService(core.store, core.catalog, model_name=model)
+    out: dict[str, Any] = {"model": model, "questions": len(rows)}
+    with tempfile.TemporaryDirectory(prefix="rag-quality-") as tmp:
+        rag = RagService(Path(tmp), embedder, core.pipeline.consent)
+        report = rag.ingest(docs, assume_yes=True)
+        out["chunks"], out["ingest_s"] = report.chunks, round(report.seconds, 2)
+        for using in RETRIEVERS:
+            started = time.perf_counter()
+            score = score_rag(rows, partial(_names, rag, using))
+            ms = (time.perf_counter() - started) * 1000.0 / max(1, len(rows))
+            out[using] = {
+                "ms_per_question": round(ms, 1),
+                "languages": {lang: s.to_dict() for lang, s in score.languages.items()},
+                "misses_top3": [
+                    {"question": r.question, "gold": r.gold, "rank": r.rank}
+                    for r in score.misses(3)
+                ],
+            }
+        rag.close()
+    embedder.close()
+    core.close()
+    return out
+
+
+def _names(rag: RagService, using: str, question: str, k: int) -> list[str]:
+    return [Path(p).name for p in rag.documents(question, k, using=using)]
+
+
+def print_quality(results: list[dict[str, Any]]) -> None:
+    heads = " ".join(f"top{c}" for c in CUTOFFS)
+    print(f"{'model':<22} {'retriever':<8} {'lang':<4} {'n':>3}  {heads}   ms/q")
+    for r in results:
+        for using in RETRIEVERS:
+            for lang, s in r[using]["languages"].items():
+                hits = " ".join(f"{s[f'in_top{c}']:>4}" for c in CUTOFFS)
+                print(
+                    f"{r['model']:<22} {using:<8} {lang:<4} {s['questions']:>3}  {hits}  "
+                    f"{r[using]['ms_per_question']:>5}"
+                )
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -175,7 +235,20 @@ def main() -> int:
     parser.add_argument("--long", type=int, default=300, help="256-token chunks to ingest")
     parser.add_argument("--data", default="random,clustered", help="random and/or clustered")
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--quality", action="store_true", help="retrieval quality only")
+    parser.add_argument("--docs", type=Path, default=EVAL / "rag_dev")
+    parser.add_argument("--questions", type=Path, default=EVAL / "rag_dev_questions.jsonl")
+    parser.add_argument(
+        "--models", default=f"{DEFAULT_EMBEDDING_MODEL},{MULTILINGUAL_EMBEDDING_MODEL}"
+    )
     args = parser.parse_args()
+    if args.quality:
+        found = [quality(args.docs, args.questions, m) for m in args.models.split(",")]
+        if args.json:
+            sys.stdout.write(json.dumps(found, indent=2, ensure_ascii=False) + "\n")
+        else:
+            print_quality(found)
+        return 0
     config = IndexConfig()
     results: dict[str, Any] = {
         "machine": {"cpu": cpu_model(), "cpus": os.cpu_count(), "load": os.getloadavg()[0]},

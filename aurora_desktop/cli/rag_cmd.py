@@ -1,4 +1,4 @@
-"""`aurora rag ingest FOLDER [--yes]` and `aurora rag query "…" [--k N] [--json]`."""
+"""`aurora rag ingest FOLDER [--yes]` and `aurora rag query "…" [--k N] [--using R] [--json]`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from aurora_desktop.cli.progress import TerminalProgress
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.policy.consent import ConsentAnswer, ConsentReply, ConsentRequest
 from aurora_desktop.core.rag import IngestProgress, IngestReport, RagService, citations
+from aurora_desktop.core.rag.reembed import ReembedProgress
+from aurora_desktop.core.rag.retrieval import FUSED, RETRIEVERS
 from aurora_desktop.core.rag.service import DEFAULT_K, MAX_K
 from aurora_desktop.core.userinput import clean_text
 
@@ -37,21 +39,30 @@ def add_rag_parser(commands: Any, parser_class: type[argparse.ArgumentParser]) -
     query.add_argument(
         "--k", type=whole(1, MAX_K), default=DEFAULT_K, metavar="N", help="how many passages"
     )
+    query.add_argument(
+        "--using",
+        choices=RETRIEVERS,
+        default=FUSED,
+        help="by meaning and words together (fused, the default), or by one of them",
+    )
     query.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run_rag(args: argparse.Namespace) -> int:
     core = build_core()
     core.pipeline.consent.ask = _ask_on_terminal
+    reembed = ReembedMeter(sys.stderr)
     try:
         rag = core.rag()
+        rag.reembed_progress = reembed
         if args.rag_command == "ingest":
             code = _ingest(rag, args.folder, assume_yes=args.yes)
             if core.embedder.loaded:
                 sys.stderr.write(f"Embeddings ran on ONNX Runtime's {core.embedder.provider}.\n")
             return code
-        return _query(rag, clean_text(args.text), args.k, as_json=args.json)
+        return _query(rag, clean_text(args.text), args.k, args.using, as_json=args.json)
     finally:
+        reembed.close()
         core.close()
 
 
@@ -91,17 +102,18 @@ def summary_line(report: IngestReport) -> str:
     )
 
 
-def _query(rag: RagService, text: str, k: int, *, as_json: bool) -> int:
+def _query(rag: RagService, text: str, k: int, using: str, *, as_json: bool) -> int:
     stats = rag.stats()
     if stats.chunks == 0:
         raise ConfigError("Nothing has been ingested yet; run 'aurora rag ingest FOLDER' first.")
     started = time.perf_counter()
-    hits = rag.query(text, k)
+    hits = rag.query(text, k, using=using)
     took_ms = (time.perf_counter() - started) * 1000.0
     if as_json:
         out = {
             "query": text,
             "k": k,
+            "using": using,
             "latency_ms": round(took_ms, 2),
             "index": stats.index_kind,
             "hits": [hit.to_dict() for hit in hits],
@@ -113,10 +125,12 @@ def _query(rag: RagService, text: str, k: int, *, as_json: bool) -> int:
         snippet = " ".join(hit.text.split())
         snippet = snippet if len(snippet) <= 240 else snippet[:239] + "…"
         sys.stdout.write(
-            f"[{number}] {hit.score:.3f}  {hit.path}:{hit.start}-{hit.end}\n    {snippet}\n"
+            f"[{number}] {hit.score:.3f}  {hit.path}:{hit.start}-{hit.end}  "
+            f"({' + '.join(hit.found_by)})\n    {snippet}\n"
         )
     sys.stderr.write(
-        f"[{len(hits)} of {stats.chunks} chunks · {stats.index_kind} · {took_ms:.0f} ms]\n"
+        f"[{len(hits)} of {stats.chunks} chunks · {using} · {stats.index_kind} · "
+        f"{took_ms:.0f} ms]\n"
     )
     return 0
 
@@ -150,5 +164,34 @@ class IngestMeter:
 
     def close(self) -> None:
         if self._tty and self._drawn:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+class ReembedMeter:
+    """Progress of embedding the index again with a new model, drawn like `IngestMeter`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._tty = stream.isatty()
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, event: ReembedProgress) -> None:
+        now = time.monotonic()
+        final = event.done == event.total
+        if now - self._last < (0.1 if self._tty else PIPED_EVERY_S) and not final:
+            return
+        self._last = now
+        line = (
+            f"The embedding model changed: embedding the index again with {event.model}  "
+            f"{event.done:,}/{event.total:,} chunks  {event.chunks_per_min:,.0f} chunks/min"
+        )
+        self._stream.write(f"\r\x1b[2K{line}" if self._tty else line + "\n")
+        self._drawn = self._tty
+        self._stream.flush()
+
+    def close(self) -> None:
+        if self._drawn:
             self._stream.write("\n")
             self._stream.flush()

@@ -357,3 +357,42 @@ def test_a_kill_during_ingest_leaves_an_index_that_reopens_and_the_next_run_fini
     stats = final.stats()
     assert (stats.documents, stats.chunks, stats.vectors) == (KILL_FILES, *[expected_chunks] * 2)
     final.close()
+
+
+KOREAN = [
+    ("busan", "부산항은 한국에서 가장 큰 항구로, 해마다 컨테이너 이천만 개 이상을 처리한다."),
+    ("kimchi", "김치는 배추를 소금에 절인 뒤 고춧가루와 마늘로 양념해 발효시킨 음식이다."),
+    ("hangeul", "훈민정음은 세종대왕이 1443년에 만든 문자로, 오늘날 한글이라고 부른다."),
+]  # fmt: skip
+RARE = (  # one code inside a long paragraph about something else
+    "Notes from the allotment meeting. We agreed to rotate the beds this spring: potatoes "
+    "move to the north plot, beans follow the onions, and the squash stays by the compost. "
+    "The water butts need new lids before the summer, and the shed roof leaks at the back "
+    "corner. Someone asked about QX-4471 again. Seed orders go in before the end of the "
+    "month, and the hedge is cut after the birds have nested."
+)
+
+
+def test_a_rare_word_finds_its_document_where_vectors_alone_do_not(
+    rag: RagService, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    write_topics(docs)
+    allotment = docs / "allotment.txt"
+    allotment.write_text(f"{RARE}\n", encoding="utf-8")
+    for name, text in KOREAN:
+        (docs / f"{name}.txt").write_text(f"{text}\n", encoding="utf-8")
+    rag.ingest(docs, assume_yes=True)
+    question = "What is QX-4471?"
+    by_meaning = [Path(h.path).name for h in rag.query(question, k=3, using="vector")]
+    assert "allotment.txt" not in by_meaning  # the code means nothing to the encoder
+    fused = rag.query(question, k=3)
+    assert Path(fused[0].path).name == "allotment.txt" and "lexical" in fused[0].found_by
+    assert rag.documents(question, k=1) == [str(allotment.resolve())]
+    # Korean glues particles to nouns: 부산항이 / 김치를 still find 부산항은 / 김치는
+    for question, name in [("부산항이 처리하는 컨테이너는 몇 개인가?", "busan.txt"),
+                           ("김치를 만들 때 쓰는 양념은?", "kimchi.txt"),
+                           ("한글을 만든 왕은 누구인가?", "hangeul.txt")]:  # fmt: skip
+        hits = rag.query(question, k=3)
+        assert Path(hits[0].path).name == name, (question, [h.path for h in hits])
+        assert "lexical" in hits[0].found_by

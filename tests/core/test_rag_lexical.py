@@ -148,3 +148,21 @@ def test_weighted_sum_lets_a_strong_score_beat_two_weak_ones() -> None:
     assert fused[2].found_by == ("vector", "lexical")
     with pytest.raises(ValueError, match="one weight per"):
         weighted_sum(scores, {"vector": 1.0})
+
+
+def test_damaged_lexical_terms_are_made_again_from_the_chunks(tmp_path: Path) -> None:
+    path = tmp_path / "documents.db"
+    store = DocumentStore(path, DIM)
+    added = put(store, "/d/a.txt", "The quokka smiles at tourists on Rottnest Island.")
+    with sqlite3.connect(path) as db:  # the FTS5 index's own pages turned to garbage
+        db.execute("UPDATE chunk_terms_data SET block = x'ffffffffffffffffffff' WHERE id > 1")
+    with pytest.raises(sqlite3.DatabaseError), sqlite3.connect(path) as db:
+        db.execute("SELECT rowid FROM chunk_terms WHERE chunk_terms MATCH 'quokka'").fetchall()
+    assert [i for _, i in store.lexical("quokka", 5)] == added
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE chunk_terms_data SET block = x'ffffffffffffffffffff' WHERE id > 1")
+    later = put(store, "/d/b.txt", "A wombat digs.")  # writing mends them too
+    store.remove(["/d/a.txt"])
+    assert store.lexical("quokka", 5) == []
+    assert [i for _, i in store.lexical("wombat", 5)] == later
+    store.close()

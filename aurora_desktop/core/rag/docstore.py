@@ -14,10 +14,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +25,9 @@ import numpy.typing as npt
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.rag import lexical
 from aurora_desktop.core.rag.chunker import Chunk
+from aurora_desktop.core.sqlite_file import is_damage
 
+T = TypeVar("T")
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -201,21 +203,30 @@ class DocumentStore:
         if expression is None or k < 1:
             return []
         words = list(dict.fromkeys(lexical.terms(text)))[: lexical.MAX_QUERY_TERMS]
-        marks = ",".join("?" * len(words))
         with self._lock:
-            rows = self._db.execute(
-                "SELECT -bm25(chunk_terms), rowid FROM chunk_terms WHERE chunk_terms MATCH ? "
-                "ORDER BY rank LIMIT ?",
-                (expression, k),
+            try:
+                return self._lexical(expression, words, k)
+            except sqlite3.DatabaseError as exc:
+                if not is_damage(exc):
+                    raise
+            self._build_lexical()  # the terms are derived from the chunks: make them again
+            return self._lexical(expression, words, k)
+
+    def _lexical(self, expression: str, words: list[str], k: int) -> list[tuple[float, int]]:
+        rows = self._db.execute(
+            "SELECT -bm25(chunk_terms), rowid FROM chunk_terms WHERE chunk_terms MATCH ? "
+            "ORDER BY rank LIMIT ?",
+            (expression, k),
+        ).fetchall()
+        if not rows:
+            return []
+        marks = ",".join("?" * len(words))
+        have = dict(
+            self._db.execute(
+                f"SELECT term, doc FROM chunk_terms_vocab WHERE term IN ({marks})", words
             ).fetchall()
-            if not rows:
-                return []
-            have = dict(
-                self._db.execute(
-                    f"SELECT term, doc FROM chunk_terms_vocab WHERE term IN ({marks})", words
-                ).fetchall()
-            )
-            n = int(self._db.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0])
+        )
+        n = int(self._db.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0])
         weight = lexical.query_weight(words, have, n)
         return [(float(score) / weight, int(chunk_id)) for score, chunk_id in rows]
 
@@ -291,6 +302,12 @@ class DocumentStore:
 
         Returns (ids of the chunks removed, ids of the chunks added).
         """
+        batch = list(items)
+        return self._mending_terms(lambda: self._replace_many(batch, now))
+
+    def _replace_many(
+        self, items: list[tuple[Document, Sequence[Chunk], npt.NDArray[np.float32]]], now: float
+    ) -> tuple[list[int], list[int]]:
         removed: list[int] = []
         added: list[int] = []
         with self._transaction() as db:
@@ -337,6 +354,10 @@ class DocumentStore:
 
     def remove(self, paths: Iterable[str]) -> list[int]:
         """Forget documents; returns the ids of the chunks removed with them."""
+        gone = list(paths)
+        return self._mending_terms(lambda: self._remove(gone))
+
+    def _remove(self, paths: list[str]) -> list[int]:
         removed: list[int] = []
         with self._transaction() as db:
             for path in paths:
@@ -344,6 +365,17 @@ class DocumentStore:
         return removed
 
     # -- plumbing --------------------------------------------------------------------------
+
+    def _mending_terms(self, work: Callable[[], T]) -> T:
+        """`work`, retried once after remaking the FTS5 table if SQLite found damage."""
+        try:
+            return work()
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+        with self._lock:
+            self._build_lexical()
+        return work()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -421,6 +453,10 @@ class DocumentStore:
         ).fetchone()
         if tables == (2,) and row is not None and row[0] == lexical.ANALYZER_VERSION:
             return
+        self._build_lexical()
+
+    def _build_lexical(self) -> None:
+        """(Re)make the FTS5 table from the stored chunks, in one transaction."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute("DROP TABLE IF EXISTS chunk_terms_vocab")

@@ -35,8 +35,10 @@ SK = "sk-" + "Ab3" * 16
 GHP = "ghp_" + "aB1" * 12
 SK_PROJ = "sk-proj-AbCdEf1234567890_abcdef-GHIJklmn"
 IPV6_FULL = "2001:0db8:85a3:0000:0000:8a2e:0370:7334"
-# Full-width forms (U+FF10 and on) are out of scope, but must not crash.
-FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) if c != " " else c for c in "010-1234-5678 a@b.com")
+# Full-width forms (U+FF10 and on): libphonenumber reads full-width digits, so the phone is
+# masked; a full-width e-mail address is out of scope, but must not crash.
+FULL_WIDTH_PHONE = "".join(chr(ord(c) + 0xFEE0) for c in "010-1234-5678")
+FULL_WIDTH = "".join(chr(ord(c) + 0xFEE0) if c != " " else c for c in "a@b.com c@d.org")
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
 
 FOUND = [
@@ -65,6 +67,7 @@ FOUND = [
     ("London +44 20 7946 0958", "PHONE", "+44 20 7946 0958"),
     ("도쿄 +81 3-1234-5678로", "PHONE", "+81 3-1234-5678"),
     ("E.164: +821012345678", "PHONE", "+821012345678"),
+    (f"전각 {FULL_WIDTH_PHONE}입니다", "PHONE", FULL_WIDTH_PHONE),
     # CARD
     ("Card 4111 1111 1111 1111 exp 12/27", "CARD", "4111 1111 1111 1111"),
     ("카드번호 5500-0000-0000-0004로 결제", "CARD", "5500-0000-0000-0004"),

@@ -89,6 +89,9 @@ class DocumentStore:
         self.model = model  # the model that made them; "" when not known
         self.wanted = (model, dimension)  # the model and width this store was opened for
         self._lock = threading.Lock()
+        self._writes = 0  # own commits; with PRAGMA data_version, when `_counts` is stale
+        self._counted_at = (-1, -1)
+        self._counts: dict[str, int] = {}  # chunks holding a term (FTS5 counts them slowly)
         try:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as exc:
@@ -199,36 +202,48 @@ class DocumentStore:
         about 1 when the chunk holds every word of the question, near 0 when it shares only
         common ones. `text` is never parsed as FTS5 syntax (`lexical.match_expression`).
         """
-        expression = lexical.match_expression(text)
-        if expression is None or k < 1:
+        words = lexical.question_terms(text)
+        if not words or k < 1:
             return []
-        words = list(dict.fromkeys(lexical.terms(text)))[: lexical.MAX_QUERY_TERMS]
         with self._lock:
             try:
-                return self._lexical(expression, words, k)
+                return self._lexical(words, k)
             except sqlite3.DatabaseError as exc:
                 if not is_damage(exc):
                     raise
             self._build_lexical()  # the terms are derived from the chunks: make them again
-            return self._lexical(expression, words, k)
+            return self._lexical(words, k)
 
-    def _lexical(self, expression: str, words: list[str], k: int) -> list[tuple[float, int]]:
+    def _lexical(self, words: list[str], k: int) -> list[tuple[float, int]]:
+        n = int(self._db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+        have = self._documents_with(words)
+        present = [w for w in words if have[w]]
+        if not present:
+            return []
+        # A term in half the chunks or more weighs nothing in BM25 (an idf of 1e-6), yet
+        # searching it costs a pass over most of the index: leave it out, unless it is all.
+        useful = [w for w in present if lexical.idf(have[w], n) > 1e-6] or present
         rows = self._db.execute(
             "SELECT -bm25(chunk_terms), rowid FROM chunk_terms WHERE chunk_terms MATCH ? "
             "ORDER BY rank LIMIT ?",
-            (expression, k),
+            (lexical.any_of(useful), k),
         ).fetchall()
-        if not rows:
-            return []
-        marks = ",".join("?" * len(words))
-        have = dict(
-            self._db.execute(
-                f"SELECT term, doc FROM chunk_terms_vocab WHERE term IN ({marks})", words
-            ).fetchall()
-        )
-        n = int(self._db.execute("SELECT COUNT(*) FROM chunk_terms").fetchone()[0])
         weight = lexical.query_weight(words, have, n)
         return [(float(score) / weight, int(chunk_id)) for score, chunk_id in rows]
+
+    def _documents_with(self, words: list[str]) -> dict[str, int]:
+        """How many chunks hold each word; remembered until the store changes."""
+        version = (self._writes, int(self._db.execute("PRAGMA data_version").fetchone()[0]))
+        if version != self._counted_at:
+            self._counts.clear()
+            self._counted_at = version
+        for word in words:
+            if word not in self._counts:
+                row = self._db.execute(
+                    "SELECT doc FROM chunk_terms_vocab WHERE term = ?", (word,)
+                ).fetchone()
+                self._counts[word] = int(row[0]) if row else 0
+        return {w: self._counts[w] for w in words}
 
     # -- re-embedding ----------------------------------------------------------------------
 
@@ -381,6 +396,7 @@ class DocumentStore:
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
+            self._writes += 1
             try:
                 yield self._db
             except BaseException:
@@ -457,6 +473,7 @@ class DocumentStore:
 
     def _build_lexical(self) -> None:
         """(Re)make the FTS5 table from the stored chunks, in one transaction."""
+        self._writes += 1
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute("DROP TABLE IF EXISTS chunk_terms_vocab")

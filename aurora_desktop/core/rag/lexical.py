@@ -49,15 +49,28 @@ def indexed_text(text: str) -> str:
     return " ".join(terms(text))
 
 
+def question_terms(text: str) -> list[str]:
+    """The distinct terms of a question, in order, at most `MAX_QUERY_TERMS`."""
+    return list(dict.fromkeys(terms(text)))[:MAX_QUERY_TERMS]
+
+
 def match_expression(text: str) -> str | None:
     """A safe FTS5 query for `text`: each distinct term quoted, OR-ed; None without terms."""
-    unique = list(dict.fromkeys(terms(text)))[:MAX_QUERY_TERMS]
-    if not unique:
-        return None
-    return " OR ".join('"' + term.replace('"', '""') + '"' for term in unique)
+    return any_of(question_terms(text))
 
 
-def query_weight(question_terms: Iterable[str], documents_with: Mapping[str, int], n: int) -> float:
+def any_of(words: Iterable[str]) -> str | None:
+    """An FTS5 query matching any of `words`, each quoted; None for no words."""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    return " OR ".join(quoted) if quoted else None
+
+
+def idf(documents_with: int, n: int) -> float:
+    """FTS5's bm25 weight of a term found in `documents_with` of `n` rows (at least 1e-6)."""
+    return max(math.log((n - documents_with + 0.5) / (documents_with + 0.5)), 1e-6)
+
+
+def query_weight(words: Iterable[str], documents_with: Mapping[str, int], n: int) -> float:
     """The BM25 a chunk of average length gets for holding each distinct term once.
 
     This is the sum of the terms' inverse document frequencies as FTS5's bm25 computes them
@@ -65,11 +78,7 @@ def query_weight(question_terms: Iterable[str], documents_with: Mapping[str, int
     counts); dividing a chunk's BM25 by it gives the share of the question's rare words
     that the chunk matches, comparable across questions.
     """
-    total = 0.0
-    for term in dict.fromkeys(question_terms):
-        have = documents_with.get(term, 0)
-        total += max(math.log((n - have + 0.5) / (have + 0.5)), 1e-6)
-    return total
+    return sum(idf(documents_with.get(term, 0), n) for term in dict.fromkeys(words))
 
 
 def _fold(word: str) -> str:

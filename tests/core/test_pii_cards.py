@@ -34,6 +34,7 @@ NETWORKS = [
     ("Mir", "2200", (16, 19)),
     ("Diners Club", "36", (14, 16, 19)),
     ("Diners Club Carte Blanche", "300", (14,)),
+    ("Diners Club", "38", (14, 16)),
     ("Discover", "6011", (16, 19)),
     ("Discover", "644", (16,)),
     ("Discover", "65", (16, 19)),
@@ -41,6 +42,7 @@ NETWORKS = [
     ("UnionPay", "81", (16, 19)),
     ("JCB", "3528", (15, 16, 19)),
     ("JCB", "3589", (16,)),
+    ("JCB (generated test data)", "3511", (16,)),
     ("JCB 15-digit", "2131", (15,)),
     ("JCB 15-digit", "1800", (15,)),
     ("Maestro", "6759", (12, 13, 16, 19)),
@@ -48,6 +50,7 @@ NETWORKS = [
     ("Maestro", "6304", (12,)),
     ("Maestro", "5020", (12, 19)),
     ("Maestro", "6762", (12,)),
+    ("Maestro", "57", (12, 16)),
 ]
 VALID = [(name, prefix, n) for name, prefix, lengths in NETWORKS for n in lengths]
 
@@ -103,6 +106,7 @@ def test_cards_in_text_with_their_usual_groupings() -> None:
         "카드번호 4111 1111 1111 1112 결제",  # Luhn fails
         "코드 9010123456789991",
         "운송장 642699494229, FedEx 712345678901",
+        f"운송장 {luhn_complete('57', 12)}, tracking no. {luhn_complete('4', 16)}",
         "order 1234 5678 9012 3456",
         "ISBN 978-89-6077-123-4",
         f"a part of a longer id: X{luhn_complete('6759', 12)} or {luhn_complete('6759', 12)}_v2",

@@ -40,6 +40,12 @@ FOUND = [
     ("Fax: 001-420-335-7509x38548", "001-420-335-7509x38548"),
     ("James called from 555-333-4444 about it", "555-333-4444"),
     ("0431 35 06 90-Office", "0431 35 06 90"),
+    ("My number is 18616482982", "18616482982"),
+    ("555-111-2222 (mobile)", "555-111-2222"),
+    # dialled from abroad with 00 / 001, and the German and Austrian slash
+    ("Zavolejte 00420 705 982 518 prosím", "00420 705 982 518"),
+    ("Fax: 001-568-720-2402", "001-568-720-2402"),
+    ("Büro 0662/25047564", "0662/25047564"),
 ]
 
 
@@ -75,6 +81,9 @@ NOT_PHONES = [
     "bad IPs 986.142.150.24 and 70.90.58.83.39",
     "for i in range(20260101, 20261231): process(i)",
     "Room 1203, score 3-2, +5 points, 2:1 ratio",
+    "from 2009-1994 back, logged 1979-07-23 12:34:15.223624",
+    "invoice INV-0513-724601 and serial SN-2026-0722-991",
+    "bad dates 991301-1234567 and 003812-2364319",  # the RRN shape, never a phone
 ]
 
 

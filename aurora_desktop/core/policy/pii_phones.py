@@ -35,24 +35,26 @@ MAX_NUMBERS_IN_RUN = 4
 MAX_NATIONAL_DIGITS = 12  # longer runs without a + or a phone word are mostly other ids
 
 GROUP = r"(?:\([0-9]{1,5}\)|[0-9]+)"
-FIRST_GROUP = r"(?:\([0-9]{1,5}\)|[0-9]{2,4}\)(?=[ ]?[0-9])|[0-9]+)"  # also Korean `02)123-4567`
+# also Korean `02)123-4567` and German/Austrian `0662/2504756`
+FIRST_GROUP = r"(?:\([0-9]{1,5}\)|[0-9]{2,4}\)(?=[ ]?[0-9])|0[0-9]{1,5}[ ]?/[ ]?[0-9]+|[0-9]+)"
 EXTENSION = r"(?:[ ]?(?:x|ext\.?|extension|#)[ ]?[0-9]{1,6})"
 PHONE_RUN = re.compile(
-    r"(?<![0-9A-Za-z_+-])(?<![0-9][-. ])(?<![A-Za-z]-)"
+    r"(?<![0-9A-Za-z_+-])(?<![0-9][-.: ])(?<![A-Za-z]-)"
     rf"(?:\+[ ]?)?{FIRST_GROUP}(?:(?:[-. ]|[ ]?(?=\()|(?<=\))[ ]?){GROUP})*{EXTENSION}?"
     r"(?![0-9A-Za-z_])(?![-.:][0-9])",  # not the date of a `2024-01-15 14:30` timestamp
     re.IGNORECASE,
 )
-SEPARATED = re.compile(r"[0-9)][-. (]|\)[0-9]")
+SEPARATED = re.compile(r"[0-9)][-. (/]|\)[0-9]")
 EXTENSION_TAIL = re.compile(EXTENSION + "$", re.IGNORECASE)
 
 PHONE_WORD_BEFORE = re.compile(
     r"전화|연락|휴대|핸드폰|팩스|콜센터|고객센터|☎|📞|(?<![A-Za-z])(?:call(?:ed|ing)?|phone|tel"
-    r"|telephone|mobile|cell|fax|contact|reach|dial|whatsapp|text\s+me)(?![A-Za-z])",
+    r"|telephone|mobile|cell|fax|contact|reach|dial|whatsapp|text\s+me"
+    r"|(?:my|your|his|her|our|their)\s+(?:new\s+|old\s+)?number)(?![A-Za-z])",
     re.IGNORECASE,
 )
 PHONE_WORD_AFTER = re.compile(
-    r"^[-\s,]{0,3}(?:office|fax|mobile|cell|home|work|phone|tel)(?![A-Za-z])", re.IGNORECASE
+    r"^[-\s,(]{0,3}(?:office|fax|mobile|cell|home|work|phone|tel)(?![A-Za-z])", re.IGNORECASE
 )
 OTHER_NUMBER_BEFORE = re.compile(  # labels of numbers that are not phones
     r"(?:주문|송장|운송장|계좌|일련|모델|사업자|법인|바코드|우편|여권|면허|부품|학번|사번|버전)"
@@ -72,8 +74,10 @@ DATE_SHAPES = (
         r"(?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})[-./](?P<y>[0-9]{2}(?:[0-9]{2})?)(?![0-9])"
     ),
 )  # matched at the start: `2024.01.15 14` is a date and an hour
+RRN_SHAPE = re.compile(r"[0-9]{6}-[0-9]{7}")
+GLUED_BEFORE = re.compile(r"[A-Za-z0-9_][-_/]$|[0-9]:$")
 TIME_AFTER = re.compile(r":[0-9]{2}")
-THOUSANDS = re.compile(r"[0-9]{1,3}(?P<s>[ .,])[0-9]{3}(?:(?P=s)[0-9]{3})*")
+THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?P<s>[ .,])[0-9]{3}(?:(?P=s)[0-9]{3})*")
 YEAR_RANGE = re.compile(r"(1[0-9]{3}|20[0-9]{2})-(1[0-9]{3}|20[0-9]{2})")
 
 
@@ -163,6 +167,8 @@ def _accepted(text: str, start: int, end: int, first: tuple[str, ...]) -> bool:
         return False
     if national.startswith("+"):
         return possible_international(national)
+    if national.startswith("00") and (cue or SEPARATED.search(national)):
+        return possible_international("+" + national[2:].lstrip(" -."))  # 00 / 001: dialled abroad
     if cue:
         return True
     grouped = SEPARATED.search(national) is not None
@@ -175,8 +181,17 @@ def _reads_as_other_number(text: str, start: int, end: int) -> bool:
     if any(_is_date(shape.match(value)) for shape in DATE_SHAPES) or TIME_AFTER.match(text, end):
         return True
     years = YEAR_RANGE.fullmatch(value)
-    if years and int(years[1]) < int(years[2]) and not _phone_word_near(text, start, end):
+    recent = years and all(1900 <= int(year) < 2100 for year in years.groups())
+    if (
+        years
+        and (recent or int(years[1]) < int(years[2]))
+        and not _phone_word_near(text, start, end)
+    ):
         return True
+    if RRN_SHAPE.fullmatch(value):
+        return True  # ######-#######: a Korean registration number, valid or not
+    if GLUED_BEFORE.search(text, max(0, start - 2), start):
+        return True  # the tail of an id: INV-0513-724601, SN-2026-0722
     return OTHER_NUMBER_BEFORE.search(text[max(0, start - 24) : start]) is not None
 
 

@@ -26,6 +26,9 @@ TOKENS = {
     "GitLab": "glpat-hellOworld380_testin",
     "SendGrid": "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",
     "JWT": JWT,
+    "Google API": "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",
+    "Hugging Face": "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+    "Stripe test": "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
 }
 
 

@@ -74,6 +74,9 @@ DATE_SHAPES = (
         r"(?P<m>[0-9]{1,2})[-./](?P<d>[0-9]{1,2})[-./](?P<y>[0-9]{2}(?:[0-9]{2})?)(?![0-9])"
     ),
 )  # matched at the start: `2024.01.15 14` is a date and an hour
+TIME_RANGE = re.compile(
+    r"(?:[01]?[0-9]|2[0-3])[.:][0-5][0-9] ?- ?(?:[01]?[0-9]|2[0-3])[.:][0-5][0-9]"
+)
 RRN_SHAPE = re.compile(r"[0-9]{6}-[0-9]{7}")
 GLUED_BEFORE = re.compile(r"[A-Za-z0-9_][-_/]$|[0-9]:$")
 TIME_AFTER = re.compile(r":[0-9]{2}")
@@ -188,6 +191,8 @@ def _reads_as_other_number(text: str, start: int, end: int) -> bool:
         and not _phone_word_near(text, start, end)
     ):
         return True
+    if TIME_RANGE.fullmatch(value):
+        return True  # 10.30-11.45
     if RRN_SHAPE.fullmatch(value):
         return True  # ######-#######: a Korean registration number, valid or not
     if GLUED_BEFORE.search(text, max(0, start - 2), start):

@@ -84,13 +84,22 @@ PRIVATE_KEY_BEGIN = re.compile(r"BEGIN [A-Z0-9 ]*PRIVATE KEY")  # also ENCRYPTED
 PRIVATE_KEY_END = re.compile(r"-----END[ A-Z0-9]*PRIVATE KEY[ A-Z]*-----|Private-MAC: *\S*")
 
 # What detect-secrets has no plugin for, or only in code syntax: generic `sk-` keys (new OpenAI
-# and Anthropic formats), fine-grained GitHub tokens, Bearer headers, English and Korean labels.
+# and Anthropic formats), fine-grained GitHub tokens, other widely used prefixed tokens (Google
+# API, Hugging Face, npm, Stripe test keys, Slack app, DigitalOcean, Shopify), Bearer headers,
+# English and Korean labels.
 TOKENS = re.compile(
     r"(?<![A-Za-z0-9_-])(?:"
     r"sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}"
     r"|gh[pousr]_[A-Za-z0-9]{36,}"
     r"|github_pat_[A-Za-z0-9_]{22,}"
     r"|xox[abeoprs]-[A-Za-z0-9-]{10,}"
+    r"|xapp-[0-9]-[A-Za-z0-9-]{20,}"
+    r"|AIza[0-9A-Za-z_-]{35}"
+    r"|hf_[A-Za-z0-9]{30,}"
+    r"|npm_[A-Za-z0-9]{36}"
+    r"|[rs]k_test_[0-9A-Za-z]{24,}"
+    r"|do[pro]_v1_[a-f0-9]{64}"
+    r"|shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}"
     r")(?![A-Za-z0-9_-])"
 )
 BEARER = re.compile(r"(?<![A-Za-z])[Bb]earer[ \t]+([A-Za-z0-9._~+/=-]{16,})")

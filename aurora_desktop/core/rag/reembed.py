@@ -54,14 +54,14 @@ def reembed(
     if not store.stale:
         return 0
     index_file.unlink(missing_ok=True)
-    model = store.wanted[0]
+    model = store.wanted[0] or "the new model"
     done, total = store.restage_counts()
     started, embedded = clock(), 0
     progress(ReembedProgress(model=model, done=done, total=total, chunks_per_min=0.0))
     while True:
         if cancel is not None and cancel.is_set():
             raise CancelledError(
-                f"Embedding the documents again with {model or 'the new model'} was stopped "
+                f"Embedding the documents again with {model} was stopped "
                 f"after {done} of {total} chunks; it goes on from there next time."
             )
         todo = store.unstaged(batch)

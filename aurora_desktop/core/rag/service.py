@@ -142,8 +142,8 @@ class RagService:
     def query(self, text: str, k: int = DEFAULT_K, *, using: str = FUSED) -> list[Hit]:
         """The `k` best chunks for `text`, best first; empty when nothing is ingested.
 
-        `using` is "fused" (meaning and words, by reciprocal rank fusion), "vector" or
-        "lexical".
+        `using` is "fused" (meaning and words together, see `fusion.weighted_sum`), "vector"
+        or "lexical".
         """
         if not text.strip():
             raise RequestError("The question is empty; type what to look for.")

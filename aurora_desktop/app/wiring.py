@@ -19,7 +19,7 @@ from aurora_desktop.core.cognition.intent import Embed, IntentClassifier
 from aurora_desktop.core.cognition.labelsets import LabelSetsFile
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.decisions import DecisionLedger
-from aurora_desktop.core.embedding.service import EmbeddingService
+from aurora_desktop.core.embedding.service import MULTILINGUAL_EMBEDDING_MODEL, EmbeddingService
 from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.errors import AuroraError, ConfigError, ModelError
 from aurora_desktop.core.hardware import available_memory_bytes
@@ -71,6 +71,7 @@ class Core:
     settings: SettingsFile
     masker: PiiMasker
     banned: BannedWordsFile
+    multilingual: EmbeddingService  # USE-m3: the classifier's encoder for non-Latin text
     _rag: RagService | None = None
 
     def rag(self) -> RagService:
@@ -100,6 +101,7 @@ class Core:
         if self._rag is not None:
             self._rag.close()
         self.embedder.close()
+        self.multilingual.close()
         return self.pipeline.close(timeout)
 
 
@@ -150,6 +152,7 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         metrics=metrics,
     )
     embedder = EmbeddingService(store, catalog)
+    multilingual = EmbeddingService(store, catalog, model_name=MULTILINGUAL_EMBEDDING_MODEL)
     label_sets = LabelSetsFile(home.root / "labels.json", resource_path("cognition/labels.json"))
 
     def generate(request: Request, constraint: Constraint) -> Response:
@@ -158,6 +161,7 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     classifier = IntentClassifier(
         label_sets=label_sets.current,
         embed=_installed_only(embedder, store),
+        embed_multilingual=_installed_only(multilingual, store),
         generate=generate,
     )
     conductor = Conductor(
@@ -168,7 +172,7 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     )
     return Core(
         home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
-        embedder, label_sets, conductor, settings, masker, banned,
+        embedder, label_sets, conductor, settings, masker, banned, multilingual,
     )  # fmt: skip
 
 

@@ -172,6 +172,7 @@ def _setup() -> int:
     try:
         engine = core.assistant.prepare(progress)
         core.embedder.ensure(progress)  # the intent classifier's first stage and RAG
+        core.multilingual.ensure(progress)  # the same, for Korean and other non-Latin text
     finally:
         progress.close()
         core.close()

@@ -213,6 +213,7 @@ class Response:
     task: str = ""  # the task that ran (what "auto" was resolved to)
     label: str | None = None  # intent/classify: the label chosen
     classified_by: str = ""  # how the task or label was decided, e.g. "embedding 0.81"
+    confidence: float | None = None  # intent/classify: the label's probability, 0..1
     verified: bool | None = None  # None: not checked; False: best effort, checks failed
     checks: tuple[str, ...] = ()  # the verifier's findings on the final answer
     attempts: tuple[str, ...] = ()  # every try: "1 local SmolLM2: failed json_schema (…)"

@@ -46,6 +46,7 @@ EXTRACT_SYSTEM = (
     "You extract facts from the user's text. Answer with one JSON object that follows this "
     "JSON Schema, using only facts stated in the text:\n{schema}"
 )
+ENCODER_MODELS = {"latin": "all-MiniLM-L6-v2", "multilingual": "USE-multilingual-v3"}
 LABEL_SYSTEM = "Answer with exactly one of these labels and nothing else: {labels}."
 SUMMARY_SYSTEM = (
     "Summarize the text below in at most {sentences}. Keep names, numbers and dates. "
@@ -215,7 +216,7 @@ class Conductor:
             text=result.label,
             target="local",
             engine="onnxruntime",
-            model="all-MiniLM-L6-v2",
+            model=ENCODER_MODELS.get(result.encoder, result.encoder),
             rule=None,
             why=phrase("The nearest labelled examples decided it on this device."),
             tokens_in=0,
@@ -231,6 +232,7 @@ class Conductor:
             text=result.label,
             label=result.label,
             classified_by=result.describe(),
+            confidence=round(result.confidence, 4),
             task=request.task,
             latency_ms=_ms_since(started),
         )
@@ -427,6 +429,7 @@ class Conductor:
             if intent is None:
                 return response.with_changes(**changes)
             changes["label"] = intent.label
+            changes["confidence"] = round(intent.confidence, 4)
             changes["classified_by"] = phrase(
                 f"task {detected.describe()}; intent {intent.describe()}"
             )

@@ -11,6 +11,8 @@ a token glued to a Korean particle (`키는ghp_...입니다`) is found and offse
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterator
 from re import Pattern
@@ -115,6 +117,12 @@ ASSIGNMENT = re.compile(
     re.IGNORECASE,
 )
 KOREAN_SPOKEN = re.compile(rf"(?:비밀번호|패스워드|비번)(?:은|는)[ \t]+({UNQUOTED})")
+ENGLISH_SPOKEN = re.compile(  # "my password is hunter2": only a value with a digit or a symbol
+    r"(?<![A-Za-z])(?:password|passwd|passcode|passphrase|pin|api\s+key|secret\s+key|token)"
+    r"\s+(?:is|was)\s+[\"'`]?([^\s\"'`]{4,}?)[\"'`]?(?=[\s,;!?)]|\.(?:\s|$)|$)",
+    re.IGNORECASE,
+)
+BASIC_AUTH = re.compile(r"(?<![A-Za-z])[Bb]asic[ \t]+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])")
 PLACEHOLDER_LIKE = re.compile(r"<[A-Z]+_[0-9]+>")
 
 # A random-looking string right after a key word ("API 키 9f8e7d…", "token: Zm9v…").
@@ -237,6 +245,13 @@ def _aurora_rules(text: str) -> Iterator[Span]:
         group = next(g for g in (1, 2, 3) if match.group(g) is not None)
         if not _filtered(match.group(group), _line_of(text, match.start())):
             yield match.span(group)
+    for match in ENGLISH_SPOKEN.finditer(text):
+        value = match.group(1)
+        if re.search(r"[0-9]|[^A-Za-z0-9]", value) and not _filtered(value, match.group()):
+            yield match.span(1)
+    for match in BASIC_AUTH.finditer(text):
+        if _is_user_and_password(match.group(1)):
+            yield match.span(1)
     for match in KOREAN_SPOKEN.finditer(text):
         if len(match.group(1)) >= 4 and not _filtered(match.group(1), match.group()):
             yield match.span(1)
@@ -245,6 +260,15 @@ def _aurora_rules(text: str) -> Iterator[Span]:
 def _line_of(text: str, index: int) -> str:
     end = text.find("\n", index)
     return text[text.rfind("\n", 0, index) + 1 : end if end != -1 else len(text)]
+
+
+def _is_user_and_password(encoded: str) -> bool:
+    """`Authorization: Basic dXNlcjpwYXNz` carries base64 of `user:password`."""
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return ":" in decoded and decoded.isprintable()
 
 
 def _looks_random(token: str) -> bool:

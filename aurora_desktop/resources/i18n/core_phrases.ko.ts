@@ -136,6 +136,10 @@
         <translation>{sink_name} 다운로드 중</translation>
     </message>
     <message>
+        <source>Embedding the documents again with {model} was stopped after {done} of {total} chunks; it goes on from there next time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Every route failed ({then_join_plan}): {last}</source>
         <translation>모든 경로가 실패했습니다({then_join_plan}): {last}</translation>
     </message>
@@ -212,6 +216,18 @@
         <translation>{unit} 기준 출력 길이 한도는 음수일 수 없습니다.</translation>
     </message>
     <message>
+        <source>PII row {number} has a span outside its text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PII row {number} has the type {entity_get_type}; use one of {join_TYPE_TO_KIND}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PII row {number} needs a text and lists of entities.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Personal data could not be masked ({exc}), so the request is treated as high risk and was not sent off this device.</source>
         <translation>개인정보를 마스킹하지 못해({exc}) 요청을 높은 위험도로 처리했으며 이 기기 밖으로 보내지 않았습니다.</translation>
     </message>
@@ -222,6 +238,10 @@
     <message>
         <source>Plan: {listed}</source>
         <translation>계획: {listed}</translation>
+    </message>
+    <message>
+        <source>Question {line} needs a &apos;question&apos; text and a gold &apos;doc&apos; file name.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Refusing to write an invalid model manifest ({error}).</source>
@@ -304,20 +324,28 @@
         <translation>문서 색인 {path}을(를) 읽을 수 없습니다({exc}). 색인이 들어 있는 폴더를 삭제하고 다시 수집하세요.</translation>
     </message>
     <message>
-        <source>The document index {path} has schema version {row_0}, and this Aurora reads version {SCHEMA_VERSION}; delete its folder and ingest again.</source>
-        <translation>문서 색인 {path}의 스키마 버전은 {row_0}인데, 이 Aurora는 버전 {SCHEMA_VERSION}을(를) 읽습니다. 해당 폴더를 삭제하고 다시 수집하세요.</translation>
+        <source>The document index {path} does not say how wide its vectors are; delete its folder and ingest again.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The document index {path} was built with another embedding model; delete its folder and ingest again.</source>
-        <translation>문서 색인 {path}은(는) 다른 임베딩 모델로 만들어졌습니다. 해당 폴더를 삭제하고 다시 수집하세요.</translation>
+        <source>The document index {path} has schema version {row_0}, and this Aurora reads version {SCHEMA_VERSION}; delete its folder and ingest again.</source>
+        <translation>문서 색인 {path}의 스키마 버전은 {row_0}인데, 이 Aurora는 버전 {SCHEMA_VERSION}을(를) 읽습니다. 해당 폴더를 삭제하고 다시 수집하세요.</translation>
     </message>
     <message>
         <source>The embedding model was unloaded; load it again, then retry.</source>
         <translation>임베딩 모델이 언로드되었습니다. 다시 로드한 뒤 다시 시도하세요.</translation>
     </message>
     <message>
+        <source>The embedding model {model_path} is missing; reinstall it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The embedding model {path_name} asks for an input Aurora cannot give ({arg_name}: {arg_type}); choose a sentence-embedding model.</source>
         <translation>임베딩 모델 {path_name}이(가) Aurora가 제공할 수 없는 입력을 요구합니다({arg_name}: {arg_type}). 문장 임베딩 모델을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>The embedding model {path_name} gives no fixed-width sentence vectors; choose another embedding model.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The embedding model {path_name} gives no fixed-width vectors ({arg_name}: {arg_shape}); choose a sentence-embedding model.</source>
@@ -424,6 +452,10 @@
         <translation>새 설정</translation>
     </message>
     <message>
+        <source>The onnx package is missing ({exc}); reinstall Aurora to use this model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The output does not match {spec_regex}.</source>
         <translation>출력이 {spec_regex}와(과) 일치하지 않습니다.</translation>
     </message>
@@ -528,6 +560,14 @@
         <translation>요청이 시작되기 전에 중지되었습니다.</translation>
     </message>
     <message>
+        <source>The retriever must be one of {join_RETRIEVERS}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sentencepiece package is missing ({exc}); reinstall Aurora to use this model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The server answered HTTP {code} ({reason}) for {shown_url_url}; check the model&apos;s source address.</source>
         <translation>서버가 {shown_url_url}에 대해 HTTP {code}({reason})을(를) 반환했습니다. 모델의 소스 주소를 확인하세요.</translation>
     </message>
@@ -562,6 +602,10 @@
     <message>
         <source>The timeout must be between 0 and {MAX_TIMEOUT_S} seconds, not {timeout}.</source>
         <translation>시간 제한은 {timeout}이(가) 아니라 0초에서 {MAX_TIMEOUT_S}초 사이여야 합니다.</translation>
+    </message>
+    <message>
+        <source>The tokenizer inside {path_name} cannot be read ({exc}); reinstall the model.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The {model_name} engine has shut down; restart Aurora to use it again.</source>
@@ -744,6 +788,10 @@
         <translation>각 wheel 조각은 객체여야 합니다</translation>
     </message>
     <message>
+        <source>embedding + grammar {confidence} ({note})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>embedding {confidence}</source>
         <translation>임베딩 {confidence}</translation>
     </message>
@@ -856,6 +904,10 @@
         <translation>이유를 남기지 않고 중지됨</translation>
     </message>
     <message>
+        <source>k must be between 1 and {MAX_K}; ask for fewer documents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>k must be between 1 and {MAX_K}; ask for fewer sources.</source>
         <translation>k는 1에서 {MAX_K} 사이여야 합니다. 출처를 더 적게 요청하세요.</translation>
     </message>
@@ -940,10 +992,6 @@
         <translation>model_manifest.json을 직접 수정해 {sealed} 대신 {name} {found}을(를) 활성화했으므로 이 버전은 사용하지 않습니다. 롤백하려면 &apos;aurora models switch {name} --version {found}&apos;을(를) 실행하세요.</translation>
     </message>
     <message>
-        <source>no encoder</source>
-        <translation>인코더 없음</translation>
-    </message>
-    <message>
         <source>no extension</source>
         <translation>확장자 없음</translation>
     </message>
@@ -962,10 +1010,6 @@
     <message>
         <source>none yet</source>
         <translation>아직 없음</translation>
-    </message>
-    <message>
-        <source>not Latin script</source>
-        <translation>라틴 문자가 아님</translation>
     </message>
     <message>
         <source>not UTF-8 text</source>
@@ -1104,6 +1148,18 @@
         <translation>{folder}을(를) 폴더로 열 수 없습니다({exc}).</translation>
     </message>
     <message>
+        <source>{folder} holds no evaluation set ({join_only}); see bench/eval-data/README.md for the file names and formats.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{folder} is not a folder; give a folder of evaluation files.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{installed_entry_display_name} is not an ONNX model; choose a sentence-embedding model from the catalog.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{path_name} ({what}) was damaged, so Aurora moved it aside as {moved_name} and started a new one.</source>
         <translation>{path_name}({what})이(가) 손상되어 Aurora가 파일 이름을 {moved_name}(으)로 바꿔 두고 새로 만들었습니다.</translation>
     </message>
@@ -1170,6 +1226,10 @@
     <message>
         <source>the model store</source>
         <translation>모델 저장소</translation>
+    </message>
+    <message>
+        <source>no encoder reads this script</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>the registry</source>
@@ -1392,10 +1452,6 @@
         <translation>{info_filename}은(는) {info_file_size}바이트로, {sink_name}을(를) 담은 압축 파일로 보기에는 너무 큽니다. 압축을 풀지 않았으니 모델의 출처를 확인하세요.</translation>
     </message>
     <message>
-        <source>{installed_entry_display_name} is not an ONNX model with a {TOKENIZER_FILE}; choose a sentence-embedding model from the catalog.</source>
-        <translation>{installed_entry_display_name}은(는) {TOKENIZER_FILE}이(가) 포함된 ONNX 모델이 아닙니다. 카탈로그에서 문장 임베딩 모델을 선택하세요.</translation>
-    </message>
-    <message>
         <source>{installed_name} {installed_version} holds the signed entry of {installed_entry_label}; the manifest was edited. Reinstall the model.</source>
         <translation>{installed_name} {installed_version}에 {installed_entry_label}의 서명된 항목이 들어 있습니다. 매니페스트가 수정되었으니 모델을 다시 설치하세요.</translation>
     </message>
@@ -1596,12 +1652,52 @@
         <translation>{number} {what} ({response_target} · {response_model}): {result}</translation>
     </message>
     <message>
+        <source>{path_name} carries no sentencepiece model; reinstall it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path_name} could not be prepared for ONNX Runtime ({exc}); reinstall it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path_name} has no sentencepiece tokenizer at its start; choose another embedding model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path_name} is not a readable ONNX file ({type_exc___name}); reinstall the model.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{path} (model {index_1})</source>
         <translation>{path} (모델 {index_1})</translation>
     </message>
     <message>
         <source>{path} cannot be read ({exc}); fix or delete it.</source>
         <translation>{path}을(를) 읽을 수 없습니다({exc}). 고치거나 삭제하세요.</translation>
+    </message>
+    <message>
+        <source>{path} has examples for {label}, which is not a label of the set.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} has no &apos;sha256&apos; (or &apos;sha256_16&apos;) map of file names to digests.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} has no lines; a PII file needs at least one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} has no lines; a question file needs at least one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} has no lines; an intent file needs at least one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{path} is not UTF-8 text (bad byte at offset {exc_start}).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{path} is not a file that can be imported.</source>
@@ -1624,6 +1720,10 @@
         <translation>{path}은(는) 키 ID의 JSON 목록이어야 합니다.</translation>
     </message>
     <message>
+        <source>{path} must be a JSON object of label names to lists of examples.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{path} must hold a non-empty JSON list of cases.</source>
         <translation>{path}에는 비어 있지 않은 사례의 JSON 목록이 있어야 합니다.</translation>
     </message>
@@ -1638,6 +1738,10 @@
     <message>
         <source>{path}: case {item} needs a task in {TASKS} and a prompt.</source>
         <translation>{path}: 사례 {item}에는 {TASKS} 중 하나인 task와 prompt가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>{path}: the examples of {label} must be a list of texts.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{response_model} answered {response_text_strip_40}, which is none of the labels.</source>
@@ -1698,6 +1802,14 @@
     <message>
         <source>{target_entry_label} is {state}; switch {name} to another version first.</source>
         <translation>{target_entry_label}은(는) {state} 상태입니다. 먼저 {name}을(를) 다른 버전으로 전환하세요.</translation>
+    </message>
+    <message>
+        <source>{target} does not match its sha256 in {path} ({actual_16} is not {expected_16}); restore the file or update the manifest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{target} is listed in {path} but missing.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>{target}: {exc}</source>

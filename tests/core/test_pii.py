@@ -95,6 +95,8 @@ FOUND = [
     ("link fe80::1ff:fe23:4567:890a", "IP", "fe80::1ff:fe23:4567:890a"),
     ("https://[2001:db8::42]:443/", "IP", "2001:db8::42"),
     ("IP:8.8.8.8", "IP", "8.8.8.8"),
+    ("networks 192.168.1.0/24 and 10.0.0.0/8.", "IP", "192.168.1.0/24"),
+    ("route 2001:db8::/32 via fe80::1", "IP", "2001:db8::/32"),
     # SECRET
     (f"OPENAI key {SK} please", "SECRET", SK),
     (f"키는 {SK_PROJ}입니다", "SECRET", SK_PROJ),

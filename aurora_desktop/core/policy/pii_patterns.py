@@ -33,7 +33,9 @@ NOT_RRN_CONTEXT = re.compile(  # labels of other 13-digit numbers (barcodes, com
 )
 
 OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
-IPV4 = re.compile(rf"(?<![0-9A-Za-z_.]){OCTET}(?:\.{OCTET}){{3}}(?![0-9A-Za-z_])(?!\.[0-9])")
+CIDR = r"(?:/(?:3[0-2]|[12][0-9]|[0-9])(?![0-9]))?"  # a network's prefix length goes with it
+IPV4 = re.compile(rf"(?<![0-9A-Za-z_.]){OCTET}(?:\.{OCTET}){{3}}(?![0-9A-Za-z_])(?!\.[0-9]){CIDR}")
+IPV6_PREFIX = re.compile(r"/(?:12[0-8]|1[01][0-9]|[1-9]?[0-9])(?![0-9])")
 IPV6_RUN = re.compile(r"(?<![0-9A-Za-z_:.])[0-9A-Fa-f]*:[0-9A-Fa-f:.]+")
 VERSION_BEFORE = re.compile(
     r"(?:(?<![A-Za-z])(?:version|ver\.?|build|release|firmware)|버전|빌드|릴리스|펌웨어)"
@@ -90,7 +92,9 @@ def find_ips(text: str) -> Iterator[Span]:
     for match in IPV6_RUN.finditer(text):
         span = _ipv6_span(match.group())
         if span is not None:
-            yield match.start() + span[0], match.start() + span[1]
+            end = match.start() + span[1]
+            prefix = IPV6_PREFIX.match(text, end)
+            yield match.start() + span[0], prefix.end() if prefix else end
 
 
 def _ipv6_span(run: str) -> Span | None:

@@ -1149,11 +1149,11 @@
     </message>
     <message>
         <source>{folder} holds no evaluation set ({join_only}); see bench/eval-data/README.md for the file names and formats.</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder}에 평가 세트({join_only})가 없습니다. 파일 이름과 형식은 bench/eval-data/README.md를 참고하세요.</translation>
     </message>
     <message>
         <source>{folder} is not a folder; give a folder of evaluation files.</source>
-        <translation type="unfinished"></translation>
+        <translation>{folder}은(는) 폴더가 아닙니다. 평가 파일이 든 폴더를 지정하세요.</translation>
     </message>
     <message>
         <source>{installed_entry_display_name} is not an ONNX model; choose a sentence-embedding model from the catalog.</source>
@@ -1677,27 +1677,27 @@
     </message>
     <message>
         <source>{path} has examples for {label}, which is not a label of the set.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}에 {label}의 예시가 있지만 {label}은(는) 이 세트의 레이블이 아닙니다.</translation>
     </message>
     <message>
         <source>{path} has no &apos;sha256&apos; (or &apos;sha256_16&apos;) map of file names to digests.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}에 파일 이름과 다이제스트를 잇는 &apos;sha256&apos;(또는 &apos;sha256_16&apos;) 맵이 없습니다.</translation>
     </message>
     <message>
         <source>{path} has no lines; a PII file needs at least one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}에 줄이 없습니다. PII 파일에는 한 줄 이상이 필요합니다.</translation>
     </message>
     <message>
         <source>{path} has no lines; a question file needs at least one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}에 줄이 없습니다. 질문 파일에는 한 줄 이상이 필요합니다.</translation>
     </message>
     <message>
         <source>{path} has no lines; an intent file needs at least one.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}에 줄이 없습니다. 의도 파일에는 한 줄 이상이 필요합니다.</translation>
     </message>
     <message>
         <source>{path} is not UTF-8 text (bad byte at offset {exc_start}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}은(는) UTF-8 텍스트가 아닙니다(오프셋 {exc_start}에 잘못된 바이트).</translation>
     </message>
     <message>
         <source>{path} is not a file that can be imported.</source>
@@ -1721,7 +1721,7 @@
     </message>
     <message>
         <source>{path} must be a JSON object of label names to lists of examples.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}은(는) 레이블 이름을 예시 목록에 잇는 JSON 객체여야 합니다.</translation>
     </message>
     <message>
         <source>{path} must hold a non-empty JSON list of cases.</source>
@@ -1741,7 +1741,7 @@
     </message>
     <message>
         <source>{path}: the examples of {label} must be a list of texts.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path}: {label}의 예시는 텍스트 목록이어야 합니다.</translation>
     </message>
     <message>
         <source>{response_model} answered {response_text_strip_40}, which is none of the labels.</source>
@@ -1805,11 +1805,11 @@
     </message>
     <message>
         <source>{target} does not match its sha256 in {path} ({actual_16} is not {expected_16}); restore the file or update the manifest.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target}이(가) {path}의 sha256과 일치하지 않습니다({actual_16}은(는) {expected_16}이(가) 아님). 파일을 복원하거나 매니페스트를 갱신하세요.</translation>
     </message>
     <message>
         <source>{target} is listed in {path} but missing.</source>
-        <translation type="unfinished"></translation>
+        <translation>{target}은(는) {path}에 나와 있지만 없습니다.</translation>
     </message>
     <message>
         <source>{target}: {exc}</source>

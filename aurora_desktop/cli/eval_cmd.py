@@ -62,6 +62,8 @@ def run_eval(args: argparse.Namespace) -> int:
         core.embedder.ensure(progress)
         if data.intents:
             core.assistant.prepare(progress)  # the classifier's LLM stage
+        if data.rag:  # the encoder the app's document index uses (not opened here)
+            core.rag().embedder.ensure(progress)
         doors = FrontDoors(
             classify=lambda text, label_set: _classify(core, text, label_set),
             detect=lambda text: [(e.kind, e.start, e.end) for e in core.masker.mask(text).entities],
@@ -80,14 +82,14 @@ def run_eval(args: argparse.Namespace) -> int:
 
 @contextmanager
 def fresh_index(core: Core, rag_set: RagSet) -> Iterator[Search]:
-    """The set's folder ingested into a new index in a temporary folder, with the core's
-    encoder; the user's own index and consents are never touched."""
+    """The set's folder ingested into a new index in a temporary folder, with the encoder
+    the app's own index uses; the user's index and consents are never touched."""
     from aurora_desktop.core.policy.consent import ConsentBroker, ConsentStore
     from aurora_desktop.core.rag.service import MAX_K, RagService
 
     with tempfile.TemporaryDirectory(prefix="aurora-eval-") as scratch:
         consent = ConsentBroker(ConsentStore(Path(scratch) / "consents.json"))
-        service = RagService(Path(scratch), core.embedder, consent)
+        service = RagService(Path(scratch), core.rag().embedder, consent)
         try:
             service.ingest(rag_set.folder, assume_yes=True)
 

@@ -83,6 +83,7 @@ NOT_PHONES = [
     "Room 1203, score 3-2, +5 points, 2:1 ratio",
     "from 2009-1994 back, logged 1979-07-23 12:34:15.223624",
     "invoice INV-0513-724601 and serial SN-2026-0722-991",
+    "contact ID 1234-5678-90, ticket 555-123-4567",
     "bad dates 991301-1234567 and 003812-2364319",  # the RRN shape, never a phone
     "Öffnungszeiten 10.30-11.45 und 14:00 - 18:30",
 ]

@@ -60,7 +60,7 @@ OTHER_NUMBER_BEFORE = re.compile(  # labels of numbers that are not phones
     r"(?:주문|송장|운송장|계좌|일련|모델|사업자|법인|바코드|우편|여권|면허|부품|학번|사번|버전)"
     r"|(?<![A-Za-z])(?:order|invoice|tracking|account|acct|serial|model|part|isbn|issn|ean|sku"
     r"|barcode|zip|postcode|postal|passport|license|licence|version|ver|build|release|ticket"
-    r"|case|ref|reference|patent|po|p\.o\.)(?![A-Za-z])[\s:#.-]*(?:no\.?|number|id|#)?[\s:#.-]*$",
+    r"|case|ref|reference|patent|po|p\.o\.|id)(?![A-Za-z])[\s:#.-]*(?:no\.?|number|id|#)?[\s:#.-]*$",
     re.IGNORECASE,
 )
 CURRENCY_BEFORE = re.compile(r"[$€£¥₩]\s?$|(?<![A-Za-z])(?:USD|EUR|KRW|JPY|GBP)\s?$", re.I)

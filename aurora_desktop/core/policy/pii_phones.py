@@ -2,14 +2,16 @@
 
 1. `PhoneNumberMatcher` (leniency VALID) over the text for the user's region, then Korea:
    numbers valid there, national or international, with extensions (`x4587`, `ext. 12`).
-2. Every other phone-shaped run (digit groups joined by single spaces, dots or hyphens, with
-   optional parentheses, a leading `+` and an extension) that another region validates, as long
-   as it is written in groups and does not read as a date, an amount, a decimal, a version or a
-   number some label names (order, ISBN, account, ...).
-3. A run no region validates only next to a phone word (`call`, `Fax:`, `연락처`, `... office`).
+2. Every other phone-shaped run (digit groups joined by single spaces, dots, hyphens or an
+   area code's slash, optional parentheses, a leading `+` or `00`, an extension) counts when
+   another region validates it (a `+`/`00` number: when its country allows its length) and it
+   is written in groups, unless it reads as a date, a timestamp, a year range, an amount, a
+   decimal, a version, a dotted quad or a number a label names (order, ISBN, account, ID, ...).
+3. A run no region validates counts only next to a phone word (`call`, `Fax:`, `연락처`,
+   `... office`).
 
 A run holding several numbers (`052 5552606 074-7111234`) is split where a new number starts
-(a group opening with 0, + or a parenthesis).
+(a space before 0, + or a parenthesis), and only if every part is a number on its own.
 """
 
 from __future__ import annotations

@@ -57,8 +57,9 @@ def run_rag(args: argparse.Namespace) -> int:
         rag.reembed_progress = reembed
         if args.rag_command == "ingest":
             code = _ingest(rag, args.folder, assume_yes=args.yes)
-            if core.embedder.loaded:
-                sys.stderr.write(f"Embeddings ran on ONNX Runtime's {core.embedder.provider}.\n")
+            if core.multilingual.loaded:
+                provider = core.multilingual.provider
+                sys.stderr.write(f"Embeddings ran on ONNX Runtime's {provider}.\n")
             return code
         return _query(rag, clean_text(args.text), args.k, args.using, as_json=args.json)
     finally:

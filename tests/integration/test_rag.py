@@ -292,8 +292,13 @@ def test_cli_ingest_and_query(minilm_home: AuroraHome, tmp_path: Path) -> None:
         "n": 1, "path": data["hits"][0]["path"], "start": data["hits"][0]["start"],
         "end": data["hits"][0]["end"], "chunk": 0, "score": round(data["hits"][0]["score"], 4),
     }  # fmt: skip
+    assert data["using"] == "fused" and "vector" in data["hits"][0]["found_by"]
     text = run_rag("query", "How do green leaves make sugar from light?")
     assert text.returncode == 0 and "photosynthesis.md" in text.stdout.splitlines()[0]
+    words = run_rag("query", 'rennet "curds" AND NEAR(', "--using", "lexical", "--json")
+    assert words.returncode == 0, words.stderr  # FTS5 syntax in a question is only words
+    found = json.loads(words.stdout)["hits"]
+    assert found[0]["path"].endswith("cheese.md") and found[0]["found_by"] == ["lexical"]
     bad = run_rag("query", "x", "--k", "0")
     assert "--k: must be a whole number from 1 to 100, not '0'" in one_line_error(bad)
 

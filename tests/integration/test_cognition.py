@@ -63,22 +63,23 @@ def core(home: AuroraHome) -> Iterator[Core]:
     assert built.close()
 
 
-def test_english_by_embedding_and_korean_by_grammar(core: Core) -> None:
+def test_english_and_korean_each_through_their_encoder(core: Core) -> None:
     classifier = core.conductor.classifier
     results = []
     for text, label_set, expected in ENGLISH + KOREAN:
         got = classifier.label(text, label_set=label_set)
-        results.append((text, expected, got.label, got.stage, got.ms))
-    print("\n".join(f"{stage:9} {ms:7.1f} ms  {exp:>13} → {got}  {t}" for t, exp, got, stage, ms
-                    in results))  # fmt: skip
+        results.append((text, expected, got.label, got.stage, got.ms, got.encoder))
+    print("\n".join(f"{stage:9} {ms:7.1f} ms {enc:>12} {exp:>13} → {got}  {t}"
+                    for t, exp, got, stage, ms, enc in results))  # fmt: skip
     english = results[: len(ENGLISH)]
     korean = results[len(ENGLISH) :]
-    assert all(stage == "grammar" for *_, stage, _ in korean)  # the encoder reads no Hangul
-    assert sum(stage == "embedding" for *_, stage, _ in english) >= len(ENGLISH) // 2
-    assert sum(exp == got for _, exp, got, _, _ in english) >= len(ENGLISH) - 1
-    assert sum(exp == got for _, exp, got, _, _ in korean) >= len(KOREAN) // 2
+    assert all(enc == "latin" for *_, enc in english)  # MiniLM
+    assert all(enc == "multilingual" for *_, enc in korean)  # USE-m3: no longer the LLM alone
+    for part in (english, korean):
+        assert sum(stage == "embedding" for *_, stage, _, _ in part) >= len(part) // 2
+        assert sum(exp == got for _, exp, got, *_ in part) >= len(part) - 1
     every = {label for s in ("intent", "support") for label in classifier.labels_of(s)}
-    assert all(got in every for _, _, got, _, _ in korean)  # valid by construction
+    assert all(got in every for _, _, got, *_ in korean)
 
 
 def test_hi_there_with_no_task_is_intent_answered_locally(home: AuroraHome) -> None:

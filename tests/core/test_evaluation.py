@@ -311,9 +311,15 @@ def fake_index(rag_set: Any) -> Iterator[Search]:
 
 def test_evaluate_runs_every_set_through_the_doors(folder: Path) -> None:
     said: list[str] = []
+    calls: list[str] = []
+
+    def recording(text: str, label_set: LabelSet) -> Verdict:
+        calls.append(text)
+        return keyword_classify(text, label_set)
+
     report = evaluate(
         load_folder(folder),
-        FrontDoors(classify=keyword_classify, detect=fake_detect, open_index=fake_index),
+        FrontDoors(classify=recording, detect=fake_detect, open_index=fake_index),
         say=said.append,
     )
     rows = {(r.set, r.metric): r for r in report.rows}
@@ -334,6 +340,17 @@ def test_evaluate_runs_every_set_through_the_doors(folder: Path) -> None:
     unanswerable = rows[("rag_tiny (unanswerable)", "top score p50")]
     assert unanswerable.n == 1 and unanswerable.score == pytest.approx(0.1)  # "hive"
     assert any("classifying 4 lines" in line for line in said)
+    assert calls.count("hello there") == 4 and len(calls) == 10  # one warm-up per mode
+
+
+def test_a_failing_warm_up_is_not_counted(folder: Path) -> None:
+    path = folder / "intent_en_tiny_dev.jsonl"
+    path.write_text("\n".join(reversed(path.read_text("utf-8").splitlines())) + "\n", "utf-8")
+    report = evaluate(load_folder(folder, ("intent",)), FrontDoors(classify=keyword_classify))
+    assert [(r.n, dict(r.stages)) for r in report.rows] == [
+        (4, {"grammar": 3, "error": 1}),
+        (4, {"embedding": 3, "error": 1}),
+    ]
     assert report.verified_files == 0 and report.seconds >= 0
 
 

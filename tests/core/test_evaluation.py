@@ -334,6 +334,8 @@ def test_evaluate_runs_every_set_through_the_doors(folder: Path) -> None:
     assert recall.detail == "EMAIL 2/2, PHONE 0/1"
     masked = rows[("pii_dev", "words masked")]
     assert masked.n == 5 and masked.score == pytest.approx(1 / 5)
+    assert "hard negatives flagged 1/1 (any span masked: 1)" in masked.detail
+    assert masked.details["hard_negatives_masked"] == [{"id": "order numb", "masked": ["12345"]}]
     assert rows[("rag_tiny (en)", "hit@3")].score == 1.0
     assert rows[("rag_tiny (ko)", "hit@3")].score == 0.0
     assert rows[("rag_tiny (all)", "hit@3")].n == 3

@@ -108,8 +108,17 @@ def intent_row(name: str, mode: str, score: IntentScore) -> Row:
     )
 
 
-def pii_rows(name: str, score: PiiScore, latencies: Sequence[float]) -> list[Row]:
-    """Recall over the labelled entities, and how much of the lines without any span was masked."""
+def pii_rows(
+    name: str,
+    score: PiiScore,
+    latencies: Sequence[float],
+    *,
+    hard_touched: Sequence[Mapping[str, Any]] = (),
+) -> list[Row]:
+    """Recall over the labelled entities, and how much of the lines without any span was masked.
+
+    `hard_touched` lists the hard-negative lines where anything was masked at all, including
+    spans the set labels as another kind of data (neither for nor against the score)."""
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
     numbers = score.as_json()
     recall = Row(
@@ -139,13 +148,15 @@ def pii_rows(name: str, score: PiiScore, latencies: Sequence[float]) -> list[Row
         score=score.empty_words_masked_share,
         detail=(
             f"on {score.empty_lines} lines without PII; hard negatives flagged "
-            f"{score.hard_negative_lines_over_masked}/{score.hard_negative_lines}; "
-            f"spans outside labels {len(score.over_masks)}"
+            f"{score.hard_negative_lines_over_masked}/{score.hard_negative_lines} "
+            f"(any span masked: {len(hard_touched)}); spans outside labels {len(score.over_masks)}"
         ),
         details={
             "empty_lines": score.empty_lines,
             "hard_negative_lines": score.hard_negative_lines,
             "hard_negative_lines_over_masked": score.hard_negative_lines_over_masked,
+            "hard_negative_lines_any_masked": len(hard_touched),
+            "hard_negatives_masked": list(hard_touched),
             "over_masked_by_kind": score.over_masks_by_kind(),
             "over_masks": [
                 {"id": o.row_id, "kind": o.kind, "value": o.value, "hard_negative": o.hard_negative}

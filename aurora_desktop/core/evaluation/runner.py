@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 
 from aurora_desktop.core.cognition.labelsets import LabelSet
 from aurora_desktop.core.errors import AuroraError
-from aurora_desktop.core.evaluation.datasets import EvalData, IntentSet, RagSet
+from aurora_desktop.core.evaluation.datasets import EvalData, IntentSet, PiiSet, RagSet
 from aurora_desktop.core.evaluation.intent_score import Prediction, score_intent
 from aurora_desktop.core.evaluation.pii_score import Detection, score_pii
 from aurora_desktop.core.evaluation.rag_score import CUTOFFS, score_rag
@@ -62,9 +62,7 @@ def evaluate(
             rows += intent_rows(intent_set, doors.classify, limit, say)
     if doors.detect is not None:
         for pii_set in data.pii:
-            say(f"{pii_set.name}: masking {len(pii_set.rows[:limit])} lines")
-            timed, latencies = _timed(doors.detect)
-            rows += pii_rows(pii_set.name, score_pii(pii_set.rows[:limit], timed), latencies)
+            rows += pii_set_rows(pii_set, doors.detect, limit, say)
     if doors.open_index is not None:
         for rag_set in data.rag:
             rows += rag_set_rows(rag_set, doors.open_index, limit, say)
@@ -106,6 +104,26 @@ def intent_rows(
             predictions.append(Prediction(row.text, row.label, label, stage, ms))
         out.append(intent_row(intent_set.name, mode, score_intent(predictions, intent_set.labels)))
     return out
+
+
+def pii_set_rows(pii_set: PiiSet, detect: Detect, limit: int | None, say: Say) -> list[Row]:
+    """Mask every line; recall, over-masking, and the hard negatives where anything was masked."""
+    lines = pii_set.rows[:limit]
+    say(f"{pii_set.name}: masking {len(lines)} lines")
+    timed, latencies = _timed(detect)
+    found: dict[str, Sequence[Detection]] = {}
+
+    def recorded(text: str) -> Sequence[Detection]:
+        found[text] = timed(text)
+        return found[text]
+
+    score = score_pii(lines, recorded)
+    touched = [
+        {"id": row.get("id", ""), "masked": [row["text"][s:e] for _, s, e in found[row["text"]]]}
+        for row in lines
+        if row.get("hard_negative") and found.get(row["text"])
+    ]
+    return pii_rows(pii_set.name, score, latencies, hard_touched=touched)
 
 
 def rag_set_rows(rag_set: RagSet, open_index: OpenIndex, limit: int | None, say: Say) -> list[Row]:

@@ -137,7 +137,7 @@
     </message>
     <message>
         <source>Embedding the documents again with {model} was stopped after {done} of {total} chunks; it goes on from there next time.</source>
-        <translation type="unfinished"></translation>
+        <translation>{model}(으)로 문서를 다시 임베딩하는 작업이 청크 {total}개 중 {done}개에서 중단되었습니다. 다음에 그 지점부터 이어서 진행합니다.</translation>
     </message>
     <message>
         <source>Every route failed ({then_join_plan}): {last}</source>
@@ -217,15 +217,15 @@
     </message>
     <message>
         <source>PII row {number} has a span outside its text.</source>
-        <translation type="unfinished"></translation>
+        <translation>PII {number}번째 줄의 범위가 텍스트 밖에 있습니다.</translation>
     </message>
     <message>
         <source>PII row {number} has the type {entity_get_type}; use one of {join_TYPE_TO_KIND}.</source>
-        <translation type="unfinished"></translation>
+        <translation>PII {number}번째 줄의 유형 {entity_get_type}은(는) 쓸 수 없습니다. {join_TYPE_TO_KIND} 중 하나를 쓰세요.</translation>
     </message>
     <message>
         <source>PII row {number} needs a text and lists of entities.</source>
-        <translation type="unfinished"></translation>
+        <translation>PII {number}번째 줄에는 text와 entities 목록이 있어야 합니다.</translation>
     </message>
     <message>
         <source>Personal data could not be masked ({exc}), so the request is treated as high risk and was not sent off this device.</source>
@@ -241,7 +241,7 @@
     </message>
     <message>
         <source>Question {line} needs a &apos;question&apos; text and a gold &apos;doc&apos; file name.</source>
-        <translation type="unfinished"></translation>
+        <translation>질문 {line}에는 &apos;question&apos; 텍스트와 정답 &apos;doc&apos; 파일 이름이 있어야 합니다.</translation>
     </message>
     <message>
         <source>Refusing to write an invalid model manifest ({error}).</source>
@@ -325,7 +325,7 @@
     </message>
     <message>
         <source>The document index {path} does not say how wide its vectors are; delete its folder and ingest again.</source>
-        <translation type="unfinished"></translation>
+        <translation>문서 색인 {path}에 벡터 크기 정보가 없습니다. 해당 폴더를 삭제하고 다시 수집하세요.</translation>
     </message>
     <message>
         <source>The document index {path} has schema version {row_0}, and this Aurora reads version {SCHEMA_VERSION}; delete its folder and ingest again.</source>
@@ -337,7 +337,7 @@
     </message>
     <message>
         <source>The embedding model {model_path} is missing; reinstall it.</source>
-        <translation type="unfinished"></translation>
+        <translation>임베딩 모델 {model_path}이(가) 없습니다. 다시 설치하세요.</translation>
     </message>
     <message>
         <source>The embedding model {path_name} asks for an input Aurora cannot give ({arg_name}: {arg_type}); choose a sentence-embedding model.</source>
@@ -345,7 +345,7 @@
     </message>
     <message>
         <source>The embedding model {path_name} gives no fixed-width sentence vectors; choose another embedding model.</source>
-        <translation type="unfinished"></translation>
+        <translation>임베딩 모델 {path_name}은(는) 고정 길이 문장 벡터를 내지 않습니다. 다른 임베딩 모델을 선택하세요.</translation>
     </message>
     <message>
         <source>The embedding model {path_name} gives no fixed-width vectors ({arg_name}: {arg_shape}); choose a sentence-embedding model.</source>
@@ -453,7 +453,7 @@
     </message>
     <message>
         <source>The onnx package is missing ({exc}); reinstall Aurora to use this model.</source>
-        <translation type="unfinished"></translation>
+        <translation>onnx 패키지가 없습니다({exc}). 이 모델을 쓰려면 Aurora를 다시 설치하세요.</translation>
     </message>
     <message>
         <source>The output does not match {spec_regex}.</source>
@@ -561,11 +561,11 @@
     </message>
     <message>
         <source>The retriever must be one of {join_RETRIEVERS}.</source>
-        <translation type="unfinished"></translation>
+        <translation>검색 방식은 {join_RETRIEVERS} 중 하나여야 합니다.</translation>
     </message>
     <message>
         <source>The sentencepiece package is missing ({exc}); reinstall Aurora to use this model.</source>
-        <translation type="unfinished"></translation>
+        <translation>sentencepiece 패키지가 없습니다({exc}). 이 모델을 쓰려면 Aurora를 다시 설치하세요.</translation>
     </message>
     <message>
         <source>The server answered HTTP {code} ({reason}) for {shown_url_url}; check the model&apos;s source address.</source>
@@ -605,7 +605,7 @@
     </message>
     <message>
         <source>The tokenizer inside {path_name} cannot be read ({exc}); reinstall the model.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path_name} 안의 토크나이저를 읽을 수 없습니다({exc}). 모델을 다시 설치하세요.</translation>
     </message>
     <message>
         <source>The {model_name} engine has shut down; restart Aurora to use it again.</source>
@@ -789,7 +789,7 @@
     </message>
     <message>
         <source>embedding + grammar {confidence} ({note})</source>
-        <translation type="unfinished"></translation>
+        <translation>임베딩 + 문법 {confidence} ({note})</translation>
     </message>
     <message>
         <source>embedding {confidence}</source>
@@ -905,7 +905,7 @@
     </message>
     <message>
         <source>k must be between 1 and {MAX_K}; ask for fewer documents.</source>
-        <translation type="unfinished"></translation>
+        <translation>k는 1에서 {MAX_K} 사이여야 합니다. 더 적은 수의 문서를 요청하세요.</translation>
     </message>
     <message>
         <source>k must be between 1 and {MAX_K}; ask for fewer sources.</source>
@@ -1157,7 +1157,7 @@
     </message>
     <message>
         <source>{installed_entry_display_name} is not an ONNX model; choose a sentence-embedding model from the catalog.</source>
-        <translation type="unfinished"></translation>
+        <translation>{installed_entry_display_name}은(는) ONNX 모델이 아닙니다. 카탈로그에서 문장 임베딩 모델을 선택하세요.</translation>
     </message>
     <message>
         <source>{path_name} ({what}) was damaged, so Aurora moved it aside as {moved_name} and started a new one.</source>
@@ -1229,7 +1229,7 @@
     </message>
     <message>
         <source>no encoder reads this script</source>
-        <translation type="unfinished"></translation>
+        <translation>이 문자를 읽는 인코더가 없음</translation>
     </message>
     <message>
         <source>the registry</source>
@@ -1653,19 +1653,19 @@
     </message>
     <message>
         <source>{path_name} carries no sentencepiece model; reinstall it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path_name}에 sentencepiece 모델이 들어 있지 않습니다. 다시 설치하세요.</translation>
     </message>
     <message>
         <source>{path_name} could not be prepared for ONNX Runtime ({exc}); reinstall it.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path_name}을(를) ONNX Runtime용으로 준비하지 못했습니다({exc}). 다시 설치하세요.</translation>
     </message>
     <message>
         <source>{path_name} has no sentencepiece tokenizer at its start; choose another embedding model.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path_name}의 시작 부분에 sentencepiece 토크나이저가 없습니다. 다른 임베딩 모델을 선택하세요.</translation>
     </message>
     <message>
         <source>{path_name} is not a readable ONNX file ({type_exc___name}); reinstall the model.</source>
-        <translation type="unfinished"></translation>
+        <translation>{path_name}은(는) 읽을 수 있는 ONNX 파일이 아닙니다({type_exc___name}). 모델을 다시 설치하세요.</translation>
     </message>
     <message>
         <source>{path} (model {index_1})</source>

@@ -213,9 +213,7 @@ def _load_spm(data: bytes, path: Path) -> Any:
     return processor
 
 
-def _session(
-    model: bytes, path: Path, providers: Sequence[str] | None, threads: int | None
-) -> Any:
+def _session(model: bytes, path: Path, providers: Sequence[str] | None, threads: int | None) -> Any:
     import onnxruntime  # type: ignore[import-untyped]
 
     chosen = list(providers or best_providers())

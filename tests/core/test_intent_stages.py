@@ -16,6 +16,7 @@ from aurora_desktop.core.cognition.intent import (
     combine,
     probabilities,
     shortlist,
+    vote_can_change,
 )
 from aurora_desktop.core.cognition.labelsets import LabelSet, LabelSets
 from aurora_desktop.core.cognition.ngrams import NgramProfiles, char_ngrams
@@ -141,6 +142,54 @@ def test_examples_score_by_centroid_plus_ngrams() -> None:
     )
     assert result.label == "travel" and result.stage == "embedding"
     assert result.scores["travel"] > 1.0  # cosine (~1) plus the n-gram similarity (> 0)
+
+
+class Fixed:
+    """An encoder that puts the text at fixed cosines to the label names a, b, c."""
+
+    def __init__(self, cosines: tuple[float, float, float]) -> None:
+        self.cosines = cosines
+
+    def __call__(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        names = np.eye(4, dtype=np.float32)[:3]
+        rows = []
+        for text in texts:
+            if text in ("a", "b", "c"):
+                rows.append(names["abc".index(text)])
+                continue
+            a, b, c = self.cosines
+            rest = float(np.sqrt(max(0.0, 1.0 - a * a - b * b - c * c)))
+            rows.append(np.array([a, b, c, rest], dtype=np.float32))
+        return np.vstack(rows)
+
+
+ABC = LabelSet("abc", "", {"a": (), "b": (), "c": ()})
+
+
+@pytest.mark.parametrize(
+    ("cosines", "asked"),
+    [
+        ((0.50, 0.46, 0.10), False),  # unsure by margin, but a 0.1 vote cannot tip 0.69 vs 0.31
+        ((0.50, 0.499, 0.10), True),  # a near tie: the vote decides
+        ((0.50, 0.30, 0.10), False),  # clear by margin
+    ],
+)
+def test_the_llm_is_asked_only_when_its_vote_could_change_the_answer(
+    cosines: tuple[float, float, float], asked: bool
+) -> None:
+    llm = Llm("b")
+    result = IntentClassifier(
+        label_sets=lambda: LabelSets({}), embed=Fixed(cosines), generate=llm
+    ).label("the text", label_set=ABC)
+    assert bool(llm.prompts) is asked
+    assert result.label == ("b" if asked else "a")
+    assert result.stage == ("combined" if asked else "embedding")
+
+
+def test_vote_can_change() -> None:
+    assert vote_can_change({"a": 0.52, "b": 0.48})
+    assert not vote_can_change({"a": 0.7, "b": 0.3})
+    assert not vote_can_change({"a": 1.0})
 
 
 def test_embedding_only_never_calls_the_llm() -> None:

@@ -8,10 +8,11 @@ signal decides first.
    only, by the cosine to the name itself (zero-shot). The best label wins when it leads
    the runner-up clearly (a margin calibrated on public data, see bench/README.md). This
    takes a few milliseconds.
-2. Otherwise a local LLM completes a few-shot prompt ("Message: …\\nLabel: …") under a
-   grammar that admits only the encoder's shortlist, and its vote is added to the
-   encoder's probabilities rather than replacing them. Without any encoder it decides
-   alone, among all labels.
+2. Otherwise, if a vote could still change the answer, a local LLM completes a few-shot
+   prompt ("Message: …\\nLabel: …") under a grammar that admits only the encoder's
+   shortlist, and its vote is added to the encoder's probabilities rather than replacing
+   them. When the leader is too far ahead for the vote's weight, the LLM is not asked.
+   Without any encoder it decides alone, among all labels.
 """
 
 from __future__ import annotations
@@ -134,6 +135,13 @@ def combine(probs: Mapping[str, float], vote: str, weight: float = LLM_WEIGHT) -
     combined.setdefault(vote, weight)
     label = max(combined, key=lambda name: combined[name])
     return label, combined[label] / (1.0 + weight)
+
+
+def vote_can_change(probs: Mapping[str, float], weight: float = LLM_WEIGHT) -> bool:
+    """True if an LLM vote of `weight` for the runner-up could overtake the leader: when it
+    cannot, asking the LLM would only cost time (on Korean, seconds), so it is not asked."""
+    ranked = sorted(probs.values(), reverse=True)
+    return len(ranked) > 1 and ranked[0] - ranked[1] < weight
 
 
 def shortlist(
@@ -272,10 +280,12 @@ class IntentClassifier:
                 label, note = embedding_verdict(
                     scores, floor=thresholds.floor, margin=thresholds.margin
                 )
+                probs = probabilities(scores)
+                if label is None and not vote_can_change(probs):
+                    label = max(probs, key=lambda name: probs[name])  # no vote could tip it
                 if label is not None:
-                    confidence = probabilities(scores)[label]
                     return Classification(
-                        label, confidence, "embedding", scores, _ms(started), encoder=encoder
+                        label, probs[label], "embedding", scores, _ms(started), encoder=encoder
                     )
         if embedding_only:
             return None

@@ -98,7 +98,6 @@ _MARKED = (
     QT_TRANSLATE_NOOP("CoreText", "The embedding model {path_name} gives no fixed-width sentence vectors; choose another embedding model."),
     QT_TRANSLATE_NOOP("CoreText", "The embedding model {path_name} gives no fixed-width vectors ({arg_name}: {arg_shape}); choose a sentence-embedding model."),
     QT_TRANSLATE_NOOP("CoreText", "The embedding model {path_name} takes no input_ids; choose a text encoder."),
-    QT_TRANSLATE_NOOP("CoreText", "The embedding model {path} is missing; reinstall it."),
     QT_TRANSLATE_NOOP("CoreText", "The embedding tokenizer {path_name} cannot be read ({join_str_exc_split}); reinstall the embedding model."),
     QT_TRANSLATE_NOOP("CoreText", "The embedding tokenizer {path} is missing; reinstall the embedding model."),
     QT_TRANSLATE_NOOP("CoreText", "The engine has shut down; restart Aurora to use it again."),

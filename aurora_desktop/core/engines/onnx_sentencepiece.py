@@ -14,8 +14,6 @@ The output is already L2-normalised, one 512-wide row per sentence.
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,14 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aurora_desktop.core.engines.onnx_providers import (
-    best_providers,
-    session_provider,
-    tune_session_options,
-)
-from aurora_desktop.core.errors import EngineError, EngineLoadError
-from aurora_desktop.core.hardware import physical_cores
-from aurora_desktop.core.memory import release_freed_memory
+from aurora_desktop.core.engines.onnx_batches import BatchedEncoder, open_session, unit_rows
+from aurora_desktop.core.errors import EngineLoadError
 
 TOKENIZER_OP = "SentencepieceTokenizer"
 CUSTOM_DOMAIN = "ai.onnx.contrib"
@@ -105,7 +97,7 @@ def cut_tokenizer(path: Path) -> CutGraph:
     )
 
 
-class SentencepieceGraphEmbedder:
+class SentencepieceGraphEmbedder(BatchedEncoder):
     """Turns texts into unit-length float32 vectors with a tokenizer-in-graph encoder."""
 
     def __init__(
@@ -123,24 +115,14 @@ class SentencepieceGraphEmbedder:
             raise EngineLoadError(f"The embedding model {model_path} is missing; reinstall it.")
         self.model_path = model_path
         self.tokenizer_path: Path | None = None
-        self.batch_size = batch_size
         self.max_tokens = max_tokens
-        self._lock = threading.Lock()
         graph = cut_tokenizer(model_path)
         self._sp = _load_spm(graph.spm, model_path)
-        self._session: Any = _session(graph.model, model_path, providers, threads)
-        self._output, self.dimension = _output_of(self._session, model_path)
-        self._provider = session_provider(self._session)
+        session = open_session(model_path, model=graph.model, providers=providers, threads=threads)
+        super().__init__(session, batch_size=batch_size)
+        self._output, self.dimension = _output_of(session, model_path)
         self._spm_bytes = len(graph.spm)
         self._graph = replace(graph, model=b"", spm=b"")  # the names and flags are enough now
-
-    @property
-    def provider(self) -> str:
-        return self._provider
-
-    @property
-    def loaded(self) -> bool:
-        return self._session is not None
 
     def memory_bytes(self) -> int:
         """The weights held (the model file and its sentencepiece model); 0 once closed."""
@@ -162,28 +144,6 @@ class SentencepieceGraphEmbedder:
             ids.append(self._sp.eos_id())
         return ids
 
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """One L2-normalised row per text, in the order given; shape (len(texts), dimension)."""
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with self._lock:
-            session = self._session
-            if session is None:
-                raise EngineError("The embedding model was unloaded; load it again, then retry.")
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                out[rows] = self._embed_batch(session, [texts[i] for i in rows])
-        return out
-
-    def close(self) -> None:
-        """Release the session; further `embed` calls raise EngineError."""
-        with self._lock:
-            session, self._session = self._session, None
-        if session is not None:
-            del session
-            gc.collect()
-            release_freed_memory()
-
     def _embed_batch(self, session: Any, texts: list[str]) -> npt.NDArray[np.float32]:
         rows = [self.token_ids(text) for text in texts]
         flat = np.fromiter((i for row in rows for i in row), dtype=np.int32)
@@ -191,9 +151,7 @@ class SentencepieceGraphEmbedder:
         np.cumsum([len(row) for row in rows], out=splits[1:])
         feed = {self._graph.ids_input: flat, self._graph.splits_input: splits}
         (vectors,) = session.run([self._output], feed)
-        vectors = np.asarray(vectors, dtype=np.float32)
-        norms = np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
-        return np.asarray(vectors / norms, dtype=np.float32)
+        return unit_rows(vectors)
 
 
 def _load_spm(data: bytes, path: Path) -> Any:
@@ -211,26 +169,6 @@ def _load_spm(data: bytes, path: Path) -> Any:
             f"The tokenizer inside {path.name} cannot be read ({exc}); reinstall the model."
         ) from exc
     return processor
-
-
-def _session(model: bytes, path: Path, providers: Sequence[str] | None, threads: int | None) -> Any:
-    import onnxruntime  # type: ignore[import-untyped]
-
-    chosen = list(providers or best_providers())
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = max(1, threads or physical_cores())
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
-    options.enable_cpu_mem_arena = False
-    tune_session_options(options, chosen)
-    try:
-        return onnxruntime.InferenceSession(model, options, providers=chosen)
-    except Exception as exc:  # onnxruntime's errors derive from bare Exception
-        reason = " ".join(str(exc).split(" : ")[-1].split()) or type(exc).__name__
-        raise EngineLoadError(
-            f"ONNX Runtime could not load the embedding model {path.name} ({reason}); "
-            "reinstall the model."
-        ) from exc
 
 
 def _output_of(session: Any, path: Path) -> tuple[str, int]:

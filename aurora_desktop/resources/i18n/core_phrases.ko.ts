@@ -356,10 +356,6 @@
         <translation>임베딩 모델 {path_name}은(는) input_ids를 입력으로 받지 않습니다. 텍스트 인코더를 선택하세요.</translation>
     </message>
     <message>
-        <source>The embedding model {path} is missing; reinstall it.</source>
-        <translation>임베딩 모델 {path}이(가) 없습니다. 다시 설치하세요.</translation>
-    </message>
-    <message>
         <source>The embedding tokenizer {path_name} cannot be read ({join_str_exc_split}); reinstall the embedding model.</source>
         <translation>임베딩 토크나이저 {path_name}을(를) 읽을 수 없습니다({join_str_exc_split}). 임베딩 모델을 다시 설치하세요.</translation>
     </message>

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ def unit_rows(vectors: npt.NDArray[Any]) -> npt.NDArray[np.float32]:
     return np.asarray(vectors / norms, dtype=np.float32)
 
 
-class BatchedEncoder:
+class BatchedEncoder(ABC):
     """Runs `_embed_batch` over length-sorted batches of `batch_size` texts.
 
     The session's `run` is thread-safe, so no worker thread is needed; the lock only keeps
@@ -104,5 +105,6 @@ class BatchedEncoder:
             gc.collect()
             release_freed_memory()
 
+    @abstractmethod
     def _embed_batch(self, session: Any, texts: list[str]) -> npt.NDArray[np.float32]:
-        raise NotImplementedError  # every encoder says how it runs one batch
+        """Unit-length rows for one batch of texts (each encoder says how)."""

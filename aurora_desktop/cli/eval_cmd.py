@@ -61,6 +61,7 @@ def run_eval(args: argparse.Namespace) -> int:
     try:
         core.embedder.ensure(progress)
         if data.intents:
+            core.multilingual.ensure(progress)  # the classifier's encoder for non-Latin text
             core.assistant.prepare(progress)  # the classifier's LLM stage
         if data.rag:  # the encoder the app's document index uses (not opened here)
             core.rag().embedder.ensure(progress)

@@ -36,6 +36,7 @@ def run_league_cmd(args: argparse.Namespace) -> int:
     core = build_core()
     try:
         core.embedder.ensure()
+        core.multilingual.ensure()  # Korean cases go through the multilingual encoder
         table = run_league(
             cases,
             lambda request: core.conductor.answer(request),

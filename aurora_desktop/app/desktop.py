@@ -31,6 +31,7 @@ MODELS_REFRESH_MS = 1000
 
 class _JobSignals(QObject):
     failed = Signal(str, str)  # source, sentence
+    done = Signal(str, str)  # source, sentence worth a line in the log
 
 
 class AuroraApp:
@@ -46,6 +47,8 @@ class AuroraApp:
         self._jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-app-job")
         self._job_signals = _JobSignals()
         self._job_signals.failed.connect(self._on_job_failed)
+        self._job_signals.done.connect(self._on_job_done)
+        self._encoders_checked = False
         self.consent = ConsentAsker(self._active_window, timeout_s=settings.consent_timeout_s)
         core.pipeline.consent.ask = self.consent
         self.consent.answered.connect(self._on_consent_answered)
@@ -138,6 +141,7 @@ class AuroraApp:
         if not stopped and sys.stderr is not None:  # a windowless start (Aurora.exe) has none
             sys.stderr.write("Aurora: the model did not stop in time; exiting anyway.\n")
         self.core.embedder.close()
+        self.core.multilingual.close()
 
     # -- what the core and the session report ----------------------------------------------
 
@@ -179,6 +183,21 @@ class AuroraApp:
 
     def _on_model_ready(self, _model: str) -> None:
         self._update_tray(error="", loading=False)
+        if not self._encoders_checked:  # once: the classifier's encoders, installed if missing
+            self._encoders_checked = True
+            self._run_job(self._source("models"), self._install_encoders)
+
+    def _install_encoders(self) -> None:
+        """MiniLM and the multilingual encoder: without them the classifier leaves every label
+        to the small LLM. Installed (not loaded) after the chat model, in the background."""
+        for service in (self.core.embedder, self.core.multilingual):
+            if service.install():
+                self._job_signals.done.emit(
+                    self._source("models"),
+                    QCoreApplication.translate("AuroraApp", "Installed {model}.").format(
+                        model=service.model_name
+                    ),
+                )
 
     def _on_prepare_failed(self, message: str) -> None:
         self._update_tray(loading=False, error=message)
@@ -212,6 +231,9 @@ class AuroraApp:
 
     def _on_job_failed(self, source: str, message: str) -> None:
         self.log.add("error", source, message)
+
+    def _on_job_done(self, source: str, message: str) -> None:
+        self.log.add("info", source, message)
 
     # -- helpers ---------------------------------------------------------------------------
 

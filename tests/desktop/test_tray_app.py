@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from aurora_desktop.core.cognition.intent import CLASSIFY_ID_PREFIX
+from aurora_desktop.core.embedding import DEFAULT_EMBEDDING_MODEL, MULTILINGUAL_EMBEDDING_MODEL
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.telemetry import Telemetry
 from tests.desktop.conftest import AppProcess, aurora_command
@@ -60,7 +62,22 @@ def test_tray_icon_opens_a_chat_that_answers(
     time.sleep(1.0)  # the answer is recorded a moment before the popup draws its route line
     shot = desktop.screenshot(output_dir / "3-reply.png")
     assert shot.stat().st_size > 10_000
+    # the data folder held only the chat model: the encoders follow in the background
+    wait_for(
+        "both encoders installed by the app",
+        lambda: {DEFAULT_EMBEDDING_MODEL, MULTILINGUAL_EMBEDDING_MODEL} <= installed(model_home),
+        timeout=300,
+    )
     assert app.proc.poll() is None, app.output()
+
+
+def installed(home: AuroraHome) -> set[str]:
+    """The model names the data folder's manifest lists (a half-written file reads as none)."""
+    try:
+        manifest = json.loads((home.models / "model_manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(manifest.get("models", {}))
 
 
 def test_second_launch_brings_the_first_forward(

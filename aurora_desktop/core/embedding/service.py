@@ -100,6 +100,21 @@ class EmbeddingService:
         """Install (first use only), verify and load the model; a no-op once loaded."""
         self._load(progress, cancel)
 
+    def install(
+        self, progress: ProgressCallback = no_progress, cancel: threading.Event | None = None
+    ) -> bool:
+        """Install and verify the model if it is missing, without loading it (the desktop app
+        does this in the background, so the classifier finds its encoder); True if it did."""
+        if self._store.active(self.model_name) is not None:
+            return False
+        with self._lock:
+            if self._store.active(self.model_name) is not None:
+                return False
+            self._store.install(
+                self._catalog().get(self.model_name), progress=progress, cancel=cancel
+            )
+            return True
+
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """One unit-length float32 row per text, in order; loads the model on first use."""
         embedder = self._ready()

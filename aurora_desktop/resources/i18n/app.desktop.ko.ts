@@ -12,6 +12,10 @@
         <translation>클라우드 모델을 다시 사용할 수 있습니다.</translation>
     </message>
     <message>
+        <source>Installed {model}.</source>
+        <translation>{model}을(를) 설치했습니다.</translation>
+    </message>
+    <message>
         <source>Allowed once: {scope}</source>
         <translation>한 번 허용: {scope}</translation>
     </message>

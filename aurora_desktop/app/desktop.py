@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -13,7 +14,7 @@ from aurora_desktop.app.windows import WindowFactory
 from aurora_desktop.app.wiring import Core
 from aurora_desktop.core import notices
 from aurora_desktop.core.contract import Response
-from aurora_desktop.core.errors import AuroraError
+from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.scheduler.events import SchedulerEvent
 from aurora_desktop.core.settings import Settings
 from aurora_desktop.ui.bridge import EventRelay
@@ -49,6 +50,7 @@ class AuroraApp:
         self._job_signals.failed.connect(self._on_job_failed)
         self._job_signals.done.connect(self._on_job_done)
         self._encoders_checked = False
+        self._closing = threading.Event()  # stops a background download when the app quits
         self.consent = ConsentAsker(self._active_window, timeout_s=settings.consent_timeout_s)
         core.pipeline.consent.ask = self.consent
         self.consent.answered.connect(self._on_consent_answered)
@@ -135,6 +137,7 @@ class AuroraApp:
         self.windows.shutdown()
         if self.tray is not None:
             self.tray.hide()
+        self._closing.set()
         self._jobs.shutdown(wait=True, cancel_futures=True)
         self.core.events.unsubscribe(self._relay.publish)
         stopped = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
@@ -191,7 +194,11 @@ class AuroraApp:
         """MiniLM and the multilingual encoder: without them the classifier leaves every label
         to the small LLM. Installed (not loaded) after the chat model, in the background."""
         for service in (self.core.embedder, self.core.multilingual):
-            if service.install():
+            try:
+                fresh = service.install(cancel=self._closing)
+            except CancelledError:
+                return  # the app is quitting; a partial download is resumed next time
+            if fresh:
                 self._job_signals.done.emit(
                     self._source("models"),
                     QCoreApplication.translate("AuroraApp", "Installed {model}.").format(

@@ -303,7 +303,7 @@ def test_cli_ingest_and_query(minilm_home: AuroraHome, tmp_path: Path) -> None:
     assert "--k: must be a whole number from 1 to 100, not '0'" in one_line_error(bad)
 
 
-KILL_FILES = 240
+KILL_FILES = 1200  # enough batches for the kill to land mid-ingest with the fast encoder
 
 
 def write_many(folder: Path) -> None:

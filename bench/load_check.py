@@ -1,4 +1,4 @@
-"""B8: what hashing a model before every load costs, cold and warm, against loading unchecked.
+"""B12: what hashing a model before every load costs, cold and warm, against loading unchecked.
 
 Load-to-first-token = Aurora's in-process engine loading the model (for "checked", with the
 store's full check first, as every load does; "unchecked" opens the file as it is) and
@@ -65,7 +65,7 @@ def load_to_first_token(core: Core, name: str, path: Path, *, checked: bool) -> 
         engine.close()
 
 
-def b8_verify_cost(core: Core) -> dict[str, Any]:
+def b12_verify_cost(core: Core) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     worst = 0.0
     for name in MODELS:
@@ -92,7 +92,7 @@ def b8_verify_cost(core: Core) -> dict[str, Any]:
         worst = max(worst, row["cold_ratio"])
         rows[name] = row
     rows["4gb_file"] = big_file_cost(core.home.cache)
-    return {"verdicts": {"B8": worst}, "B8": rows}
+    return {"verdicts": {"B12": worst}, "B12": rows}
 
 
 def big_file_cost(folder: Path) -> dict[str, float]:

@@ -16,7 +16,7 @@ CHECKOUT = Path(aurora_desktop.__file__).resolve().parents[1]
 
 
 def add_bench_parser(commands: Any) -> None:
-    bench = commands.add_parser("bench", help="measure Aurora against bare llama.cpp (B1-B8)")
+    bench = commands.add_parser("bench", help="measure Aurora against bare llama.cpp (B1-B12)")
     bench.add_argument("--json", action="store_true")
     bench.add_argument("--only", help="comma-separated subset, e.g. B1,B3")
 

@@ -18,6 +18,7 @@ from aurora_desktop.app.single_instance import (
     notify_running_instance,
     server_name,
 )
+from aurora_desktop.app.startup_trace import mark, tracing
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.paths import resolve_home
@@ -74,7 +75,9 @@ def run_app() -> int:
             f"No desktop session is available ({reason}); run 'aurora ask ...' for the command "
             "line or start Aurora inside a desktop session."
         )
+    mark("main")
     core = build_core()  # an unusable data folder fails here, before any window
+    mark("core")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Aurora")
@@ -101,6 +104,8 @@ def run_app() -> int:
         _say(NO_TRAY_MESSAGE)
         aurora.popup.setWindowTitle(f"{aurora.popup.windowTitle()} (no system tray found)")
         aurora.open_chat()
+    if tracing():
+        _trace_moments(aurora)
     aurora.session.prepare()
     aurora.start_warm()
     core.assistant.scheduler.run_timer(TTL_CHECK_S)  # idle models unload after their TTL
@@ -118,6 +123,20 @@ def run_app() -> int:
     finally:
         server.close()
         lock.unlock()
+
+
+def _trace_moments(aurora: AuroraApp) -> None:
+    """AURORA_STARTUP_TRACE=1: the event loop's first turn with the icon shown, the first
+    text typed into the chat, and each model load and unload (bench/cold_start.py)."""
+    QTimer.singleShot(0, lambda: mark("icon" if aurora.tray is not None else "window"))
+    typed = aurora.popup.prompt.textChanged
+
+    def first_input() -> None:
+        typed.disconnect(first_input)
+        mark("input")
+
+    typed.connect(first_input)
+    aurora.core.events.subscribe(lambda event: mark(f"model-{event.kind}"))
 
 
 def quit_app(wait_s: float = QUIT_WAIT_S) -> str:

@@ -4,32 +4,31 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from aurora_desktop import __version__
-from aurora_desktop.cli.ask_cmd import add_ask_parser, run_ask
-from aurora_desktop.cli.bench_cmd import add_bench_parser, run_bench
-from aurora_desktop.cli.eval_cmd import add_eval_parser, run_eval
-from aurora_desktop.cli.league_cmd import add_league_parser, run_league_cmd
-from aurora_desktop.cli.models_cmd import add_models_parser, run_models
-from aurora_desktop.cli.policy_cmd import (
-    add_policy_parsers,
-    run_audit,
-    run_consent,
-    run_mask,
-    run_route,
-)
-from aurora_desktop.cli.progress import TerminalProgress
-from aurora_desktop.cli.providers_cmd import add_providers_parser, run_providers
-from aurora_desktop.cli.rag_cmd import add_rag_parser, run_rag
-from aurora_desktop.cli.stats_cmd import add_stats_parser, run_stats
 from aurora_desktop.core import notices
 from aurora_desktop.core.errors import AuroraError
 
-POLICY_COMMANDS = {"route": run_route, "mask": run_mask, "audit": run_audit, "consent": run_consent}
+# command: (module in aurora_desktop.cli, function); a command's module is imported when the
+# command runs, so `aurora` alone (the tray app) starts without them and what they import
+COMMANDS = {
+    "models": ("models_cmd", "run_models"),
+    "bench": ("bench_cmd", "run_bench"),
+    "rag": ("rag_cmd", "run_rag"),
+    "league": ("league_cmd", "run_league_cmd"),
+    "eval": ("eval_cmd", "run_eval"),
+    "stats": ("stats_cmd", "run_stats"),
+    "providers": ("providers_cmd", "run_providers"),
+    "route": ("policy_cmd", "run_route"),
+    "mask": ("policy_cmd", "run_mask"),
+    "audit": ("policy_cmd", "run_audit"),
+    "consent": ("policy_cmd", "run_consent"),
+}
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -52,6 +51,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from aurora_desktop.cli.ask_cmd import add_ask_parser
+    from aurora_desktop.cli.bench_cmd import add_bench_parser
+    from aurora_desktop.cli.eval_cmd import add_eval_parser
+    from aurora_desktop.cli.league_cmd import add_league_parser
+    from aurora_desktop.cli.models_cmd import add_models_parser
+    from aurora_desktop.cli.policy_cmd import add_policy_parsers
+    from aurora_desktop.cli.providers_cmd import add_providers_parser
+    from aurora_desktop.cli.rag_cmd import add_rag_parser
+    from aurora_desktop.cli.stats_cmd import add_stats_parser
+
     parser = _Parser(
         prog="aurora",
         description="Aurora, a local-first LLM assistant. With no command, starts the tray app.",
@@ -78,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_output()
     try:
         try:
-            args = build_parser().parse_args(argv)
+            args = _app_only(argv) or build_parser().parse_args(argv)
             with notices.listening(_warn):
                 return _run(args)
         finally:
@@ -86,6 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `aurora … | head`: the reader left; stop quietly, as Unix tools do
         _discard_output()
         return EXIT_BROKEN_PIPE
+
+
+def _app_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """`aurora` and `aurora app` start the tray app without building the parser (the same
+    outcome, without importing every command's modules first)."""
+    given = sys.argv[1:] if argv is None else list(argv)
+    return argparse.Namespace(command=None) if given in ([], ["app"]) else None
 
 
 def _warn(sentence: str) -> None:
@@ -120,23 +136,7 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         if args.command == "setup":
             return _setup()
-        if args.command == "models":
-            return run_models(args)
-        if args.command == "bench":
-            return run_bench(args)
-        if args.command == "rag":
-            return run_rag(args)
-        if args.command == "league":
-            return run_league_cmd(args)
-        if args.command == "eval":
-            return run_eval(args)
-        if args.command == "stats":
-            return run_stats(args)
-        if args.command == "providers":
-            return run_providers(args)
-        if args.command in POLICY_COMMANDS:
-            return POLICY_COMMANDS[args.command](args)
-        return run_ask(args)
+        return _command(args.command)(args)
     except KeyboardInterrupt:
         sys.stderr.write("\naurora: stopped.\n")
         return EXIT_INTERRUPTED
@@ -158,6 +158,15 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
 
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs command `name`, imported now with only that command's modules."""
+    module, function = COMMANDS.get(name, ("ask_cmd", "run_ask"))
+    run: Callable[[argparse.Namespace], int] = getattr(
+        importlib.import_module(f"aurora_desktop.cli.{module}"), function
+    )
+    return run
+
+
 def _one_line(text: str) -> str:
     """`text` with line breaks and other control characters shown as escapes: an echoed
     value can never split the one-sentence error over several lines."""
@@ -166,6 +175,7 @@ def _one_line(text: str) -> str:
 
 def _setup() -> int:
     from aurora_desktop.app.wiring import build_core
+    from aurora_desktop.cli.progress import TerminalProgress
 
     core = build_core()
     progress = TerminalProgress()

@@ -10,17 +10,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-import numpy.typing as npt
-
-from aurora_desktop.core.engines.onnx_embed import OnnxEmbedder
-from aurora_desktop.core.engines.onnx_sentencepiece import SentencepieceGraphEmbedder
 from aurora_desktop.core.errors import EngineLoadError
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
 from aurora_desktop.core.models.store import InstalledVersion, ModelStore
+
+if TYPE_CHECKING:  # numpy and the ONNX engines load with the first model, not at start-up
+    import numpy as np
+    import numpy.typing as npt
 
 DEFAULT_EMBEDDING_MODEL = "all-minilm-l6-v2-int8"
 MULTILINGUAL_EMBEDDING_MODEL = "use-multilingual-v3"
@@ -48,6 +47,9 @@ def onnx_embedder(batch_size: int = 64, threads: int | None = None) -> EmbedderF
     the model's `tokenizer.json`, or with the sentencepiece model inside its graph."""
 
     def build(model_path: Path, tokenizer_path: Path | None) -> Embedder:
+        from aurora_desktop.core.engines.onnx_embed import OnnxEmbedder
+        from aurora_desktop.core.engines.onnx_sentencepiece import SentencepieceGraphEmbedder
+
         if tokenizer_path is None:
             return SentencepieceGraphEmbedder(model_path, batch_size=batch_size, threads=threads)
         return OnnxEmbedder(model_path, tokenizer_path, batch_size=batch_size, threads=threads)
@@ -119,6 +121,8 @@ class EmbeddingService:
         """One unit-length float32 row per text, in order; loads the model on first use."""
         embedder = self._ready()
         if not texts:
+            import numpy as np
+
             return np.zeros((0, embedder.dimension), dtype=np.float32)
         vectors = embedder.embed(texts)
         with self._count_lock:

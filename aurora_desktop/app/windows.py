@@ -1,23 +1,21 @@
-"""Builds the app's secondary windows on first use: Settings (five pages), Dashboard, Messages."""
+"""Builds the app's secondary windows on first use: Settings (five pages), Dashboard, Messages.
+
+Each window's modules are imported when it first opens, not at start-up."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
-from aurora_desktop.app.wiring import Core
-from aurora_desktop.core.autostart import Autostart
-from aurora_desktop.ui.dashboard import Dashboard
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.log_view import LogBook, LogView
-from aurora_desktop.ui.settings.general_page import GeneralPage
-from aurora_desktop.ui.settings.models_page import ModelsPage
-from aurora_desktop.ui.settings.privacy_page import PrivacyPage
-from aurora_desktop.ui.settings.providers_page import ProvidersPage
-from aurora_desktop.ui.settings.routing_page import RoutingPage
-from aurora_desktop.ui.settings.window import SettingsWindow
 from aurora_desktop.ui.tray import app_icon
+
+if TYPE_CHECKING:  # imported when first opened: the dashboard brings pyqtgraph and numpy
+    from aurora_desktop.app.wiring import Core
+    from aurora_desktop.ui.dashboard import Dashboard
+    from aurora_desktop.ui.settings.window import SettingsWindow
 
 W = TypeVar("W", bound=QWidget)
 
@@ -35,6 +33,14 @@ class WindowFactory:
 
     def settings(self) -> SettingsWindow:
         if self._settings is None:
+            from aurora_desktop.core.autostart import Autostart
+            from aurora_desktop.ui.settings.general_page import GeneralPage
+            from aurora_desktop.ui.settings.models_page import ModelsPage
+            from aurora_desktop.ui.settings.privacy_page import PrivacyPage
+            from aurora_desktop.ui.settings.providers_page import ProvidersPage
+            from aurora_desktop.ui.settings.routing_page import RoutingPage
+            from aurora_desktop.ui.settings.window import SettingsWindow
+
             core = self._core
             window = SettingsWindow()
             window.add_page("routing", RoutingPage(core.pipeline.policy, core.pipeline.decide))
@@ -74,6 +80,8 @@ class WindowFactory:
 
     def dashboard(self) -> Dashboard:
         if self._dashboard is None:
+            from aurora_desktop.ui.dashboard import Dashboard
+
             scheduler = self._core.assistant.scheduler
             self._dashboard = _with_icon(Dashboard(self._core.metrics, scheduler.snapshot))
         return self._dashboard

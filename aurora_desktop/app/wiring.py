@@ -7,9 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from aurora_desktop.core import notices
 from aurora_desktop.core.assistant import Assistant, LoadProgress, engine_factory, ram_needed
@@ -25,7 +23,6 @@ from aurora_desktop.core.errors import AuroraError, ConfigError, ModelError
 from aurora_desktop.core.hardware import available_memory_bytes
 from aurora_desktop.core.models.catalog import CatalogLoader
 from aurora_desktop.core.models.fetch import ProgressCallback
-from aurora_desktop.core.models.local_key import LocalSigner
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.models.trust import TrustStore
 from aurora_desktop.core.paths import AuroraHome, prepare_home, resolve_home
@@ -35,9 +32,6 @@ from aurora_desktop.core.policy.consent import ConsentBroker, ConsentStore
 from aurora_desktop.core.policy.pii import PiiMasker
 from aurora_desktop.core.providers.pool import CloudPool
 from aurora_desktop.core.providers.registry import ProviderRegistry
-from aurora_desktop.core.rag.prompt import citations, rag_messages
-from aurora_desktop.core.rag.retrieval import Hit
-from aurora_desktop.core.rag.service import RagService
 from aurora_desktop.core.resources import resource_path
 from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.tokens import TokenCounter
@@ -47,6 +41,14 @@ from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.settings import Settings, SettingsFile
 from aurora_desktop.core.sqlite_file import Report
 from aurora_desktop.core.telemetry import Telemetry
+
+if TYPE_CHECKING:  # numpy, keyring and RAG (faiss) load when first used, not at start-up
+    import numpy as np
+    import numpy.typing as npt
+
+    from aurora_desktop.core.models.local_key import LocalSigner
+    from aurora_desktop.core.rag.retrieval import Hit
+    from aurora_desktop.core.rag.service import RagService
 
 CATALOG_ENV = "AURORA_CATALOG"
 RAG_SOURCE_CHARS = 4000  # sources in a RAG prompt: room for the answer in a 2k context
@@ -79,6 +81,8 @@ class Core:
         lexical search fused in it found every gold document of the English and Korean
         development questions first (MiniLM: 58 of 60), see bench/rag_bench.py --quality."""
         if self._rag is None:
+            from aurora_desktop.core.rag.service import RagService
+
             self._rag = RagService(
                 self.home.root,
                 self.multilingual,
@@ -89,6 +93,8 @@ class Core:
 
     def retrieve(self, question: str, k: int, progress: ProgressCallback) -> Retrieval:
         """The sources for a RAG answer and the grounded prompt that cites them."""
+        from aurora_desktop.core.rag.prompt import citations, rag_messages
+
         self.multilingual.ensure(progress)
         hits = relevant(self.rag().query(question, k))
         if not hits:
@@ -97,6 +103,8 @@ class Core:
         return Retrieval(messages, tuple(citations(hits)))
 
     def local_signer(self) -> LocalSigner:
+        from aurora_desktop.core.models.local_key import LocalSigner  # keyring: slow to import
+
         return LocalSigner(self.trust, account=self.home.instance_key)
 
     def close(self, timeout: float = 10.0) -> bool:

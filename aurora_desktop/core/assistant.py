@@ -18,7 +18,6 @@ from pathlib import Path
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.engines.base import NO_CONSTRAINT, Constraint, Engine, TokenCallback
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
-from aurora_desktop.core.engines.llama_server import LlamaServerEngine
 from aurora_desktop.core.errors import CancelledError, EngineError
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
@@ -69,6 +68,8 @@ def engine_factory(
             return store.ready_for_load(name, progress).main_path
 
         if installed.origin == "import":
+            from aurora_desktop.core.engines.llama_server import LlamaServerEngine  # httpx
+
             return LlamaServerEngine(
                 installed.main_path, model_name=installed.entry.display_name, resolve=resolve
             )

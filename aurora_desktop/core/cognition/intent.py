@@ -26,20 +26,23 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from aurora_desktop.core.cognition.grammar import labels_grammar
 from aurora_desktop.core.cognition.labelsets import LabelSet, LabelSets
-from aurora_desktop.core.cognition.ngrams import NgramProfiles
 from aurora_desktop.core.cognition.verifier import canonical_label
 from aurora_desktop.core.contract import Request, Response, Risk
 from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.errors import AuroraError, EngineError, RequestError
 from aurora_desktop.core.text import phrase
 
-Embed = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+if TYPE_CHECKING:  # numpy is imported with the first classification, not at start-up
+    import numpy as np
+    import numpy.typing as npt
+
+    from aurora_desktop.core.cognition.ngrams import NgramProfiles
+
+Embed = Callable[[Sequence[str]], "npt.NDArray[np.float32]"]
 Generate = Callable[[Request, Constraint], Response]
 SIMILARITY_FLOOR = 0.22  # centroid similarity below which the nearest label is a guess
 MARGIN = 0.08  # the winner must lead the runner-up by this much
@@ -327,6 +330,10 @@ class IntentClassifier:
             cached = self._vectors.get(key)
         if cached is not None:
             return cached
+        import numpy as np
+
+        from aurora_desktop.core.cognition.ngrams import NgramProfiles
+
         embed = self._encoders[encoder]
         usable = {
             label: [e for e in examples if encoder != "latin" or reads_latin(e)]

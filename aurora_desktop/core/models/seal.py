@@ -25,9 +25,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.errors
-
 from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.errors import ConfigError, KeyringError
@@ -142,6 +139,8 @@ class Seal:
         """The HMAC key, and whether it was made just now (a new seal)."""
         if self._secret is not None:
             return self._secret, False
+        import keyring.errors  # slow to import: only when the key is first needed
+
         fallback = self._folder / FALLBACK_SECRET
         stored: str | None
         try:

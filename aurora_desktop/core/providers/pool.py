@@ -5,15 +5,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from aurora_desktop.core.engines.cloud import CloudEngine
 from aurora_desktop.core.errors import KeyringError, ProviderUnavailableError
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
 
-EngineFactory = Callable[[ProviderConfig, str | None], CloudEngine]
+if TYPE_CHECKING:  # the HTTP client is imported with the first cloud engine, not at start-up
+    from aurora_desktop.core.engines.cloud import CloudEngine
+
+EngineFactory = Callable[[ProviderConfig, str | None], "CloudEngine"]
 
 
 def _default_factory(config: ProviderConfig, api_key: str | None) -> CloudEngine:
+    from aurora_desktop.core.engines.cloud import CloudEngine
+
     return CloudEngine(config, api_key)
 
 

@@ -2,7 +2,8 @@
 
 providers.json never holds a key. Each key is stored by `keyring` under the service
 "Aurora cloud provider" with the provider's name as the user name, so it lives in Windows
-Credential Manager / GNOME Keyring / KWallet and nowhere in Aurora's data folder.
+Credential Manager / GNOME Keyring / KWallet and nowhere in Aurora's data folder. `keyring`
+is imported when a key is first read or written (it is slow to import).
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-import keyring
-import keyring.errors
 
 from aurora_desktop.core.errors import ConfigError, KeyringError
 from aurora_desktop.core.text import phrase
@@ -164,6 +162,8 @@ class ProviderRegistry:
         return self._require(self._read(), name)
 
     def api_key(self, name: str) -> str | None:
+        import keyring.errors  # imported when a key is used, not at start-up
+
         try:
             return keyring.get_password(self.keyring_service, name)
         except keyring.errors.KeyringError as exc:
@@ -236,6 +236,8 @@ class ProviderRegistry:
         return configs
 
     def _set_key(self, name: str, key: str) -> None:
+        import keyring.errors  # imported when a key is used, not at start-up
+
         try:
             keyring.set_password(self.keyring_service, name, key)
         except keyring.errors.KeyringError as exc:
@@ -245,6 +247,8 @@ class ProviderRegistry:
             ) from exc
 
     def _delete_key(self, name: str) -> None:
+        import keyring.errors  # imported when a key is used, not at start-up
+
         try:
             if keyring.get_password(self.keyring_service, name) is None:
                 return

@@ -41,6 +41,7 @@ from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.settings import Settings, SettingsFile
 from aurora_desktop.core.sqlite_file import Report
 from aurora_desktop.core.telemetry import Telemetry
+from aurora_desktop.core.threads import ThreadPolicy
 
 if TYPE_CHECKING:  # numpy, keyring and RAG (faiss) load when first used, not at start-up
     import numpy as np
@@ -74,6 +75,7 @@ class Core:
     masker: PiiMasker
     banned: BannedWordsFile
     multilingual: EmbeddingService  # USE-m3: the classifier's encoder for non-Latin text
+    threads: ThreadPolicy  # local models' CPU threads (Settings shows its choice)
     _rag: RagService | None = None
 
     def rag(self) -> RagService:
@@ -134,8 +136,9 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     events = SchedulerEvents()
     load_progress = LoadProgress()
     settings = SettingsFile.in_home(home)  # an invalid file keeps the defaults (settings.problem)
+    threads = ThreadPolicy(fixed=lambda: settings.current().threads)
     scheduler = ModelScheduler(
-        factory=engine_factory(store, load_progress),
+        factory=engine_factory(store, load_progress, threads),
         ram_needed=ram_needed(store),
         free_memory=available_memory_bytes,
         on_event=events.publish,
@@ -182,7 +185,7 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     )
     return Core(
         home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
-        embedder, label_sets, conductor, settings, masker, banned, multilingual,
+        embedder, label_sets, conductor, settings, masker, banned, multilingual, threads,
     )  # fmt: skip
 
 

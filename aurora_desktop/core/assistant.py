@@ -24,6 +24,7 @@ from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.threads import ThreadPolicy
 
 LOCAL_WHY = phrase("The request ran on this device.")
 DEFAULT_KEEP_ALIVE_S = 600.0  # unload a local model after 10 minutes without a request
@@ -53,13 +54,15 @@ class LoadProgress:
 
 
 def engine_factory(
-    store: ModelStore, progress: ProgressCallback = _silent
+    store: ModelStore, progress: ProgressCallback = _silent, threads: ThreadPolicy | None = None
 ) -> Callable[[str], Engine]:
     """Builds the engine for a model: in-process for catalog models, a server for imports.
 
     Building reads only the model's record; the engine re-hashes the files (`resolve`)
-    right before every time it opens them.
+    right before every time it opens them. In-process engines share `threads`, which picks
+    their thread counts by the load; a server process gets the count chosen when it starts.
     """
+    threads = threads or ThreadPolicy()
 
     def build(name: str) -> Engine:
         installed = store.checked(name)
@@ -71,10 +74,16 @@ def engine_factory(
             from aurora_desktop.core.engines.llama_server import LlamaServerEngine  # httpx
 
             return LlamaServerEngine(
-                installed.main_path, model_name=installed.entry.display_name, resolve=resolve
+                installed.main_path,
+                model_name=installed.entry.display_name,
+                resolve=resolve,
+                n_threads=threads.choose().decode,
             )
         return LlamaCppEngine(
-            installed.main_path, model_name=installed.entry.display_name, resolve=resolve
+            installed.main_path,
+            model_name=installed.entry.display_name,
+            resolve=resolve,
+            threads=threads,
         )
 
     return build

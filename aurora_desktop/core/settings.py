@@ -21,6 +21,7 @@ FILE_NAME = "settings.json"
 LANGUAGE_CHOICES = ("system", "en", "ko")
 IDLE_UNLOAD_RANGE = (1, 1440)  # minutes: one minute to one day
 CONSENT_TIMEOUT_RANGE = (10, 600)  # seconds
+THREADS_RANGE = (0, 256)  # 0: chosen by the load (core/threads.py)
 MAX_WARM_MODELS = 16
 MAX_BYTES = 100_000
 
@@ -64,6 +65,12 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "maximum": CONSENT_TIMEOUT_RANGE[1],
             "description": "Seconds a consent question waits before it counts as 'no'.",
         },
+        "threads": {
+            "type": "integer",
+            "minimum": THREADS_RANGE[0],
+            "maximum": THREADS_RANGE[1],
+            "description": "CPU threads for local models; 0 chooses by how busy the machine is.",
+        },
     },
 }
 _VALIDATOR = jsonschema.Draft202012Validator(SETTINGS_SCHEMA)
@@ -79,6 +86,7 @@ class Settings:
     start_at_login: bool = False
     pii_kinds: frozenset[str] = field(default_factory=lambda: ALL_KINDS)
     consent_timeout_s: int = 60
+    threads: int = 0  # 0: automatic
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +97,7 @@ class Settings:
             "start_at_login": self.start_at_login,
             "pii_kinds": [kind for kind in PRIORITY if kind in self.pii_kinds],
             "consent_timeout_s": self.consent_timeout_s,
+            "threads": self.threads,
         }
 
 

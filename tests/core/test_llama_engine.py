@@ -9,10 +9,13 @@ import pytest
 
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.contract import Message
+from aurora_desktop.core.engines import llama_inproc
+from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.errors import EngineLoadError, RequestError
 from aurora_desktop.core.hardware import physical_cores
 from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.threads import STEADY_WINDOW_S, Reading, ThreadPolicy
 
 pytestmark = pytest.mark.model
 QUESTION = (Message("user", "Write three sentences about the sea."),)
@@ -113,3 +116,63 @@ def test_corrupt_file_fails_with_a_load_error(tmp_path) -> None:
             engine.load().result(timeout=60)
     finally:
         assert engine.close(timeout=10)
+
+
+COPY = (
+    Message(
+        "user",
+        "Repeat this sentence exactly, twice: The committee approved the budget for the new "
+        "library on Tuesday, and construction starts in the spring of next year.",
+    ),
+)
+
+
+def test_prompt_lookup_gives_the_plain_greedy_text(engine: LlamaCppEngine) -> None:
+    """Drafting from the prompt changes how many steps decoding takes, never the text."""
+    plain = engine.generate(COPY, max_tokens=80, temperature=0.0).result(timeout=60)
+    drafted = engine.generate(
+        COPY, max_tokens=80, temperature=0.0, constraint=Constraint(lookup=True)
+    ).result(timeout=60)
+    assert drafted.text == plain.text and drafted.tokens_out == plain.tokens_out
+    assert plain.drafted == 0
+    exact = engine._worker.submit(lambda: engine._lookup_is_exact(engine._llm)).result(60)
+    if exact:  # this build evaluates a batch bit-identically: the drafts were used
+        assert drafted.drafted > 0 and 0 < drafted.drafts_kept <= drafted.drafted
+    else:  # a build whose batches round differently never drafts
+        assert drafted.drafted == 0
+    sampled = engine.generate(
+        COPY, max_tokens=20, temperature=0.8, constraint=Constraint(lookup=True)
+    ).result(timeout=60)
+    assert sampled.drafted == 0  # drafts are checked against greedy choices only
+
+
+class Scripted:
+    """A gauge that reports a quiet machine for `quiet` readings, then a busy one."""
+
+    def __init__(self, quiet: int) -> None:
+        self.calls, self.quiet = 0, quiet
+
+    def read(self) -> Reading:
+        self.calls += 1
+        return Reading(0.0 if self.calls <= self.quiet else 2.0, STEADY_WINDOW_S)
+
+
+def test_threads_drop_mid_generation_when_the_machine_gets_busy(
+    model_home: AuroraHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(llama_inproc, "RECHECK_S", 0.0)  # re-read the load after every token
+    core = build_core()
+    path = core.store.ready_for_load(core.catalog().default_llm).main_path
+    gauge = Scripted(quiet=2)  # quiet at load and at the prompt, busy from the next check on
+    policy = ThreadPolicy(cores=2, gauge=gauge)  # type: ignore[arg-type]
+    engine = LlamaCppEngine(path, model_name="SmolLM2", n_ctx=512, threads=policy)
+    fixed = LlamaCppEngine(path, model_name="SmolLM2-fixed", n_ctx=512, n_threads=2)
+    try:
+        adapted = engine.generate(QUESTION, max_tokens=400, temperature=0.0).result(timeout=120)
+        steady = fixed.generate(QUESTION, max_tokens=400, temperature=0.0).result(timeout=120)
+    finally:
+        assert engine.close(timeout=30) and fixed.close(timeout=30)
+    assert gauge.calls > adapted.tokens_out >= 10  # read at load, at the prompt, at each token
+    assert adapted.threads == 1 and policy.last.decode == 1
+    assert steady.threads == 2
+    assert adapted.text == steady.text  # the thread count never changes the answer

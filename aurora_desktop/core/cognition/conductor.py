@@ -54,6 +54,11 @@ SUMMARY_SYSTEM = (
 )
 
 
+# answers that copy from their prompt (summaries, RAG answers): the engine may draft tokens
+# by prompt lookup when it decodes greedily, with the same text as without
+COPIES_PROMPT = Constraint(lookup=True)
+
+
 def _silent(_: FetchProgress) -> None:
     return None
 
@@ -155,13 +160,14 @@ class Conductor:
                     "extract needs a JSON Schema for its answer; pass --schema FILE."
                 )
             schema = dict(request.json_schema)
-            constraint = Constraint(grammar=schema_grammar(schema))
+            constraint = Constraint(grammar=schema_grammar(schema), lookup=True)
             system = EXTRACT_SYSTEM.format(schema=json.dumps(schema, ensure_ascii=False))
             # facts are copied, not invented: extraction decodes greedily
             request = replace(_with_system(request, system), temperature=0.0)
         elif request.task in ("summarize", "short_summarize"):
             sentences = "one sentence" if request.task == "short_summarize" else "three sentences"
             request = _as_summary(request, SUMMARY_SYSTEM.format(sentences=sentences))
+            constraint = COPIES_PROMPT
         # an auto request found to be an intent or classification is answered as a chat turn
         spec_task = "chat" if request.task in LABEL_TASKS else request.task
         if request.task == "extract" and request.json_schema is None:
@@ -302,7 +308,7 @@ class Conductor:
         # the answer must come from the sources, not be a remark about the question
         spec = VerifySpec(no_refusal=False, grounded_in=retrieval.messages[-1].content)
         response = self._verified(
-            grounded, spec, NO_CONSTRAINT, on_token, cancel, progress, on_note, cloud=False
+            grounded, spec, COPIES_PROMPT, on_token, cancel, progress, on_note, cloud=False
         )
         return response.with_changes(citations=retrieval.citations, task="rag")
 
@@ -344,10 +350,12 @@ class Conductor:
                 tried = _attempt_request(request, attempt, None, spec)
             if number > 1:
                 on_note(phrase(f"retry {number}: {attempt.describe()}"))
+            # a repair copies most of the answer it is shown: drafts from the prompt pay off
+            asked = replace(constraint, lookup=True) if attempt.kind == "repair" else constraint
             try:
                 response = self.pipeline.run(
                     tried, on_token=on_token, cancel=cancel, progress=progress,
-                    constraint=constraint,
+                    constraint=asked,
                 )  # fmt: skip
             except (CancelledError, RequestError):
                 raise

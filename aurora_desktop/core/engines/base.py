@@ -27,6 +27,7 @@ class Constraint:
 
     grammar: str | None = None
     raw_prompt: bool = False
+    lookup: bool = False  # the answer copies from the prompt: draft by prompt lookup if greedy
 
 
 NO_CONSTRAINT = Constraint()
@@ -42,6 +43,9 @@ class GenerationResult:
     finish_reason: str  # "stop" | "length" | "cancelled"
     bytes_sent: int = 0  # bytes that left the machine for this generation (cloud engines)
     bytes_received: int = 0
+    threads: int = 0  # CPU threads that decoded the last tokens (0: not chosen by Aurora)
+    drafted: int = 0  # tokens proposed by prompt lookup
+    drafts_kept: int = 0  # of those, tokens the model itself sampled
 
     @property
     def decode_tok_s(self) -> float:

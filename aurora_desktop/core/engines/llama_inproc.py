@@ -5,6 +5,15 @@ the engine's `EngineWorker`. Generation streams token by token: the loop checks 
 event and the token callback after each token, so Stop takes effect within one token.
 The KV cache is reused across calls for the longest shared prompt prefix (llama-cpp-python's
 `generate` does the matching), so a repeated system prompt is not evaluated twice.
+
+Threads: a `ThreadPolicy` picks the count before each prompt and every half second while
+decoding (`llama_set_n_threads`), so other busy programs do not make decode collapse.
+
+Prompt lookup: when a constraint says the answer copies from the prompt and decoding is
+greedy, each step evaluates the sampled token plus up to `LOOKUP_TOKENS` tokens that followed
+the same n-gram earlier in the prompt, and keeps those the model itself would have sampled
+(llama-cpp-python's `LlamaPromptLookupDecoding`). The text is the same as plain greedy
+decoding; only the number of steps changes.
 """
 
 from __future__ import annotations
@@ -28,13 +37,17 @@ from aurora_desktop.core.engines.base import (
     TokenCallback,
 )
 from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
+from aurora_desktop.core.engines.lookup import PromptLookup
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
-from aurora_desktop.core.hardware import physical_cores
 from aurora_desktop.core.memory import release_freed_memory
 from aurora_desktop.core.text import phrase
+from aurora_desktop.core.threads import RECHECK_S, ThreadPolicy
 
 DEFAULT_CONTEXT = 2048
+LOOKUP_MIN_NGRAM = 2  # the shortest n-gram match that drafts (one token matches too often)
+LOOKUP_NGRAM = 4  # the longest n-gram matched against the prompt
+LOOKUP_TOKENS = 8  # drafted tokens per step
 
 
 class LlamaCppEngine:
@@ -49,6 +62,7 @@ class LlamaCppEngine:
         model_name: str,
         n_ctx: int = DEFAULT_CONTEXT,
         n_threads: int | None = None,
+        threads: ThreadPolicy | None = None,
         seed: int = 0,
         resolve: Callable[[], Path] | None = None,
     ) -> None:
@@ -56,11 +70,20 @@ class LlamaCppEngine:
         self.model_path = model_path
         self._resolve = resolve  # verifies the model and names the file to open, at every load
         self.n_ctx = n_ctx
-        self.n_threads = n_threads or physical_cores()
+        if n_threads:  # a fixed count (tests, benchmarks)
+            threads = ThreadPolicy(fixed=lambda: n_threads)
+        self.threads = threads or ThreadPolicy()
+        self._in_use = (0, 0)  # the (decode, batch) thread counts the context has now
+        self._exact_batches: bool | None = None  # batched logits == one-by-one (per load)
         self._seed = seed
         self._llm: Any = None
         self._template: Any = None
         self._worker = EngineWorker(name=f"engine-{model_name}")
+
+    @property
+    def n_threads(self) -> int:
+        """Threads on a quiet machine: one per physical core (fewer while others are busy)."""
+        return self.threads.cores
 
     @property
     def loaded(self) -> bool:
@@ -129,14 +152,16 @@ class LlamaCppEngine:
             from llama_cpp import Llama
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+            choice = self.threads.choose()
             llm = Llama(
                 model_path=str(self.model_path),
                 n_ctx=self.n_ctx,
-                n_threads=self.n_threads,
-                n_threads_batch=self.n_threads,
+                n_threads=choice.decode,
+                n_threads_batch=choice.batch,
                 seed=self._seed,
                 verbose=False,
             )
+            self._in_use = (choice.decode, choice.batch)
         except (ValueError, RuntimeError, OSError) as exc:
             raise EngineLoadError(
                 f"llama.cpp could not load {self.model_path.name} ({exc}); "
@@ -151,11 +176,13 @@ class LlamaCppEngine:
                 bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
                 stop_token_ids=[eos],
             )
+        llm.eval = _DraftAwareEval(llm)  # type: ignore[method-assign]  # this instance only
         self._llm = llm
         return (time.perf_counter() - started) * 1000.0
 
     def _unload(self) -> None:
         llm, self._llm, self._template = self._llm, None, None
+        self._exact_batches = None
         if llm is not None:
             llm.close()
             del llm
@@ -200,6 +227,7 @@ class LlamaCppEngine:
 
         llm = self._require()
         started = time.perf_counter()
+        self._fit_threads(llm)
         tokens, stops = self._prompt_tokens(messages, constraint.raw_prompt)
         grammar = _compile_grammar(constraint.grammar)
         room = self.n_ctx - len(tokens)
@@ -215,8 +243,15 @@ class LlamaCppEngine:
         n_out = 0
         first_at: float | None = None
         finish = "length"
+        drafting = constraint.lookup and temperature <= 0.0 and self._lookup_is_exact(llm)
+        lookup = _lookup() if drafting else None
+        llm.draft_model = lookup
+        recheck = time.monotonic() + RECHECK_S
         for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95,
                                   repeat_penalty=1.1, reset=True, grammar=grammar):  # fmt: skip
+            if time.monotonic() >= recheck:
+                self._fit_threads(llm)
+                recheck = time.monotonic() + RECHECK_S
             if cancel.is_set():
                 finish = "cancelled"
                 break
@@ -237,6 +272,7 @@ class LlamaCppEngine:
                     break
             if n_out >= budget:
                 break
+        llm.draft_model = None
         tail = decoder.decode(b"", final=True)
         if tail and finish != "cancelled":
             pieces.append(tail)
@@ -251,7 +287,91 @@ class LlamaCppEngine:
             ttft_ms=(first - started) * 1000.0,
             decode_ms=(ended - first) * 1000.0,
             finish_reason=finish,
+            threads=self._in_use[0],
+            drafted=lookup.drafted if lookup is not None else 0,
+            drafts_kept=lookup.kept if lookup is not None else 0,
         )
+
+    def _lookup_is_exact(self, llm: Any) -> bool:
+        """Whether this model and build give bit-identical logits for a token whether it is
+        evaluated alone or in a batch; only then is a prompt-lookup answer the same text as
+        plain greedy decoding. Measured once per load (it costs the KV prefix cache)."""
+        if self._exact_batches is None:
+            self._exact_batches = _batches_are_exact(llm)
+        return self._exact_batches
+
+    def _fit_threads(self, llm: Any) -> None:
+        """Give the context the thread counts the policy chooses now (between evaluations)."""
+        import llama_cpp
+
+        choice = self.threads.choose()
+        wanted = (choice.decode, choice.batch)
+        if wanted != self._in_use:
+            llama_cpp.llama_set_n_threads(llm._ctx.ctx, *wanted)
+            self._in_use = wanted
+
+
+def _batches_are_exact(
+    llm: Any, probe: bytes = b"Aurora checks that a batch of tokens is exact."
+) -> bool:
+    import numpy as np
+
+    tokens = llm.tokenize(probe, add_bos=True, special=False)[: LOOKUP_TOKENS + 1]
+    vocab = llm.n_vocab()
+
+    def logits_of(steps: list[list[int]]) -> list[Any]:
+        llm.reset()
+        llm._ctx.kv_cache_clear()
+        rows: list[Any] = []
+        for step in steps:
+            llm._batch.set_batch(batch=step, n_past=llm.n_tokens, logits_all=True)
+            llm._ctx.decode(llm._batch)
+            llm.n_tokens += len(step)
+            for i in range(len(step)):
+                rows.append(
+                    np.ctypeslib.as_array(llm._ctx.get_logits_ith(i), shape=(vocab,)).copy()
+                )
+        return rows
+
+    try:
+        one_by_one = logits_of([[token] for token in tokens])
+        batched = logits_of([tokens[:1], tokens[1:]])
+    finally:
+        llm.reset()
+        llm._ctx.kv_cache_clear()
+    return all(np.array_equal(a, b) for a, b in zip(one_by_one, batched, strict=True))
+
+
+def _lookup() -> PromptLookup:
+    return PromptLookup(min_ngram=LOOKUP_MIN_NGRAM, max_ngram=LOOKUP_NGRAM, tokens=LOOKUP_TOKENS)
+
+
+class _DraftAwareEval:
+    """`Llama.eval` for one instance, without its copy of the logits into `Llama.scores`.
+
+    llama-cpp-python verifies drafted tokens by sampling at each of their positions, which
+    needs the model's output at every position of that small batch; upstream gets it by
+    constructing the model with `logits_all=True`, which also computes the outputs of every
+    prompt token and keeps an n_ctx-by-vocabulary float array (2 GB for Gemma 3 at 2,048
+    tokens). Here only a batch of a sampled token plus its drafts asks for every output, and
+    the sampler reads them from the context itself, as it does without drafts.
+    """
+
+    def __init__(self, llm: Any) -> None:
+        self._llm = llm
+
+    def __call__(self, tokens: Sequence[int]) -> None:
+        llm = self._llm
+        drafting = llm.draft_model is not None and len(tokens) <= LOOKUP_TOKENS + 1
+        llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
+        for start in range(0, len(tokens), llm.n_batch):
+            batch = tokens[start : start + llm.n_batch]
+            n_past = llm.n_tokens
+            llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=drafting)
+            llm._ctx.decode(llm._batch)
+            llm.input_ids[n_past : n_past + len(batch)] = batch
+            llm.n_tokens += len(batch)
+            llm._requires_eval = False
 
 
 def _compile_grammar(text: str | None) -> Any:

@@ -70,6 +70,8 @@ class WindowFactory:
                     core.assistant.installed_llms,
                     self._apply_language,
                     Autostart(),
+                    threads_in_force=lambda: core.threads.last,
+                    cores=core.threads.cores,
                 ),
             )
             self._settings = _with_icon(window)

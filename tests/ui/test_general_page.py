@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from aurora_desktop.core.autostart import Autostart
 from aurora_desktop.core.settings import IDLE_UNLOAD_RANGE, SettingsFile
+from aurora_desktop.core.threads import ThreadChoice
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.settings.general_page import GeneralPage
 
@@ -117,3 +118,27 @@ def test_korean_and_english(qtbot: QtBot, qapp: object, page: GeneralPage) -> No
     qtbot.waitUntil(lambda: page.language_combo.itemText(0) == "System", timeout=3000)
     assert page.title() == "General"
     assert page.language_combo.itemText(0) == "System"
+
+
+def test_threads_default_to_automatic_and_show_the_choice_in_force(
+    qtbot: QtBot, tmp_path: Path, config_home: Path
+) -> None:
+    in_force = [ThreadChoice(2, 2, None)]
+    widget = GeneralPage(
+        SettingsFile(tmp_path / "settings.json"), list, lambda _: None,
+        Autostart(["/usr/bin/aurora", "app"], platform="linux"),
+        threads_in_force=lambda: in_force[0], cores=2,
+    )  # fmt: skip
+    qtbot.addWidget(widget)
+    assert widget.threads_spin.value() == 0 and widget.threads_spin.text() == "Automatic"
+    assert widget.threads_now.text().startswith("Automatic, now 2: one per core until the load")
+    in_force[0] = ThreadChoice(1, 1, 1.8)
+    widget.show_threads()
+    assert widget.threads_now.text() == (
+        "Automatic, now 1: other programs keep about 1.8 cores busy."
+    )
+    widget.threads_spin.setValue(3)
+    assert saved(tmp_path).current().threads == 3
+    assert widget.threads_now.text() == "Fixed at 3 for answers and prompts."
+    widget.threads_spin.setValue(0)
+    assert saved(tmp_path).current().threads == 0

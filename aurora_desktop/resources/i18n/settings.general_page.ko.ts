@@ -12,12 +12,32 @@
         <translation>설정을 저장하지 못했습니다({error}). 데이터 폴더를 확인하세요.</translation>
     </message>
     <message>
+        <source>Fixed at {n} for answers and prompts.</source>
+        <translation>{n}개로 고정: 답변과 프롬프트 모두에 사용합니다.</translation>
+    </message>
+    <message>
+        <source>Automatic, now {n}: one per core until the load is measured.</source>
+        <translation>자동, 지금 {n}개: 부하를 측정하기 전까지 코어마다 하나씩 사용합니다.</translation>
+    </message>
+    <message>
+        <source>Automatic, now {n}: the machine is quiet.</source>
+        <translation>자동, 지금 {n}개: 컴퓨터가 한가합니다.</translation>
+    </message>
+    <message>
+        <source>Automatic, now {n}: other programs keep about {busy} cores busy.</source>
+        <translation>자동, 지금 {n}개: 다른 프로그램이 코어 약 {busy}개를 사용 중입니다.</translation>
+    </message>
+    <message>
         <source>&amp;Unload idle models after:</source>
         <translation>유휴 모델 해제 시간(&amp;U):</translation>
     </message>
     <message>
         <source>&amp;Keep warm:</source>
         <translation>미리 로드(&amp;K):</translation>
+    </message>
+    <message>
+        <source>CPU &amp;threads:</source>
+        <translation>CPU 스레드(&amp;T):</translation>
     </message>
     <message>
         <source>Start at lo&amp;gin:</source>
@@ -34,6 +54,14 @@
     <message>
         <source>Minutes before an idle model is unloaded</source>
         <translation>유휴 모델을 해제하기까지의 분</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>CPU threads for local models; Automatic follows the load</source>
+        <translation>로컬 모델의 CPU 스레드 수. 자동은 부하에 따라 정합니다</translation>
     </message>
     <message>
         <source>Models loaded at start and kept loaded</source>

@@ -1,4 +1,4 @@
-"""Settings > General: idle unload time, warm models, start at login and the language."""
+"""Settings > General: idle unload time, warm models, CPU threads, start at login, language."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import itertools
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,11 +21,18 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.core.errors import AuroraError
-from aurora_desktop.core.settings import IDLE_UNLOAD_RANGE, MAX_WARM_MODELS, SettingsFile
+from aurora_desktop.core.settings import (
+    IDLE_UNLOAD_RANGE,
+    MAX_WARM_MODELS,
+    THREADS_RANGE,
+    SettingsFile,
+)
+from aurora_desktop.core.threads import ThreadChoice
 from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.i18n import LANGUAGE_NAMES
 
 LANGUAGE_CODES = ("system", "en", "ko")
+THREADS_REFRESH_MS = 2000  # how often the page shows the thread count in force
 
 
 class AutostartControl(Protocol):
@@ -45,9 +53,13 @@ class GeneralPage(QWidget):
         on_language: Callable[[str], None],
         autostart: AutostartControl,
         parent: QWidget | None = None,
+        *,
+        threads_in_force: Callable[[], ThreadChoice] | None = None,
+        cores: int = 0,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("generalPage")
+        self._threads_in_force = threads_in_force
         self._settings = settings
         self._installed_models = installed_models
         self._on_language = on_language
@@ -60,6 +72,18 @@ class GeneralPage(QWidget):
         self.idle_spin.setKeyboardTracking(False)  # save when typing is done, not per digit
         self.idle_spin.setValue(current.idle_unload_min)
         self.idle_spin.valueChanged.connect(self._on_idle_changed)
+        self.threads_spin = QSpinBox(self)
+        self.threads_spin.setObjectName("cpuThreads")
+        self.threads_spin.setRange(THREADS_RANGE[0], max(1, cores * 2) if cores else 64)
+        self.threads_spin.setKeyboardTracking(False)
+        self.threads_spin.setValue(current.threads)
+        self.threads_spin.valueChanged.connect(self._on_threads_changed)
+        self.threads_now = QLabel(self)
+        self.threads_now.setObjectName("threadsInForce")
+        self.threads_now.setWordWrap(True)
+        self._threads_timer = QTimer(self)
+        self._threads_timer.setInterval(THREADS_REFRESH_MS)
+        self._threads_timer.timeout.connect(self.show_threads)
         self.warm_list = QListWidget(self)
         self.warm_list.setObjectName("warmModels")
         self.warm_list.itemChanged.connect(self._on_warm_changed)
@@ -83,21 +107,33 @@ class GeneralPage(QWidget):
         if settings.problem is not None:
             self.status.setText(core_text(str(settings.problem)))
 
-        self._labels = [QLabel(self) for _ in range(4)]
+        self._labels = [QLabel(self) for _ in range(5)]
+        threads_box = QVBoxLayout()
+        threads_box.addWidget(self.threads_spin)
+        threads_box.addWidget(self.threads_now)
         form = QFormLayout()
-        for label, field in zip(
-            self._labels,
-            (self.idle_spin, self.warm_list, self.autostart_check, self.language_combo),
-            strict=True,
-        ):
+        fields = (
+            self.idle_spin,
+            self.warm_list,
+            self.threads_spin,
+            self.autostart_check,
+            self.language_combo,
+        )
+        for label, field in zip(self._labels, fields, strict=True):
             label.setBuddy(field)
-            form.addRow(label, field)
+            form.addRow(label, threads_box if field is self.threads_spin else field)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
         layout.addWidget(self.status)
         layout.addStretch(1)
-        chain = [self.idle_spin, self.warm_list, self.autostart_check, self.language_combo]
+        chain = [
+            self.idle_spin,
+            self.warm_list,
+            self.threads_spin,
+            self.autostart_check,
+            self.language_combo,
+        ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.refresh_models()
@@ -157,6 +193,47 @@ class GeneralPage(QWidget):
     def _on_idle_changed(self, minutes: int) -> None:
         self._save(idle_unload_min=minutes)
 
+    def _on_threads_changed(self, threads: int) -> None:
+        if self._save(threads=threads):
+            self.show_threads()
+
+    # -- threads in force --------------------------------------------------------------------
+
+    def show_threads(self) -> None:
+        """What the local models use now: the fixed count, or what the load made Aurora pick."""
+        if self._threads_in_force is None:
+            self.threads_now.clear()
+            return
+        choice = self._threads_in_force()
+        if self.threads_spin.value() > 0:
+            text = QCoreApplication.translate(
+                "GeneralPage", "Fixed at {n} for answers and prompts."
+            )
+        elif choice.busy_elsewhere is None:
+            text = QCoreApplication.translate(
+                "GeneralPage", "Automatic, now {n}: one per core until the load is measured."
+            )
+        elif choice.busy_elsewhere < 0.5:
+            text = QCoreApplication.translate(
+                "GeneralPage", "Automatic, now {n}: the machine is quiet."
+            )
+        else:
+            text = QCoreApplication.translate(
+                "GeneralPage",
+                "Automatic, now {n}: other programs keep about {busy} cores busy.",
+            ).replace("{busy}", f"{choice.busy_elsewhere:.1f}")
+        n = self.threads_spin.value() or choice.decode
+        self.threads_now.setText(text.replace("{n}", str(n)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.show_threads()
+        self._threads_timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._threads_timer.stop()
+        super().hideEvent(event)
+
     def _on_warm_changed(self, item: QListWidgetItem) -> None:
         warm = self.warm_models()
         if len(warm) > MAX_WARM_MODELS:
@@ -188,6 +265,7 @@ class GeneralPage(QWidget):
         texts = (
             QCoreApplication.translate("GeneralPage", "&Unload idle models after:"),
             QCoreApplication.translate("GeneralPage", "&Keep warm:"),
+            QCoreApplication.translate("GeneralPage", "CPU &threads:"),
             QCoreApplication.translate("GeneralPage", "Start at lo&gin:"),
             QCoreApplication.translate("GeneralPage", "&Language:"),
         )
@@ -197,6 +275,15 @@ class GeneralPage(QWidget):
         self.idle_spin.setAccessibleName(
             QCoreApplication.translate("GeneralPage", "Minutes before an idle model is unloaded")
         )
+        self.threads_spin.setSpecialValueText(
+            QCoreApplication.translate("GeneralPage", "Automatic")
+        )
+        self.threads_spin.setAccessibleName(
+            QCoreApplication.translate(
+                "GeneralPage", "CPU threads for local models; Automatic follows the load"
+            )
+        )
+        self.show_threads()
         self.warm_list.setAccessibleName(
             QCoreApplication.translate("GeneralPage", "Models loaded at start and kept loaded")
         )

@@ -1,0 +1,135 @@
+"""B8: prefill tok/s of a ~1,000-token prompt through Aurora's engine ÷ bare llama-cpp-python."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from common import REPS, median
+
+from aurora_desktop.app.wiring import Core
+from aurora_desktop.core.contract import Message
+from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
+
+GEMMA = "gemma-3-270m"
+PROMPT_TOKENS = 1000
+SENTENCES = (
+    "The lighthouse keeper logged the weather every four hours in a leather-bound book.",
+    "Ships approaching the harbour at night looked for the light's pattern of flashes.",
+    "Each station had its own rhythm, so a captain could tell one coast from another.",
+    "In fog, a horn sounded at fixed intervals and the crews counted the seconds between.",
+    "Supply boats brought oil, wicks, food and letters once a month when the sea allowed.",
+    "The lens, ground from many prisms, bent the flame's light into one horizontal beam.",
+)
+
+
+def b8_prefill(core: Core, model_path: Path) -> dict[str, Any]:
+    """SmolLM2 (the verdict) and, if installed in the data folder, Gemma 3 270M (reported)."""
+    figures = {"smollm2": _measure(model_path)}
+    if core.store.active(GEMMA) is not None:
+        figures["gemma"] = _measure(core.store.ready_for_load(GEMMA).main_path)
+    figures["build"] = build_info()
+    return {"verdicts": {"B8": figures["smollm2"]["ratio"]}, "B8": figures}
+
+
+def _measure(path: Path) -> dict[str, Any]:
+    """Interleaved repetitions, each with a fresh prefix (no KV reuse) on both sides."""
+    engine = LlamaCppEngine(path, model_name="bench-prefill", n_ctx=2048)
+    try:
+        engine.load().result()
+        body = _body(engine)
+        llm = engine._llm
+        threads = (int(llm.context_params.n_threads), int(llm.context_params.n_threads_batch))
+        bare = _bare(path, *threads)
+        try:
+            # The first pair warms both up; the order alternates so neither side always
+            # runs right after the other has left the caches (or the CPU) busy.
+            rows = [_once(engine, bare, body, bare_first=rep % 2 == 1) for rep in range(REPS + 1)]
+            rows = rows[1:]
+        finally:
+            bare.close()
+    finally:
+        engine.close()
+    aurora = median([r["aurora_tok_s"] for r in rows])
+    plain = median([r["bare_tok_s"] for r in rows])
+    return {
+        # paired: each repetition's ratio, then the median (a busy moment hits both sides)
+        "ratio": median([r["aurora_tok_s"] / r["bare_tok_s"] for r in rows]),
+        "aurora_tok_s": round(aurora, 1),
+        "bare_tok_s": round(plain, 1),
+        "prompt_tokens": int(median([r["tokens"] for r in rows])),
+        "n_threads": threads[0],
+        "n_threads_batch": threads[1],
+        "model": path.name,
+        "runs": rows,
+    }
+
+
+def _body(engine: LlamaCppEngine) -> str:
+    """About PROMPT_TOKENS tokens of varied text (the engine's tokenizer counts)."""
+    text, index = "", 0
+    while engine.count_tokens(text).result() < PROMPT_TOKENS - 40:
+        text += f"{index + 1}. {SENTENCES[index % len(SENTENCES)]} "
+        index += 1
+    return text
+
+
+def _bare(path: Path, n_threads: int, n_threads_batch: int) -> Any:
+    from llama_cpp import Llama
+
+    return Llama(
+        model_path=str(path),
+        n_ctx=2048,
+        n_threads=n_threads,
+        n_threads_batch=n_threads_batch,
+        seed=0,
+        verbose=False,
+    )
+
+
+def _once(engine: LlamaCppEngine, bare: Any, body: str, bare_first: bool) -> dict[str, Any]:
+    """One new prompt (nothing of it cached) through the engine and through the bare loop."""
+    nonce = secrets.token_hex(4)
+    messages = (
+        Message(role="system", content=f"Notes {nonce}. {body}"),
+        Message(role="user", content="Which sentence mentions fog?"),
+    )
+    tokens = engine._worker.submit(lambda: engine._prompt_tokens(messages)[0]).result()
+
+    def bare_prefill() -> float:
+        started = time.perf_counter()
+        for _token in bare.generate(tokens, temp=0.0, top_k=40, top_p=0.95, repeat_penalty=1.1):
+            break
+        return time.perf_counter() - started
+
+    bare_s = bare_prefill() if bare_first else 0.0
+    result = engine.generate(messages, max_tokens=1, temperature=0.0).result()
+    if not bare_first:
+        bare_s = bare_prefill()
+    return {
+        "tokens": result.tokens_in,
+        "aurora_tok_s": round(result.tokens_in / (result.ttft_ms / 1000.0), 1),
+        "bare_tok_s": round(len(tokens) / bare_s, 1),
+    }
+
+
+def build_info() -> dict[str, Any]:
+    """The installed llama-cpp-python: version, CPU backend file in use, features it reports."""
+    import llama_cpp
+
+    backends = sorted(
+        {
+            Path(line.split()[-1]).name
+            for line in Path("/proc/self/maps").read_text().splitlines()
+            if "libggml-cpu" in line
+        }
+        if Path("/proc/self/maps").is_file()
+        else set()
+    )
+    return {
+        "llama_cpp_python": llama_cpp.__version__,
+        "cpu_backend": backends,
+        "system_info": llama_cpp.llama_print_system_info().decode(errors="replace").strip(),
+    }

@@ -164,8 +164,12 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
         ledger=DecisionLedger(home.root / "decisions.db", report=damaged),
         metrics=metrics,
     )
-    embedder = EmbeddingService(store, catalog)
-    multilingual = EmbeddingService(store, catalog, model_name=MULTILINGUAL_EMBEDDING_MODEL)
+    idle_s = settings.current().idle_unload_min * 60.0  # encoders unload like chat models
+    embedder = EmbeddingService(store, catalog, idle_s=idle_s)
+    multilingual = EmbeddingService(
+        store, catalog, model_name=MULTILINGUAL_EMBEDDING_MODEL, idle_s=idle_s
+    )
+    settings.changed.append(lambda new, names: _apply_idle((embedder, multilingual), new, names))
     label_sets = LabelSetsFile(home.root / "labels.json", resource_path("cognition/labels.json"))
 
     def generate(request: Request, constraint: Constraint) -> Response:
@@ -207,6 +211,14 @@ def _apply_models(scheduler: ModelScheduler, settings: Settings, changed: frozen
         scheduler.configure(
             default_ttl_s=settings.idle_unload_min * 60.0, warm=settings.warm_models
         )
+
+
+def _apply_idle(
+    encoders: Sequence[EmbeddingService], settings: Settings, changed: frozenset[str]
+) -> None:
+    if "idle_unload_min" in changed:
+        for encoder in encoders:
+            encoder.idle_s = settings.idle_unload_min * 60.0
 
 
 def _apply_privacy(masker: PiiMasker, settings: Settings, changed: frozenset[str]) -> None:

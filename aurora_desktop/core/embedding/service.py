@@ -8,6 +8,7 @@ lock; `embed` may be called from any thread (the ONNX session's `run` is thread-
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -58,7 +59,11 @@ def onnx_embedder(batch_size: int = 64, threads: int | None = None) -> EmbedderF
 
 
 class EmbeddingService:
-    """Embeds texts with a catalog model; `texts_embedded` counts the work done so far."""
+    """Embeds texts with a catalog model; `texts_embedded` counts the work done so far.
+
+    With `idle_s` set, the model is released once it has not been used for that long (like
+    the chat models' idle unload); the next `embed` loads it again.
+    """
 
     def __init__(
         self,
@@ -67,7 +72,12 @@ class EmbeddingService:
         *,
         model_name: str = DEFAULT_EMBEDDING_MODEL,
         factory: EmbedderFactory | None = None,
+        idle_s: float | None = None,
     ) -> None:
+        self.idle_s = idle_s
+        self._last_used = 0.0
+        self._in_use = 0  # embed calls running now
+        self._reaper: threading.Timer | None = None
         self._store = store
         self._catalog = catalog
         self.model_name = model_name
@@ -101,6 +111,9 @@ class EmbeddingService:
     ) -> None:
         """Install (first use only), verify and load the model; a no-op once loaded."""
         self._load(progress, cancel)
+        with self._count_lock:
+            self._last_used = time.monotonic()
+        self._watch_idle()
 
     def install(
         self, progress: ProgressCallback = no_progress, cancel: threading.Event | None = None
@@ -119,22 +132,65 @@ class EmbeddingService:
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """One unit-length float32 row per text, in order; loads the model on first use."""
-        embedder = self._ready()
-        if not texts:
-            import numpy as np
+        with self._count_lock:
+            self._in_use += 1  # before the model is fetched, so the idle release waits
+        try:
+            embedder = self._ready()
+            if not texts:
+                import numpy as np
 
-            return np.zeros((0, embedder.dimension), dtype=np.float32)
-        vectors = embedder.embed(texts)
+                return np.zeros((0, embedder.dimension), dtype=np.float32)
+            vectors = embedder.embed(texts)
+        finally:
+            with self._count_lock:
+                self._in_use -= 1
+                self._last_used = time.monotonic()
         with self._count_lock:
             self._texts_embedded += len(texts)
+        self._watch_idle()
         return vectors
 
     def close(self) -> None:
         """Release the model; a later `embed` loads it again."""
+        with self._count_lock:
+            reaper, self._reaper = self._reaper, None
+        if reaper is not None:
+            reaper.cancel()
         with self._lock:
             embedder, self._embedder = self._embedder, None
         if embedder is not None:
             embedder.close()
+
+    def _watch_idle(self, after: float | None = None) -> None:
+        """Release the model `idle_s` after its last use (one timer at a time)."""
+        idle = self.idle_s
+        with self._count_lock:
+            if not idle or self._reaper is not None or self._embedder is None:
+                return
+            reaper = threading.Timer(after or idle, self._release_if_idle)
+            reaper.name = f"idle-{self.model_name}"
+            reaper.daemon = True
+            self._reaper = reaper
+        reaper.start()
+
+    def _release_if_idle(self) -> None:
+        idle = self.idle_s
+        with self._lock:  # no load starts while this decides
+            with self._count_lock:
+                self._reaper = None
+                quiet_for = time.monotonic() - self._last_used
+                busy = self._in_use > 0
+            if not idle:
+                return
+            if busy or quiet_for < idle:
+                wait = max(1.0, idle - quiet_for)
+                embedder = None
+            else:
+                embedder, self._embedder = self._embedder, None
+        if embedder is not None:
+            embedder.close()
+        elif busy or quiet_for < idle:
+            self._watch_idle(wait)
 
     def _ready(self) -> Embedder:
         return self._load(no_progress, None)

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.base import (
@@ -37,12 +37,14 @@ from aurora_desktop.core.engines.base import (
     TokenCallback,
 )
 from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
-from aurora_desktop.core.engines.lookup import PromptLookup
 from aurora_desktop.core.engines.worker import EngineWorker
 from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
 from aurora_desktop.core.memory import release_freed_memory
 from aurora_desktop.core.text import phrase
 from aurora_desktop.core.threads import RECHECK_S, ThreadPolicy
+
+if TYPE_CHECKING:
+    from aurora_desktop.core.engines.lookup import PromptLookup
 
 DEFAULT_CONTEXT = 2048
 LOOKUP_MIN_NGRAM = 2  # the shortest n-gram match that drafts (one token matches too often)
@@ -343,6 +345,8 @@ def _batches_are_exact(
 
 
 def _lookup() -> PromptLookup:
+    from aurora_desktop.core.engines.lookup import PromptLookup  # numpy: not at app start-up
+
     return PromptLookup(min_ngram=LOOKUP_MIN_NGRAM, max_ngram=LOOKUP_NGRAM, tokens=LOOKUP_TOKENS)
 
 

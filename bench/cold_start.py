@@ -52,8 +52,10 @@ from tests.support.xdesktop import (  # noqa: E402
 
 T = TypeVar("T")
 LAUNCHES = 5
+RETRIES = 3
 POLL_S = 0.02
 START_TIMEOUT_S = 60.0
+INPUT_TIMEOUT_S = 5.0
 UNLOAD_TIMEOUT_S = 150.0  # one idle minute plus the scheduler's 15 s check, with room
 CHAT_TITLE = "Aurora chat"
 PREFIX = "aurora-startup"
@@ -127,16 +129,16 @@ def launch_once(desktop: XDesktop, home: Path, log: Path, *, idle: bool = False)
         chat = _until(
             "the chat popup", lambda: desktop.visible_windows(CHAT_TITLE), START_TIMEOUT_S, proc
         )[0]
-        cx, cy, cw, ch = desktop.geometry(chat)
 
         def typed() -> bool:
             """A click on the prompt box (above the buttons) and a letter; a popup mapped a
-            moment ago may drop the first ones, so the benchmark tries again like a user."""
+            moment ago may still move or drop them, so the benchmark tries again like a user."""
+            cx, cy, cw, ch = desktop.geometry(chat)
             desktop.click(cx + cw // 2, cy + ch - 70)
             desktop.type_text("x")
             return "input" in _moments(log)
 
-        _until("the typed letter", typed, 20, proc)
+        _until("the typed letter", typed, INPUT_TIMEOUT_S, proc)
         moments = _moments(log)
         row: dict[str, Any] = {
             "to_tray_icon_s": round(embedded - started, 3),
@@ -154,6 +156,24 @@ def launch_once(desktop: XDesktop, home: Path, log: Path, *, idle: bool = False)
             time.sleep(2.0)
             row["rss_idle_after_unload_mb"] = round(_rss_mb(proc.pid), 1)
         return row
+
+
+def _launches(
+    desktop: XDesktop, home: Path, root: Path, count: int, failed: list[str], *, idle: bool = False
+) -> list[dict[str, Any]]:
+    """`count` measured launches. Under Xvfb without a window manager about one launch in
+    twenty shows the typed letter but never reports it; such a launch is repeated (at most
+    three times per run) and its reason kept in `failed`."""
+    rows: list[dict[str, Any]] = []
+    while len(rows) < count:
+        log = root / f"launch-{len(rows) + len(failed)}.log"
+        try:
+            rows.append(launch_once(desktop, home, log, idle=idle))
+        except RuntimeError as exc:
+            failed.append(str(exc))
+            if len(failed) > RETRIES:
+                raise
+    return rows
 
 
 def prepared_home(root: Path) -> Path:
@@ -183,11 +203,10 @@ def b10_cold_start(launches: int = LAUNCHES) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="aurora-b10-"))
     try:
         home = prepared_home(root)
-        rows = []
+        failed: list[str] = []
         with x_desktop(with_tray=True) as desktop:
-            for index in range(launches):
-                rows.append(launch_once(desktop, home, root / f"launch-{index}.log"))
-            idle = launch_once(desktop, home, root / "idle.log", idle=True)
+            rows = _launches(desktop, home, root, launches, failed)
+            idle = _launches(desktop, home, root, 1, failed, idle=True)[0]
         icon = median([r["to_tray_icon_s"] for r in rows])
         ready = median([r["to_input_s"] for r in rows])
         idle_mb = idle["rss_idle_after_unload_mb"]
@@ -203,6 +222,7 @@ def b10_cold_start(launches: int = LAUNCHES) -> dict[str, Any]:
                 "rss_at_input_mb": round(median([r["rss_at_input_mb"] for r in rows]), 1),
                 "rss_idle_after_unload_mb": idle_mb,
                 "load_average": [round(v, 2) for v in os.getloadavg()],
+                "launches_repeated": failed,
                 "runs": [*rows, idle],
             },
         }

@@ -8,8 +8,8 @@ import sys
 import time
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QLockFile, QTimer
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtCore import QCoreApplication, QLockFile, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QSystemTrayIcon
 
 from aurora_desktop.app.desktop import AuroraApp
 from aurora_desktop.app.single_instance import (
@@ -129,14 +129,22 @@ def _trace_moments(aurora: AuroraApp) -> None:
     """AURORA_STARTUP_TRACE=1: the event loop's first turn with the icon shown, the first
     text typed into the chat, and each model load and unload (bench/cold_start.py)."""
     QTimer.singleShot(0, lambda: mark("icon" if aurora.tray is not None else "window"))
-    typed = aurora.popup.prompt.textChanged
-
-    def first_input() -> None:
-        typed.disconnect(first_input)
-        mark("input")
-
-    typed.connect(first_input)
+    _FirstInput(aurora.popup.prompt)
     aurora.core.events.subscribe(lambda event: mark(f"model-{event.kind}"))
+
+
+class _FirstInput(QObject):
+    """Marks the first text typed into `prompt`; a child of it, so it lives as long."""
+
+    def __init__(self, prompt: QPlainTextEdit) -> None:
+        super().__init__(prompt)
+        self._seen = False
+        prompt.textChanged.connect(self._changed)
+
+    def _changed(self) -> None:
+        if not self._seen:
+            self._seen = True
+            mark("input")
 
 
 def quit_app(wait_s: float = QUIT_WAIT_S) -> str:

@@ -1,0 +1,103 @@
+"""The tray app starts without its heavy libraries: they are imported when first needed.
+
+What `aurora` imports before its icon and chat are up decides its cold start (bench/cold_start.py,
+B10): pyqtgraph alone took 0.3 s and 45 MB. This runs the start-up path in a fresh process —
+the `aurora` entry point, the core, QApplication and the app's tray, chat popup and windows
+factory, as `run_app` builds them before its event loop — and lists the heavy modules loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from aurora_desktop.app.startup_trace import TRACE_ENV, mark
+
+HEAVY = (
+    "llama_cpp",
+    "onnxruntime",
+    "onnx",
+    "faiss",
+    "pyqtgraph",
+    "numpy",
+    "sentencepiece",
+    "tokenizers",
+    "phonenumbers",
+    "detect_secrets",
+    "jinja2",
+    "httpx",
+    "keyring",
+)
+
+START_UP = f"""
+import importlib.abc, json, sys, traceback
+
+HEAVY = {HEAVY!r}
+importers = {{}}
+
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        top = name.split(".")[0]
+        if top in HEAVY and top not in importers:
+            importers[top] = [
+                f"{{f.filename.split('aurora_desktop/')[-1]}}:{{f.lineno}}"
+                for f in traceback.extract_stack()
+                if "aurora_desktop" in f.filename
+            ]
+        return None
+
+
+sys.meta_path.insert(0, Watch())
+
+from aurora_desktop.cli.main import main  # the console script's module
+from aurora_desktop.app.main import run_app  # what `aurora` with no command runs
+from PySide6.QtWidgets import QApplication
+
+from aurora_desktop.app.desktop import AuroraApp
+from aurora_desktop.app.wiring import build_core
+
+core = build_core()
+app = QApplication(sys.argv[:1])
+aurora = AuroraApp(app, core, use_tray=True)
+app.processEvents()
+loaded = {{m: importers.get(m, []) for m in HEAVY if m in sys.modules}}
+aurora.shutdown()
+core.close()
+print(json.dumps(loaded))
+"""
+
+
+def test_the_tray_app_starts_without_heavy_modules(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "AURORA_HOME": str(tmp_path / "home"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", START_UP], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = "; ".join(f"{m} (imported from {' -> '.join(c) or '?'})" for m, c in loaded.items())
+    assert loaded == {}, f"the tray app's start-up imports heavy modules: {report}"
+
+
+def test_startup_moments_are_printed_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(TRACE_ENV, raising=False)
+    mark("icon")
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv(TRACE_ENV, "1")
+    before = time.monotonic()
+    mark("icon")
+    prefix, event, seconds = capsys.readouterr().err.split()
+    assert (prefix, event) == ("aurora-startup", "icon")
+    assert before <= float(seconds) <= time.monotonic()  # the launcher's clock

@@ -89,7 +89,7 @@ def b9_prompt_lookup(core: Core, model_path: Path) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     try:
         engine.load().result()
-        exact = engine._worker.submit(lambda: engine._lookup_is_exact(engine._llm)).result()
+        profile = engine._worker.submit(lambda: engine._draft_profile(engine._llm)).result()
         for name, (messages, constraint, tokens) in _cases().items():
             plain_speed, lookup_speed, same, kept, drafted = [], [], True, 0, 0
             for rep in range(REPS):
@@ -125,5 +125,9 @@ def b9_prompt_lookup(core: Core, model_path: Path) -> dict[str, Any]:
         engine.close()
     return {
         "verdicts": {"B9": rows["extract"]["ratio"]},
-        "B9": {"batches_bit_identical": exact, **rows},
+        "B9": {
+            "batches_bit_identical": profile.exact,
+            "draft_batch_cost": round(profile.batch_cost, 2),  # single-token steps per batch
+            **rows,
+        },
     }

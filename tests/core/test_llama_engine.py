@@ -135,9 +135,10 @@ def test_prompt_lookup_gives_the_plain_greedy_text(engine: LlamaCppEngine) -> No
     ).result(timeout=60)
     assert drafted.text == plain.text and drafted.tokens_out == plain.tokens_out
     assert plain.drafted == 0
-    exact = engine._worker.submit(lambda: engine._lookup_is_exact(engine._llm)).result(60)
-    if exact:  # this build evaluates a batch bit-identically: the drafts were used
-        assert drafted.drafted > 0 and 0 < drafted.drafts_kept <= drafted.drafted
+    profile = engine._worker.submit(lambda: engine._draft_profile(engine._llm)).result(60)
+    assert profile.batch_cost > 0
+    if profile.exact:  # this build evaluates a batch bit-identically: drafts were tried
+        assert drafted.drafted > 0 and 0 <= drafted.drafts_kept <= drafted.drafted
     else:  # a build whose batches round differently never drafts
         assert drafted.drafted == 0
     sampled = engine.generate(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aurora_desktop.core.engines.lookup import GIVE_UP_AFTER, PromptLookup, find_draft
+from aurora_desktop.core.engines.lookup import JUDGE_AFTER, PromptLookup, find_draft
 
 
 def ids(*values: int) -> np.ndarray:
@@ -27,7 +27,7 @@ def test_no_draft_without_a_long_enough_match() -> None:
 
 
 def test_counts_the_drafted_tokens_the_model_kept() -> None:
-    lookup = PromptLookup(min_ngram=2, max_ngram=3, tokens=4)
+    lookup = PromptLookup(min_ngram=2, max_ngram=3, tokens=4, break_even=1.0)
     prompt = [3, 4, 10, 11, 12, 13, 14, 3, 4]
     draft = lookup(ids(*prompt))
     assert draft.tolist() == [10, 11, 12, 13]
@@ -36,13 +36,22 @@ def test_counts_the_drafted_tokens_the_model_kept() -> None:
     assert (lookup.drafted, lookup.kept) == (4, 2)  # "11 99" recurs nowhere: no new draft
 
 
-def test_gives_up_when_drafts_keep_being_rejected() -> None:
-    lookup = PromptLookup(min_ngram=1, max_ngram=1, tokens=8)
-    sequence = [1, 2, 3, 4, 5, 6, 7, 8, 9, 1]
-    for step in range(GIVE_UP_AFTER):  # every draft rejected at its first token
-        if lookup.drafted >= GIVE_UP_AFTER:
+def drafting_steps(break_even: float, kept_per_step: int, steps: int = 8) -> PromptLookup:
+    """Feed a drafter a sequence where the model keeps `kept_per_step` tokens of each draft."""
+    lookup = PromptLookup(min_ngram=1, max_ngram=1, tokens=4, break_even=break_even)
+    sequence = [1, 2, 3, 4, 5, 6, 1]  # "1" recurs: the draft is 2 3 4 5
+    for step in range(steps):
+        draft = lookup(ids(*sequence))
+        if not draft.size:
             break
-        lookup(ids(*sequence))
-        sequence = [*sequence, 100 + step, 1]
-    assert lookup.drafted >= GIVE_UP_AFTER and lookup.kept == 0
-    assert lookup(ids(*sequence)).size == 0
+        sequence = [*sequence, *draft.tolist()[:kept_per_step], 900 + step, 1]
+    return lookup
+
+
+def test_drafting_stops_when_the_drafts_do_not_pay_for_their_batches() -> None:
+    # a draft batch costs 3.5 single steps: a step must keep 2.5 tokens to pay
+    losing = drafting_steps(break_even=2.5, kept_per_step=1)
+    assert losing.steps == JUDGE_AFTER and losing.kept == JUDGE_AFTER
+    assert losing(ids(1, 2, 3, 4, 5, 6, 1)).size == 0  # stopped for this generation
+    paying = drafting_steps(break_even=2.5, kept_per_step=3)
+    assert paying.steps == 8 and paying.kept == 3 * 7  # the last draft is not judged yet

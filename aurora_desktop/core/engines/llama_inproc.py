@@ -10,10 +10,12 @@ Threads: a `ThreadPolicy` picks the count before each prompt and every half seco
 decoding (`llama_set_n_threads`), so other busy programs do not make decode collapse.
 
 Prompt lookup: when a constraint says the answer copies from the prompt and decoding is
-greedy, each step evaluates the sampled token plus up to `LOOKUP_TOKENS` tokens that followed
-the same n-gram earlier in the prompt, and keeps those the model itself would have sampled
-(llama-cpp-python's `LlamaPromptLookupDecoding`). The text is the same as plain greedy
-decoding; only the number of steps changes.
+greedy, each step may evaluate the sampled token plus up to `LOOKUP_TOKENS` tokens that
+followed the same n-gram earlier (`lookup.PromptLookup` in llama-cpp-python's speculative
+loop), keeping those the model itself samples. At the first such request after a load the
+engine measures whether a batch gives bit-identical logits to tokens evaluated one by one
+(else drafting is off: the text must be that of plain greedy decoding) and what a draft batch
+costs, and a generation drafts only while its drafts keep enough tokens to pay for it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +79,7 @@ class LlamaCppEngine:
             threads = ThreadPolicy(fixed=lambda: n_threads)
         self.threads = threads or ThreadPolicy()
         self._in_use = (0, 0)  # the (decode, batch) thread counts the context has now
-        self._exact_batches: bool | None = None  # batched logits == one-by-one (per load)
+        self._drafts: DraftProfile | None = None  # measured at the first lookup, per load
         self._seed = seed
         self._llm: Any = None
         self._template: Any = None
@@ -184,7 +187,7 @@ class LlamaCppEngine:
 
     def _unload(self) -> None:
         llm, self._llm, self._template = self._llm, None, None
-        self._exact_batches = None
+        self._drafts = None
         if llm is not None:
             llm.close()
             del llm
@@ -245,8 +248,8 @@ class LlamaCppEngine:
         n_out = 0
         first_at: float | None = None
         finish = "length"
-        drafting = constraint.lookup and temperature <= 0.0 and self._lookup_is_exact(llm)
-        lookup = _lookup() if drafting else None
+        profile = self._draft_profile(llm) if constraint.lookup and temperature <= 0.0 else None
+        lookup = _lookup(profile.batch_cost - 1.0) if profile and profile.exact else None
         llm.draft_model = lookup
         recheck = time.monotonic() + RECHECK_S
         for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95,
@@ -294,13 +297,12 @@ class LlamaCppEngine:
             drafts_kept=lookup.kept if lookup is not None else 0,
         )
 
-    def _lookup_is_exact(self, llm: Any) -> bool:
-        """Whether this model and build give bit-identical logits for a token whether it is
-        evaluated alone or in a batch; only then is a prompt-lookup answer the same text as
-        plain greedy decoding. Measured once per load (it costs the KV prefix cache)."""
-        if self._exact_batches is None:
-            self._exact_batches = _batches_are_exact(llm)
-        return self._exact_batches
+    def _draft_profile(self, llm: Any) -> DraftProfile:
+        """Whether drafting is exact on this model and build, and what a draft batch costs;
+        measured once per load (it costs the KV prefix cache)."""
+        if self._drafts is None:
+            self._drafts = _measure_drafts(llm)
+        return self._drafts
 
     def _fit_threads(self, llm: Any) -> None:
         """Give the context the thread counts the policy chooses now (between evaluations)."""
@@ -313,13 +315,24 @@ class LlamaCppEngine:
             self._in_use = wanted
 
 
-def _batches_are_exact(
-    llm: Any, probe: bytes = b"Aurora checks that a batch of tokens is exact."
-) -> bool:
+@dataclass(frozen=True, slots=True)
+class DraftProfile:
+    """`exact`: a token's logits are bit-identical whether it is evaluated alone or in a
+    batch, so a prompt-lookup answer is the same text as plain greedy decoding.
+    `batch_cost`: a batch of one token plus a full draft costs this many single-token steps."""
+
+    exact: bool
+    batch_cost: float
+
+
+def _measure_drafts(
+    llm: Any, probe: bytes = b"Aurora checks that a batch of tokens is exact and what it costs."
+) -> DraftProfile:
     import numpy as np
 
-    tokens = llm.tokenize(probe, add_bos=True, special=False)[: LOOKUP_TOKENS + 1]
+    tokens = llm.tokenize(probe, add_bos=True, special=False)[: LOOKUP_TOKENS + 2]
     vocab = llm.n_vocab()
+    times: dict[int, list[float]] = {}
 
     def logits_of(steps: list[list[int]]) -> list[Any]:
         llm.reset()
@@ -327,7 +340,9 @@ def _batches_are_exact(
         rows: list[Any] = []
         for step in steps:
             llm._batch.set_batch(batch=step, n_past=llm.n_tokens, logits_all=True)
+            started = time.perf_counter()
             llm._ctx.decode(llm._batch)
+            times.setdefault(len(step), []).append(time.perf_counter() - started)
             llm.n_tokens += len(step)
             for i in range(len(step)):
                 rows.append(
@@ -338,16 +353,25 @@ def _batches_are_exact(
     try:
         one_by_one = logits_of([[token] for token in tokens])
         batched = logits_of([tokens[:1], tokens[1:]])
+        logits_of([tokens[:1], tokens[1:]])  # a second timing of the batch
     finally:
         llm.reset()
         llm._ctx.kv_cache_clear()
-    return all(np.array_equal(a, b) for a, b in zip(one_by_one, batched, strict=True))
+    exact = all(np.array_equal(a, b) for a, b in zip(one_by_one, batched, strict=True))
+    single = sorted(times[1][1:])[len(times[1][1:]) // 2]  # the median after the first
+    batch = min(times[len(tokens) - 1])
+    return DraftProfile(exact, batch / single if single > 0 else float("inf"))
 
 
-def _lookup() -> PromptLookup:
+def _lookup(break_even: float) -> PromptLookup:
     from aurora_desktop.core.engines.lookup import PromptLookup  # numpy: not at app start-up
 
-    return PromptLookup(min_ngram=LOOKUP_MIN_NGRAM, max_ngram=LOOKUP_NGRAM, tokens=LOOKUP_TOKENS)
+    return PromptLookup(
+        min_ngram=LOOKUP_MIN_NGRAM,
+        max_ngram=LOOKUP_NGRAM,
+        tokens=LOOKUP_TOKENS,
+        break_even=break_even,
+    )
 
 
 class _DraftAwareEval:

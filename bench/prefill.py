@@ -7,11 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import REPS, median
+from common import REPS, bare_llama, median
 
 from aurora_desktop.app.wiring import Core
 from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
+from aurora_desktop.core.hardware import physical_cores
 
 GEMMA = "gemma-3-270m"
 PROMPT_TOKENS = 1000
@@ -40,9 +41,7 @@ def _measure(path: Path) -> dict[str, Any]:
     try:
         engine.load().result()
         body = _body(engine)
-        llm = engine._llm
-        threads = (int(llm.context_params.n_threads), int(llm.context_params.n_threads_batch))
-        bare = _bare(path, *threads)
+        bare = bare_llama(path)  # the plain way: one thread per physical core
         try:
             # The first pair warms both up; the order alternates so neither side always
             # runs right after the other has left the caches (or the CPU) busy.
@@ -60,8 +59,8 @@ def _measure(path: Path) -> dict[str, Any]:
         "aurora_tok_s": round(aurora, 1),
         "bare_tok_s": round(plain, 1),
         "prompt_tokens": int(median([r["tokens"] for r in rows])),
-        "n_threads": threads[0],
-        "n_threads_batch": threads[1],
+        "bare_threads": physical_cores(),
+        "aurora_threads": _threads_in_use(engine),
         "model": path.name,
         "runs": rows,
     }
@@ -76,17 +75,10 @@ def _body(engine: LlamaCppEngine) -> str:
     return text
 
 
-def _bare(path: Path, n_threads: int, n_threads_batch: int) -> Any:
-    from llama_cpp import Llama
-
-    return Llama(
-        model_path=str(path),
-        n_ctx=2048,
-        n_threads=n_threads,
-        n_threads_batch=n_threads_batch,
-        seed=0,
-        verbose=False,
-    )
+def _threads_in_use(engine: LlamaCppEngine) -> list[int] | None:
+    """(decode, batch) threads the engine's context ran with last, if it says."""
+    in_use = getattr(engine, "_in_use", None)
+    return list(in_use) if isinstance(in_use, tuple) else None
 
 
 def _once(engine: LlamaCppEngine, bare: Any, body: str, bare_first: bool) -> dict[str, Any]:

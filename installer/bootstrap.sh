@@ -51,27 +51,30 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # llama.cpp's default build targets the build machine's exact CPU (-march=native). On a
 # virtual machine that advertises AMX or AVX-512 it cannot use, that build dies with
-# "Illegal instruction" at the first batch. So on x86-64 we build one portable wheel
-# (AVX2/FMA/F16C: any x86-64 CPU of the last decade) into .cache/ and install that.
-# Without the llamafile kernels a prompt gives the same logits whether it is evaluated in
-# one batch or token by token, so a reused KV cache never changes a greedy answer.
-llama_flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_LLAMAFILE=OFF"
-llama_tag="$(printf '%s' "$llama_flags" | sha256sum | cut -c1-8)"
-llama_wheels=".cache/llama-wheel-$llama_tag"
-if [ "$(uname -m)" = x86_64 ] && [ ! -f ".venv/.llama-$llama_tag" ]; then
-  if ! ls "$llama_wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-    say "Building llama.cpp for any x86-64 CPU with AVX2 (about 5 minutes on 2 cores)"
-    .venv/bin/python -m pip install --quiet --upgrade pip wheel
-    CMAKE_ARGS="$llama_flags" .venv/bin/python -m pip wheel --quiet --no-deps --no-cache-dir \
-      --no-binary llama-cpp-python -w "$llama_wheels" "llama-cpp-python>=0.3.2"
+# "Illegal instruction" at the first batch. So on x86-64 we build one wheel with a CPU
+# backend per x86-64 level (plain x86-64 up to AVX-512; no AMX), ggml picking the best at
+# run time, into .cache/ and install that (installer/llama_build.py; README "Speed" says
+# why this build). Without the llamafile kernels a prompt gives the same logits whether it
+# is evaluated in one batch or token by token, so a reused KV cache never changes a greedy
+# answer.
+llama_build=(installer/llama_build.py --llamafile off --openmp off)
+if [ "$(uname -m)" = x86_64 ]; then
+  llama_tag="$(.venv/bin/python "${llama_build[0]}" key "${llama_build[@]:1}")" \
+    || die "could not name the llama.cpp build (see above)."
+  if [ ! -f ".venv/.llama-$llama_tag" ]; then
+    if ! ls .cache/llama-linux-*-"$llama_tag"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+      say "Building llama.cpp for every x86-64 CPU level (about 14 minutes on 2 cores)"
+      .venv/bin/python -m pip install --quiet --upgrade pip wheel
+    fi
+    wheel_file="$(.venv/bin/python "${llama_build[0]}" build "${llama_build[@]:1}")" \
+      || die "the llama.cpp build failed (see above)."
+    .venv/bin/python -m pip install --quiet --force-reinstall --no-deps "$wheel_file"
+    rm -f .venv/.llama-* && touch ".venv/.llama-$llama_tag"
   fi
-  wheel_file="$(ls "$llama_wheels"/llama_cpp_python-*.whl | head -n 1)"
-  .venv/bin/python -m pip install --quiet --force-reinstall --no-deps "$wheel_file"
-  rm -f .venv/.llama-* && touch ".venv/.llama-$llama_tag"
 fi
 stamp=".venv/.deps-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  say "Installing dependencies (the first time compiles llama.cpp: about 5 minutes on 2 cores)"
+  say "Installing dependencies"
   .venv/bin/python -m pip install --quiet --upgrade pip wheel
   .venv/bin/python -m pip install --quiet -e ".[dev,server]"
   rm -f .venv/.deps-* && touch "$stamp"

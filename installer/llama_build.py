@@ -93,6 +93,10 @@ BASE_FLAGS: tuple[str, ...] = (
 )
 
 
+def log(message: str) -> None:
+    print(f"llama_build: {message}", file=sys.stderr, flush=True)
+
+
 def cmake_flags(llamafile: bool, openmp: bool) -> tuple[str, ...]:
     return (
         *BASE_FLAGS,
@@ -185,7 +189,7 @@ def _compile(out: Path, version: str, sdist: Path, flags: tuple[str, ...], jobs:
             "CMAKE_ARGS": " ".join(f"-D{flag}" for flag in flags),
             "CMAKE_BUILD_PARALLEL_LEVEL": str(jobs),
         }
-        win.log(f"building llama-cpp-python {version} with {env['CMAKE_ARGS']}")
+        log(f"building llama-cpp-python {version} with {env['CMAKE_ARGS']}")
         command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-cache-dir"]
         command += ["--config-settings", f"build-dir={work / 'build'}"]
         command += ["-w", str(work / "wheel"), str(roots[0])]
@@ -216,7 +220,7 @@ def _compile(out: Path, version: str, sdist: Path, flags: tuple[str, ...], jobs:
         if out.exists():
             subprocess.run(["rm", "-rf", str(out)], check=True)
         stage.rename(out)
-        win.log(f"built in {seconds} s: {out}")
+        log(f"built in {seconds} s: {out}")
     return out / wheels[0].name
 
 

@@ -157,7 +157,7 @@ def _busy(n: int = 2) -> list[subprocess.Popen[bytes]]:
 
 
 def compare(
-    builds: dict[str, str], models: dict[str, str], rounds: int, busy: bool
+    builds: dict[str, str], models: dict[str, str], rounds: int, busy: bool, reuse: bool = True
 ) -> dict[str, Any]:
     samples: dict[str, list[dict[str, Any]]] = {}
     names = list(builds)
@@ -184,12 +184,12 @@ def compare(
             for hog in hogs:
                 hog.kill()
                 hog.wait()
-    reuse = {
+    same = {
         f"{build}|{model_name}": _run(builds[build], "reuse", model, "2")
-        for build in names
+        for build in (names if reuse else [])
         for model_name, model in models.items()
     }
-    return {"samples": samples, "reuse": reuse}
+    return {"samples": samples, "reuse": same}
 
 
 def table(result: dict[str, Any], builds: list[str], models: list[str]) -> str:
@@ -239,10 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", action="append", required=True, help="NAME=file.gguf")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-busy", action="store_true", help="skip the busy-machine runs")
+    parser.add_argument("--no-reuse", action="store_true", help="skip the KV-reuse check")
     parser.add_argument("--json", type=Path, help="write the samples here")
     args = parser.parse_args(argv)
     builds, models = _pairs(args.build, "build"), _pairs(args.model, "model")
-    result = compare(builds, models, args.rounds, not args.no_busy)
+    result = compare(builds, models, args.rounds, not args.no_busy, not args.no_reuse)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(table(result, list(builds), list(models)))

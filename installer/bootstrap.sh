@@ -63,7 +63,7 @@ if [ "$(uname -m)" = x86_64 ]; then
     || die "could not name the llama.cpp build (see above)."
   if [ ! -f ".venv/.llama-$llama_tag" ]; then
     if ! ls .cache/llama-linux-*-"$llama_tag"/llama_cpp_python-*.whl >/dev/null 2>&1; then
-      say "Building llama.cpp for every x86-64 CPU level (about 14 minutes on 2 cores)"
+      say "Building llama.cpp for every x86-64 CPU level (about 10 minutes on 2 cores)"
       .venv/bin/python -m pip install --quiet --upgrade pip wheel
     fi
     wheel_file="$(.venv/bin/python "${llama_build[0]}" build "${llama_build[@]:1}")" \

@@ -50,6 +50,14 @@ CASES = (
     "Can I change the delivery address of order 5521?",
     "I would like a refund for the headphones, they hum.",
     "Is the kettle safe to use on a camping stove?",
+    "Why was I charged twice for one order?",
+    "Your packaging is lovely and the tea is excellent.",
+    "Which charger fits the model X200 camera?",
+    "The courier left my parcel in the rain and it is soaked.",
+    "Please send the money back, the sofa is the wrong colour.",
+    "How long does delivery to Busan usually take?",
+    "I am disappointed, the lamp flickers and support never answered.",
+    "Do you sell gift cards?",
 )
 
 

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.model]
 
 def test_bench_reports_machine_and_verdicts(model_home: AuroraHome) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "aurora_desktop", "bench", "--json", "--only", "B3,B7"],
+        [sys.executable, "-m", "aurora_desktop", "bench", "--json", "--only", "B3,B7,B8,B9"],
         capture_output=True,
         text=True,
         env=dict(os.environ),
@@ -30,3 +30,10 @@ def test_bench_reports_machine_and_verdicts(model_home: AuroraHome) -> None:
     assert b3["goal"] == "<= 1.0" and isinstance(b3["met"], bool)
     b7 = report["results"]["B7"]
     assert b7["bandwidth_gb_s"] > 0 and b7["ceiling_tok_s"] > 0 and 0 < b7["value"] < 1.5
+    b8 = report["results"]["B8"]
+    assert b8["goal"] == ">= 0.9" and isinstance(b8["met"], bool) and b8["value"] > 0
+    b9 = report["results"]["B9"]
+    assert b9["goal"] == ">= 1.5" and isinstance(b9["batches_bit_identical"], bool)
+    # prompt lookup never changes the text, whatever it does to the speed
+    assert b9["extract"]["same_text"] and b9["rag"]["same_text"]
+    assert b9["extract"]["plain_tok_s"] > 0 and b9["rag_first_token"]["passages"] == 5

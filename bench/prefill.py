@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from build_compare import SENTENCES  # the same text the build comparison prefills
 from common import REPS, bare_llama, median
 
 from aurora_desktop.app.wiring import Core
@@ -16,14 +17,6 @@ from aurora_desktop.core.hardware import physical_cores
 
 GEMMA = "gemma-3-270m"
 PROMPT_TOKENS = 1000
-SENTENCES = (
-    "The lighthouse keeper logged the weather every four hours in a leather-bound book.",
-    "Ships approaching the harbour at night looked for the light's pattern of flashes.",
-    "Each station had its own rhythm, so a captain could tell one coast from another.",
-    "In fog, a horn sounded at fixed intervals and the crews counted the seconds between.",
-    "Supply boats brought oil, wicks, food and letters once a month when the sea allowed.",
-    "The lens, ground from many prisms, bent the flame's light into one horizontal beam.",
-)
 
 
 def b8_prefill(core: Core, model_path: Path) -> dict[str, Any]:

@@ -136,7 +136,11 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     events = SchedulerEvents()
     load_progress = LoadProgress()
     settings = SettingsFile.in_home(home)  # an invalid file keeps the defaults (settings.problem)
-    threads = ThreadPolicy(fixed=lambda: settings.current().threads)
+    # the engines read the setting between tokens: a value kept current by the settings'
+    # listener, not a file check (and its listeners) on an engine thread
+    fixed_threads = [settings.current().threads]
+    settings.changed.append(lambda new, _names: fixed_threads.__setitem__(0, new.threads))
+    threads = ThreadPolicy(fixed=lambda: fixed_threads[0])
     scheduler = ModelScheduler(
         factory=engine_factory(store, load_progress, threads),
         ram_needed=ram_needed(store),

@@ -121,3 +121,19 @@ def test_gauge_sees_real_busy_processes() -> None:
     assert reading is not None
     # two spinning processes keep up to two cores busy; the machine's other tenants add more
     assert reading.busy_elsewhere >= 1.0
+
+
+def test_the_app_policy_follows_the_threads_setting(aurora_home) -> None:  # type: ignore[no-untyped-def]
+    from aurora_desktop.app.wiring import build_core
+
+    core = build_core(
+        {"AURORA_HOME": str(aurora_home.root), "AURORA_CACHE": str(aurora_home.cache)}
+    )
+    try:
+        assert not core.threads.choose().fixed  # automatic by default
+        core.settings.update(threads=3)
+        assert core.threads.choose() == ThreadChoice(3, 3, core.threads.last.busy_elsewhere, True)
+        core.settings.update(threads=0)
+        assert not core.threads.choose().fixed
+    finally:
+        core.close()

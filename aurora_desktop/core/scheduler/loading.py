@@ -50,25 +50,15 @@ class Loader:
                 self._admit(slot)
                 engine, warning = self._load_with_retry(slot)
         except BaseException as exc:
-            with life.cond:
-                slot.state = "failed" if slot.error else "unloaded"
-                ticket.done, ticket.error = True, exc
-                life.cond.notify_all()
+            life.load_abandoned(slot, ticket, exc)
             raise
         with life.cond:
             closed = life.closed
         held = 0 if closed else engine.memory_bytes() or self._ram_needed(slot.name)
-        with life.cond:
-            if not life.closed:
-                slot.engine, slot.state, slot.ram_bytes, slot.error = engine, "loaded", held, ""
-                slot.last_used = life.clock()
-                slot.generation += 1
-            ticket.done = True
-            ticket.error = EngineClosedError(CLOSED) if life.closed else None
-            life.cond.notify_all()
-        if ticket.error is not None:
+        error = life.load_ended(slot, ticket, engine, held)
+        if error is not None:
             life.close_engine(engine)
-            raise ticket.error
+            raise error
         life.emit("loaded", slot.name, phrase(f"{slot.name} is loaded."))
         if warning:
             life.emit("warning", slot.name, warning)
@@ -151,12 +141,10 @@ class Loader:
             try:
                 engine = self._factory(name)
             except Exception as exc:
-                with life.cond:
-                    slot.engine, slot.error = None, failures.cause_text(exc)
+                life.build_failed(slot, failures.cause_text(exc))
                 life.emit("failed", name, str(exc))
                 raise
-            with life.cond:
-                slot.engine = engine
+            life.built(slot, engine)
         life.emit(
             "loading",
             name,
@@ -168,10 +156,7 @@ class Loader:
             cause: BaseException = exc
             if isinstance(exc, TimeoutError):
                 cause = EngineLoadError(failures.timeout_cause(self._load_timeout_s))
-            with life.cond:
-                if slot.engine is engine:
-                    slot.engine = None
-                slot.error = failures.cause_text(cause)
+            life.load_failed(slot, engine, failures.cause_text(cause))
             life.close_engine(engine)
             life.emit(
                 "failed", name, phrase(f"{name} failed to load ({failures.cause_text(cause)}).")

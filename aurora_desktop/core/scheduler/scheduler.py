@@ -75,18 +75,11 @@ class ModelScheduler:
         0 unloads it as soon as it is idle; a negative value never expires it (it can still be
         evicted for room).
         """
-        life = self._life
-        with life.cond:
-            life.check_open()
-            slot = life.slot(name)
-            if keep_alive_s is not None:
-                slot.ttl_s, slot.kept_alive = keep_alive_s, True
-            slot.waiting += 1
+        slot = self._life.join(name, keep_alive_s)
         try:
             engine, generation = self._hold(slot)
         except BaseException:
-            with life.cond:
-                slot.waiting -= 1
+            self._life.leave(slot)
             raise
         return Lease(
             name=name,
@@ -102,15 +95,9 @@ class ModelScheduler:
         """A generation on `name` raised or hung: close that engine, so the next acquire builds
         a fresh one. With `engine`, only that very engine is dropped. True if one was dropped."""
         life = self._life
-        with life.cond:
-            slot = life.slots.get(name)
-            broken = slot.engine if slot is not None and slot.state == "loaded" else None
-            if slot is None or broken is None or (engine is not None and engine is not broken):
-                return False
-            slot.engine, slot.state, slot.error = None, "failed", failures.cause_text(exc)
-            slot.refs, slot.ram_bytes = 0, 0
-            slot.generation += 1
-            life.cond.notify_all()
+        broken = life.drop_broken(name, failures.cause_text(exc), engine)
+        if broken is None:
+            return False
         life.emit(
             "failed",
             name,
@@ -126,51 +113,25 @@ class ModelScheduler:
     def pin(self, name: str) -> None:
         """Keep `name` loaded (loading it now if needed) until unpin(); neither its TTL nor
         memory pressure unloads a pinned model. A pin whose load fails is undone."""
-        life = self._life
-        with life.cond:
-            life.check_open()
-            slot = life.slot(name)
-            was_pinned, slot.pinned = slot.pinned, True
+        slot, was_pinned = self._life.pin(name)
         try:
             self.acquire(name).release()
         except BaseException:
-            with life.cond:
-                slot.pinned = was_pinned
+            self._life.set_pinned(slot, was_pinned)
             raise
 
     def unpin(self, name: str) -> None:
         """Let `name` go again; its idle TTL starts counting now."""
-        life = self._life
-        with life.cond:
-            slot = life.slots.get(name)
-            if slot is None or not slot.pinned:
-                return
-            slot.pinned = False
-            now = life.clock()
-            if slot.state == "loaded":
-                slot.last_used = now
-            batch = life.mark_expired([slot], now)
-        life.unload_batch(batch)
+        self._life.unload_batch(self._life.unpin(name))
 
     def unload(self, name: str) -> bool:
         """Unpin `name` and unload it now (the user asked, e.g. from Settings → Models).
 
         Returns False, leaving it loaded, while a request still holds it: the idle TTL then
         unloads it as usual once the request is done."""
-        life = self._life
-        with life.cond:
-            slot = life.slots.get(name)
-            if slot is None:
-                return True
-            slot.pinned = False
-            if slot.state != "loaded":
-                return slot.state == "unloaded"
-            if slot.refs > 0:
-                slot.last_used = life.clock()
-                return False
-            batch = life.mark_unloading([name])
-        life.unload_batch(batch, why=phrase("because it was asked to"))
-        return True
+        unloaded, batch = self._life.claim_unload(name)
+        self._life.unload_batch(batch, why=phrase("because it was asked to"))
+        return unloaded
 
     def configure(self, *, default_ttl_s: float, warm: Iterable[str]) -> None:
         """Apply changed settings while running: every model without a keep-alive of its own
@@ -178,15 +139,8 @@ class ModelScheduler:
         warm set is replaced (a model leaving it may expire from now on; call start_warm() to
         load the ones that joined it)."""
         new_warm = tuple(dict.fromkeys(warm))
-        life = self._life
-        with life.cond:
-            life.default_ttl_s = default_ttl_s
-            for name in new_warm:
-                life.slot(name)
-            for slot in life.slots.values():
-                if not slot.kept_alive:
-                    slot.ttl_s = default_ttl_s
-                slot.warm = slot.name in new_warm
+        with self._life.cond:
+            self._life.configure(default_ttl_s=default_ttl_s, warm=new_warm)
             self._warm = new_warm
 
     def start_warm(self) -> tuple[str, ...]:
@@ -251,9 +205,7 @@ class ModelScheduler:
 
     def snapshot(self) -> list[ModelState]:
         """Every model the scheduler knows, by name, for the tray tooltip and the dashboard."""
-        life = self._life
-        with life.cond:
-            return [life.slots[name].view() for name in sorted(life.slots)]
+        return self._life.snapshot()
 
     def close(self, timeout: float = 10.0) -> bool:
         """Stop the timer, refuse new requests, unload and close every engine; True if every
@@ -261,16 +213,9 @@ class ModelScheduler:
         life = self._life
         deadline = time.monotonic() + timeout
         stopped = self.stop(timeout)
-        with life.cond:
-            life.closed = True
-            held = [(s.name, s.engine, s.state) for s in life.slots.values() if s.engine]
-            for slot in life.slots.values():
-                slot.engine, slot.state, slot.refs, slot.ram_bytes = None, "unloaded", 0, 0
-                slot.generation += 1
-            life.cond.notify_all()
+        held = life.close()
         closed = stopped
         for name, engine, state in held:
-            assert engine is not None
             left = max(0.0, deadline - time.monotonic())
             closed = life.close_engine(engine, left) and closed
             if state == "loaded":
@@ -283,43 +228,11 @@ class ModelScheduler:
 
     def _hold(self, slot: Slot) -> tuple[Engine, int]:
         """Wait out other loads and unloads of `slot` (or load it), then count one more lease."""
-        life = self._life
         while True:
-            with life.cond:
-                self._settle(slot)
-                if slot.state == "loaded" and slot.engine is not None:
-                    slot.waiting -= 1
-                    slot.refs += 1
-                    slot.last_used = life.clock()
-                    return slot.engine, slot.generation
-                ticket = slot.ticket = LoadTicket()
-                slot.state, slot.error = "loading", ""
-            self._loader.load(slot, ticket)
-
-    def _settle(self, slot: Slot) -> None:
-        """With the lock held: wait until no load or unload of `slot` is in flight. A request
-        that waited for a load which failed gets that load's error (no load per caller)."""
-        life = self._life
-        while True:
-            life.check_open()
-            if slot.state == "loading" and slot.ticket is not None:
-                ticket = slot.ticket
-                while not ticket.done and not life.closed:
-                    life.cond.wait()
-                if ticket.error is not None:
-                    raise ticket.error
-            elif slot.state == "unloading":
-                life.cond.wait()
-            else:
-                return
+            held = self._life.hold(slot)
+            if not isinstance(held, LoadTicket):
+                return held
+            self._loader.load(slot, held)
 
     def _release(self, lease: Lease) -> None:
-        life = self._life
-        with life.cond:
-            slot = life.slots.get(lease.name)
-            if slot is None or slot.generation != lease.generation or slot.refs <= 0:
-                return
-            slot.refs -= 1
-            now = slot.last_used = life.clock()
-            batch = life.mark_expired([slot], now)
-        life.unload_batch(batch)
+        self._life.unload_batch(self._life.release(lease.name, lease.generation))

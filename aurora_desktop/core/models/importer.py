@@ -10,6 +10,7 @@ from aurora_desktop.core.errors import ModelError
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback, sha256_file
 from aurora_desktop.core.models.local_key import LocalSigner
 from aurora_desktop.core.models.manifest import parse_entry
+from aurora_desktop.core.models.progress import no_progress
 from aurora_desktop.core.models.schema import (
     FILE_NAME_PATTERN,
     MODEL_FORMATS,
@@ -20,10 +21,6 @@ from aurora_desktop.core.models.store import InstallResult, ModelStore
 from aurora_desktop.core.text import phrase
 
 FORMAT_BY_SUFFIX = {".gguf": "gguf", ".onnx": "onnx", ".safetensors": "safetensors"}
-
-
-def _silent(_: FetchProgress) -> None:
-    return None
 
 
 def guess_format(path: Path) -> str:
@@ -46,7 +43,7 @@ def import_model(
     fmt: str | None = None,
     max_context: int = 2048,
     tasks: tuple[str, ...] = ("chat",),
-    progress: ProgressCallback = _silent,
+    progress: ProgressCallback = no_progress,
     cancel: threading.Event | None = None,
 ) -> InstallResult:
     """Install a local file as NAME VERSION, signed by this computer's key (the user vouches)."""

@@ -8,11 +8,8 @@ from pathlib import Path
 from aurora_desktop.core.errors import IntegrityError
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback, sha256_file
 from aurora_desktop.core.models.manifest import ModelEntry
+from aurora_desktop.core.models.progress import no_progress
 from aurora_desktop.core.text import phrase
-
-
-def _silent(_: FetchProgress) -> None:
-    return None
 
 
 def file_stat(path: Path) -> tuple[int, int, int]:
@@ -40,7 +37,7 @@ class _Throttled:
 def check_folder(
     folder: Path,
     entry: ModelEntry,
-    progress: ProgressCallback = _silent,
+    progress: ProgressCallback = no_progress,
     cancel: threading.Event | None = None,
     *,
     contents: bool = True,

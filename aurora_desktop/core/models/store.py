@@ -24,7 +24,7 @@ from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.errors import ModelError, ModelInUseError, SignatureError
 from aurora_desktop.core.filelock import FileLock
 from aurora_desktop.core.models.activation import decide_activation
-from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback, sha256_file
+from aurora_desktop.core.models.fetch import ProgressCallback, sha256_file
 from aurora_desktop.core.models.integrity import check_folder, file_stat
 from aurora_desktop.core.models.manifest import (
     ModelEntry,
@@ -33,6 +33,7 @@ from aurora_desktop.core.models.manifest import (
     update_store_manifest,
     version_key,
 )
+from aurora_desktop.core.models.progress import no_progress
 from aurora_desktop.core.models.signing import verify_entry
 from aurora_desktop.core.models.sources import fetch_file
 from aurora_desktop.core.models.trust import TrustStore
@@ -40,10 +41,6 @@ from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.text import phrase
 
 MANIFEST_NAME = "model_manifest.json"
-
-
-def _silent(_: FetchProgress) -> None:
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +119,7 @@ class ModelStore:
         entry: ModelEntry,
         *,
         origin: str = "catalog",
-        progress: ProgressCallback = _silent,
+        progress: ProgressCallback = no_progress,
         cancel: threading.Event | None = None,
     ) -> InstallResult:
         """Fetch, verify and record `entry`; its signature is checked before any byte moves."""
@@ -231,7 +228,7 @@ class ModelStore:
         self,
         name: str,
         version: str | None = None,
-        progress: ProgressCallback = _silent,
+        progress: ProgressCallback = no_progress,
         *,
         remember: bool = True,
     ) -> InstalledVersion:
@@ -261,7 +258,9 @@ class ModelStore:
         check_folder(installed.folder, installed.entry, contents=False)
         return installed
 
-    def ready_for_load(self, name: str, progress: ProgressCallback = _silent) -> InstalledVersion:
+    def ready_for_load(
+        self, name: str, progress: ProgressCallback = no_progress
+    ) -> InstalledVersion:
         """The active version, checked in full right before an engine opens it.
 
         Every load re-hashes every file: reading the files once, front to back, is also what

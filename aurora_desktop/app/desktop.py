@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
@@ -14,7 +14,7 @@ from aurora_desktop.app.windows import WindowFactory
 from aurora_desktop.app.wiring import Core
 from aurora_desktop.core import notices
 from aurora_desktop.core.contract import Response
-from aurora_desktop.core.errors import AuroraError, CancelledError
+from aurora_desktop.core.errors import CancelledError
 from aurora_desktop.core.scheduler.events import SchedulerEvent
 from aurora_desktop.core.settings import Settings
 from aurora_desktop.ui.bridge import EventRelay
@@ -24,6 +24,7 @@ from aurora_desktop.ui.consent_asker import ConsentAsker
 from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.log_view import LogBook
+from aurora_desktop.ui.tasks import TaskRunner, error_sentence
 from aurora_desktop.ui.tray import TrayController, app_icon
 
 SHUTDOWN_TIMEOUT_S = 10.0
@@ -31,7 +32,6 @@ MODELS_REFRESH_MS = 1000
 
 
 class _JobSignals(QObject):
-    failed = Signal(str, str)  # source, sentence
     done = Signal(str, str)  # source, sentence worth a line in the log
 
 
@@ -45,9 +45,8 @@ class AuroraApp:
         self.language = LanguageManager(app)
         self.language.apply(settings.language)
         self.log = LogBook()
-        self._jobs = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-app-job")
+        self._jobs = TaskRunner("aurora-app-job")
         self._job_signals = _JobSignals()
-        self._job_signals.failed.connect(self._on_job_failed)
         self._job_signals.done.connect(self._on_job_done)
         self._encoders_checked = False
         self._closing = threading.Event()  # stops a background download when the app quits
@@ -138,7 +137,7 @@ class AuroraApp:
         if self.tray is not None:
             self.tray.hide()
         self._closing.set()
-        self._jobs.shutdown(wait=True, cancel_futures=True)
+        self._jobs.shutdown(SHUTDOWN_TIMEOUT_S)
         self.core.events.unsubscribe(self._relay.publish)
         stopped = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
         if not stopped and sys.stderr is not None:  # a windowless start (Aurora.exe) has none
@@ -256,16 +255,11 @@ class AuroraApp:
         if self.tray is not None:
             self.tray.update_facts(**facts)
 
-    def _run_job(self, source: str, job: object) -> None:
-        def run() -> None:
-            try:
-                job()  # type: ignore[operator]
-            except AuroraError as exc:
-                self._job_signals.failed.emit(source, str(exc))
-            except Exception as exc:  # a background failure must still be heard
-                self._job_signals.failed.emit(source, f"{exc.__class__.__name__}: {exc}")
+    def _run_job(self, source: str, job: Callable[[], object]) -> None:
+        def failed(error: Exception) -> None:  # the log translates the core's sentence itself
+            self._on_job_failed(source, error_sentence(error, "{error}", render=str))
 
-        self._jobs.submit(run)
+        self._jobs.run(job, on_error=failed)
 
     def _active_window(self) -> QWidget | None:
         return QApplication.activeWindow()

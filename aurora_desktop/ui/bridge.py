@@ -1,8 +1,9 @@
-"""The only road from core threads to the Qt main thread: queued signals and batched tokens.
+"""How core callbacks reach the Qt main thread while work runs: queued signals, batched tokens.
 
 Core code calls plain Python callables from its worker threads; `TokenBatcher` collects the
 streamed text under a lock and a main-thread timer hands it to the UI about 30 times a
-second, so a fast model cannot flood the event loop.
+second, so a fast model cannot flood the event loop. The result of the work itself comes back
+through `ui/tasks.py`.
 """
 
 from __future__ import annotations
@@ -51,11 +52,6 @@ class CoreSignals(QObject):
     """Signals emitted from worker threads; Qt queues them to receivers on the main thread."""
 
     progress = Signal(str, str, int, int)  # phase, label, done, total (0 when unknown)
-    model_ready = Signal(str)
-    prepare_failed = Signal(str)
-    reply_finished = Signal(object)  # core.contract.Response
-    reply_failed = Signal(str)
-    reply_stopped = Signal()  # Stop came before any answer was written
 
 
 class EventRelay(QObject):

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from aurora_desktop.core.cognition.conductor import Conductor
-from aurora_desktop.core.contract import Message, Request, Risk
+from aurora_desktop.core.contract import Message, Request, Response, Risk
 from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.models.fetch import FetchProgress
 from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
 from aurora_desktop.ui.chat_choices import DEFAULT_RISK, DEFAULT_TASK
 from aurora_desktop.ui.core_text import core_text
+from aurora_desktop.ui.tasks import Task, TaskRunner, error_sentence
 
 HISTORY_CHARS = 3000
 
@@ -41,7 +42,7 @@ class ChatSession(QObject):
         self._pipeline = conductor.pipeline
         self._assistant = conductor.pipeline.local
         self._history: list[Message] = []
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aurora-request")
+        self._tasks = TaskRunner("aurora-request", self)
         self._cancel = threading.Event()
         self._closing = threading.Event()
         self._busy = False
@@ -51,11 +52,6 @@ class ChatSession(QObject):
         self._batcher = TokenBatcher(self)
         self._batcher.text_ready.connect(self.reply_text)
         self._signals.progress.connect(self._on_progress)
-        self._signals.model_ready.connect(self._on_model_ready)
-        self._signals.prepare_failed.connect(self._on_prepare_failed)
-        self._signals.reply_finished.connect(self._on_reply_finished)
-        self._signals.reply_failed.connect(self._on_reply_failed)
-        self._signals.reply_stopped.connect(self._on_reply_stopped)
         self._pending_prompt: str | None = None
 
     @property
@@ -77,9 +73,9 @@ class ChatSession(QObject):
     def history(self) -> tuple[Message, ...]:
         return tuple(self._history)
 
-    def prepare(self) -> Future[None]:
+    def prepare(self) -> Task[str]:
         """Install/verify/load the default model in the background, reporting progress."""
-        return self._executor.submit(self._prepare_job)
+        return self._tasks.run(self._prepare_model, self._on_model_ready, self._on_prepare_error)
 
     def send(self, prompt: str, *, task: str = DEFAULT_TASK, risk: str = DEFAULT_RISK) -> bool:
         """Start answering `prompt` as `task` at `risk`; False (with a status message) if it
@@ -113,7 +109,11 @@ class ChatSession(QObject):
         self._set_busy(True)
         self._batcher.start()
         self.reply_started.emit()
-        self._executor.submit(self._ask_job, request, self._cancel)
+        self._tasks.run(
+            partial(self._answer, request, self._cancel),
+            self._on_reply_finished,
+            self._on_reply_error,
+        )
         return True
 
     def stop(self) -> None:
@@ -128,11 +128,13 @@ class ChatSession(QObject):
         self.conversation_reset.emit()
 
     def shutdown(self, timeout: float = 10.0) -> bool:
+        """Stop the request in progress and close the pipeline; False if either outlived
+        `timeout`."""
         self._closing.set()
         self._cancel.set()
         self._batcher.stop()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        return self._pipeline.close(timeout)
+        ended = self._tasks.shutdown(timeout)
+        return self._pipeline.close(timeout) and ended
 
     def _context(self) -> list[Message]:
         kept: list[Message] = []
@@ -153,46 +155,17 @@ class ChatSession(QObject):
     def _report(self, event: FetchProgress) -> None:
         self._signals.progress.emit(event.phase, event.label, event.done, event.total or 0)
 
-    def _prepare_job(self) -> None:
-        try:
-            engine = self._assistant.prepare(self._report, self._closing)
-        except CancelledError:
-            return
-        except AuroraError as exc:
-            self._signals.prepare_failed.emit(core_text(str(exc)))
-        except Exception as exc:  # the UI must hear of every failure
-            self._signals.prepare_failed.emit(
-                QCoreApplication.translate(
-                    "ChatSession", "Preparing the model failed unexpectedly ({error})."
-                ).format(error=exc)
-            )
-        else:
-            self._signals.model_ready.emit(engine.model_name)
+    def _prepare_model(self) -> str:
+        return self._assistant.prepare(self._report, self._closing).model_name
 
-    def _ask_job(self, request: Request, cancel: threading.Event) -> None:
+    def _answer(self, request: Request, cancel: threading.Event) -> Response:
         def on_token(piece: str) -> bool:
             self._batcher.push(piece)
             return not cancel.is_set()
 
-        try:
-            response = self._conductor.answer(
-                request,
-                on_token=on_token,
-                cancel=cancel,
-                progress=self._report,
-            )
-        except CancelledError:
-            self._signals.reply_stopped.emit()
-        except AuroraError as exc:
-            self._signals.reply_failed.emit(core_text(str(exc)))
-        except Exception as exc:
-            self._signals.reply_failed.emit(
-                QCoreApplication.translate(
-                    "ChatSession", "The request failed unexpectedly ({error}); try again."
-                ).format(error=exc)
-            )
-        else:
-            self._signals.reply_finished.emit(response)
+        return self._conductor.answer(
+            request, on_token=on_token, cancel=cancel, progress=self._report
+        )
 
     # -- main thread -----------------------------------------------------------------------
 
@@ -216,15 +189,38 @@ class ChatSession(QObject):
         )
         self.model_ready.emit(model)
 
-    def _on_prepare_failed(self, message: str) -> None:
+    def _on_prepare_error(self, error: Exception) -> None:
+        if isinstance(error, CancelledError):
+            return  # the app is closing
+        message = error_sentence(
+            error,
+            QCoreApplication.translate(
+                "ChatSession", "Preparing the model failed unexpectedly ({error})."
+            ),
+        )
         self.status_changed.emit(message)
         self.prepare_failed.emit(message)
 
-    def _on_reply_finished(self, response: object) -> None:
+    def _on_reply_error(self, error: Exception) -> None:
+        if isinstance(error, CancelledError):
+            self._on_reply_stopped()
+            return
+        self._on_reply_failed(
+            error_sentence(
+                error,
+                QCoreApplication.translate(
+                    "ChatSession", "The request failed unexpectedly ({error}); try again."
+                ),
+            )
+        )
+
+    def _on_reply_finished(self, response: Response) -> None:
         self._batcher.stop()
-        text = getattr(response, "text", "")
         if self._pending_prompt is not None:
-            self._history += [Message("user", self._pending_prompt), Message("assistant", text)]
+            self._history += [
+                Message("user", self._pending_prompt),
+                Message("assistant", response.text),
+            ]
         self._pending_prompt = None
         self._dropping = False
         self._set_busy(False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtWidgets import (
@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.live_stats import by_series, group_requests, window_stats
 from aurora_desktop.core.telemetry import RequestSample, Telemetry
-from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.dashboard_plots import (
     SeriesCurves,
     StatsTable,
@@ -28,6 +26,7 @@ from aurora_desktop.ui.dashboard_plots import (
     set_title,
     themed_plot,
 )
+from aurora_desktop.ui.tasks import Task, TaskRunner, error_sentence
 
 RANGES_S = (3600.0, 86_400.0, 7 * 86_400.0)
 HISTORY_LIMIT = 10_000
@@ -36,15 +35,15 @@ HISTORY_LIMIT = 10_000
 class HistoryView(QWidget):
     """Reads `metrics.history` on a worker thread and draws it when it comes back."""
 
-    loaded = Signal(object, float)  # list[RequestSample], the range start; queued to the UI
+    loaded = Signal(object, float)  # list[RequestSample], the range start
     load_failed = Signal(str)
 
     def __init__(self, metrics: Telemetry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardHistory")
         self._metrics = metrics
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dashboard-history")
-        self._pending: Future[None] | None = None
+        self._tasks = TaskRunner("dashboard-history", self)
+        self._pending: Task[list[RequestSample]] | None = None
         self.samples: list[RequestSample] = []
         self.range_label = QLabel(self)
         self.range = QComboBox(self)
@@ -137,20 +136,19 @@ class HistoryView(QWidget):
             return
         self.status.setText(QCoreApplication.translate("HistoryView", "Loading…"))
         since = self.since()
-        self._pending = self._pool.submit(self._read, since)
+        self._pending = self._tasks.run(
+            partial(self._metrics.history, since=since, limit=HISTORY_LIMIT),
+            lambda rows: self.loaded.emit(rows, since),
+            self._on_read_failed,
+        )
 
-    def _read(self, since: float) -> None:  # worker thread
-        try:
-            rows = self._metrics.history(since=since, limit=HISTORY_LIMIT)
-        except (AuroraError, OSError) as exc:
-            self.load_failed.emit(core_text(str(exc)))
-            return
-        except Exception as exc:  # a damaged database must not kill the worker silently
-            self.load_failed.emit(
-                f"The metrics history could not be read ({exc}); try again or remove metrics.db."
+    def _on_read_failed(self, error: Exception) -> None:
+        self.load_failed.emit(
+            error_sentence(
+                error,
+                "The metrics history could not be read ({error}); try again or remove metrics.db.",
             )
-            return
-        self.loaded.emit(rows, since)
+        )
 
     def _on_loaded(self, rows: list[RequestSample], _since: float) -> None:
         self.samples = sorted(rows, key=lambda s: s.ts)
@@ -194,5 +192,5 @@ class HistoryView(QWidget):
         self.stats.show_stats(window_stats(self.samples))
 
     def shutdown(self) -> None:
-        """Wait for a read in progress (bounded by HISTORY_LIMIT rows) and end the worker."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Wait (bounded) for a read in progress and end the worker."""
+        self._tasks.shutdown()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,13 +37,10 @@ from aurora_desktop.ui.settings.ledger_csv import (
     write_csv,
 )
 from aurora_desktop.ui.settings.ledger_text import consent_text, outcome_text
+from aurora_desktop.ui.tasks import TaskRunner, error_sentence
 
 ROW_LIMIT = 1000
 Row = Mapping[str, Any]
-
-
-class _LoadSignals(QObject):
-    loaded = Signal(object)  # list of ledger rows, or the exception
 
 
 class LedgerBox(QWidget):
@@ -55,9 +52,7 @@ class LedgerBox(QWidget):
         self._ledger = ledger
         self._rows: list[Row] = []
         self._shown: list[Row] = []
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-load")
-        self._signals = _LoadSignals(self)
-        self._signals.loaded.connect(self._on_loaded)
+        self._tasks = TaskRunner("ledger-load", self)
         self.loading = False
 
         self.text_filter = QLineEdit(self)
@@ -129,27 +124,26 @@ class LedgerBox(QWidget):
     def refresh(self) -> None:
         """Read the newest rows again, on the worker thread."""
         self.loading = True
-        self._executor.submit(self._load, self.since())
+        self._tasks.run(partial(self._read, self.since()), self._on_loaded, self._on_load_failed)
 
-    def _load(self, since: float | None) -> None:
-        try:
-            result: object = list(self._ledger.entries(since=since, limit=ROW_LIMIT))
-        except Exception as exc:  # shown as a sentence, the page stays usable
-            result = exc
-        self._signals.loaded.emit(result)
+    def _read(self, since: float | None) -> list[Row]:  # worker thread
+        return list(self._ledger.entries(since=since, limit=ROW_LIMIT))
 
-    def _on_loaded(self, result: object) -> None:
+    def _on_loaded(self, rows: list[Row]) -> None:
         self.loading = False
-        if isinstance(result, Exception):
-            self.status.setText(
+        self._rows = rows
+        self.apply_filter()
+
+    def _on_load_failed(self, error: Exception) -> None:
+        self.loading = False  # shown as a sentence, the page stays usable
+        self.status.setText(
+            error_sentence(
+                error,
                 QCoreApplication.translate(
                     "LedgerBox", "The ledger could not be read ({error}); try Refresh again."
-                ).format(error=result)
+                ),
             )
-            return
-        assert isinstance(result, list)
-        self._rows = result
-        self.apply_filter()
+        )
 
     # -- filtering and the table -------------------------------------------------------------
 
@@ -218,7 +212,7 @@ class LedgerBox(QWidget):
         )
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._tasks.shutdown()
 
     # -- language ----------------------------------------------------------------------------
 

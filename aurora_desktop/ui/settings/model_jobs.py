@@ -7,12 +7,13 @@ import itertools
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback
+from aurora_desktop.ui.tasks import TaskRunner
 
 EMIT_EVERY_S = 0.05  # progress reaches the UI at most ~20 times a second
 RATE_AFTER_S = 0.5  # a rate measured over less time than this is noise
@@ -72,7 +73,8 @@ class ModelJob:
 class ModelJobRunner(QObject):
     """Runs model work on the `models-page` worker, one job at a time.
 
-    Signals are emitted from the worker; Qt queues them to receivers on the main thread.
+    `job_progressed` is emitted from the worker (Qt queues it to receivers on the main
+    thread); the other signals are emitted on the main thread.
     """
 
     job_started = Signal(object)  # ModelJob
@@ -84,16 +86,14 @@ class ModelJobRunner(QObject):
         super().__init__(parent)
         self.setObjectName("modelJobRunner")
         self._clock = clock
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="models-page")
+        self._tasks = TaskRunner("models-page", self)
         self._numbers = itertools.count(1)
-        self._lock = threading.Lock()
-        self._current: ModelJob | None = None
+        self._current: ModelJob | None = None  # read and written on the main thread only
         self._closed = False
 
     @property
     def current(self) -> ModelJob | None:
-        with self._lock:
-            return self._current
+        return self._current
 
     @property
     def busy(self) -> bool:
@@ -109,13 +109,16 @@ class ModelJobRunner(QObject):
         key: tuple[str, str] | None = None,
     ) -> ModelJob:
         """Queue `work(progress, cancel)`; the caller keeps the UI from starting a second job."""
+        if self._closed:
+            raise RuntimeError("the models page has shut down")
         job = ModelJob(kind, subject, cancellable, key, number=next(self._numbers))
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the models page has shut down")
-            self._current = job
+        self._current = job
         self.job_started.emit(job)
-        self._executor.submit(self._run, job, work)
+        self._tasks.run(
+            partial(self._run, job, work),
+            partial(self._on_succeeded, job),
+            partial(self._on_failed, job),
+        )
         return job
 
     def cancel(self) -> None:
@@ -124,15 +127,15 @@ class ModelJobRunner(QObject):
             job.cancel.set()
 
     def shutdown(self) -> None:
-        """Cancel the running job and wait for the worker to end."""
-        with self._lock:
-            self._closed = True
-            job = self._current
-        if job is not None:
-            job.cancel.set()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Cancel the running job and wait (bounded) for the worker to end."""
+        self._closed = True
+        if self._current is not None:
+            self._current.cancel.set()
+        if self._tasks.shutdown():
+            self._current = None  # its result is dropped, not reported
 
-    def _run(self, job: ModelJob, work: Work) -> None:
+    def _run(self, job: ModelJob, work: Work) -> object:
+        """On the worker: `work` with its progress throttled to ~20 reports a second."""
         meter = RateMeter(self._clock)
         last: list[float] = [0.0]
         step: list[tuple[str, str] | None] = [None]
@@ -146,19 +149,19 @@ class ModelJobRunner(QObject):
                 step[0], last[0] = (event.phase, event.label), now
                 self._emit(self.job_progressed, job, report)
 
-        try:
-            result = work(progress, job.cancel)
-        except Exception as exc:
-            self._finish(job)
-            self._emit(self.job_failed, job, exc)
-        else:
-            self._finish(job)
-            self._emit(self.job_succeeded, job, result)
+        return work(progress, job.cancel)
+
+    def _on_succeeded(self, job: ModelJob, result: object) -> None:
+        self._finish(job)
+        self.job_succeeded.emit(job, result)
+
+    def _on_failed(self, job: ModelJob, error: Exception) -> None:
+        self._finish(job)
+        self.job_failed.emit(job, error)
 
     def _finish(self, job: ModelJob) -> None:
-        with self._lock:
-            if self._current is job:
-                self._current = None
+        if self._current is job:
+            self._current = None
 
     def _emit(self, signal: SignalInstance, *args: object) -> None:
         with contextlib.suppress(RuntimeError):  # the page was deleted while the job ran

@@ -36,6 +36,7 @@ from aurora_desktop.ui.settings.import_dialog import ImportDialog
 from aurora_desktop.ui.settings.model_jobs import JobProgress, ModelJob, ModelJobRunner, Work
 from aurora_desktop.ui.settings.models_tables import CatalogTable, Check, InstalledTable, Key
 from aurora_desktop.ui.settings.models_view import JobPanel, ModelsButtons
+from aurora_desktop.ui.tasks import error_detail, error_sentence
 
 STATE_REFRESH_MS = 1000
 translate = QCoreApplication.translate
@@ -496,14 +497,17 @@ class ModelsPage(QWidget):
                 "{what} was cancelled; start it again when you are ready (a download resumes "
                 "where it stopped).",
             ).format(what=job.subject)
-        elif isinstance(exc, AuroraError):
-            message = core_text(str(exc))
         else:
-            message = translate(
-                "ModelsPage",
-                "{what} failed unexpectedly ({detail}); try again, and if it repeats, restart "
-                "Aurora.",
-            ).format(what=job.subject, detail=f"{type(exc).__name__}: {exc}")
+            message = error_sentence(
+                exc,
+                translate(
+                    "ModelsPage",
+                    "{what} failed unexpectedly ({detail}); try again, and if it repeats, "
+                    "restart Aurora.",
+                ),
+                what=job.subject,
+                detail=error_detail(exc),
+            )
         if job.kind in ("verify", "switch") and job.key and isinstance(exc, ModelError):
             self._checks[job.key] = Check(False, core_text(str(exc)))
         self._show_status(message, error=True)

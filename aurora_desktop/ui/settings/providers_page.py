@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,12 +24,9 @@ from aurora_desktop.core.providers.probe import ConnectionResult, probe_provider
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
 from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.settings.provider_dialog import ProviderDialog, ProviderForm
+from aurora_desktop.ui.tasks import Task, TaskRunner, error_sentence
 
 TestConnection = Callable[[str], ConnectionResult]  # blocking; runs on the page's worker
-
-
-class _TestSignals(QObject):
-    finished = Signal(str, object)  # provider name, ConnectionResult or the exception
 
 
 class ProvidersPage(QWidget):
@@ -45,11 +42,9 @@ class ProvidersPage(QWidget):
         self.setObjectName("providersPage")
         self._registry = registry
         self._test = test_connection or (lambda name: probe_provider(registry, name))
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="provider-test")
-        self._pending: Future[None] | None = None
-        self._signals = _TestSignals(self)
-        self._signals.finished.connect(self._on_test_finished)
-        self._last: tuple[str, object] | None = None  # for retranslate
+        self._tasks = TaskRunner("provider-test", self)
+        self._pending: Task[ConnectionResult] | None = None
+        self._last: tuple[str, ConnectionResult | Exception] | None = None  # for retranslate
 
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("providersTable")
@@ -209,18 +204,14 @@ class ProvidersPage(QWidget):
             return
         self._last = None
         self._show(QCoreApplication.translate("ProvidersPage", "Testing {name}…").format(name=name))
-        self._pending = self._executor.submit(self._run_test, name)
+        self._pending = self._tasks.run(
+            partial(self._test, name),
+            partial(self._on_test_finished, name),
+            partial(self._on_test_finished, name),
+        )
         self._update_buttons()
 
-    def _run_test(self, name: str) -> None:
-        """On the worker thread: the result goes back to the main thread by a queued signal."""
-        try:
-            outcome: object = self._test(name)
-        except Exception as exc:
-            outcome = exc
-        self._signals.finished.emit(name, outcome)
-
-    def _on_test_finished(self, name: str, outcome: object) -> None:
+    def _on_test_finished(self, name: str, outcome: ConnectionResult | Exception) -> None:
         self._pending = None
         self._last = (name, outcome)
         self._show_result()
@@ -235,21 +226,23 @@ class ProvidersPage(QWidget):
                 "ProvidersPage", "{model} answered in {total} ms (first token {ttft} ms)."
             ).format(model=outcome.model, total=f"{outcome.total_ms:.0f}",
                      ttft=f"{outcome.ttft_ms:.0f}")  # fmt: skip
-        elif isinstance(outcome, AuroraError):
-            text = str(outcome)
         else:
-            text = QCoreApplication.translate(
-                "ProvidersPage",
-                "The test of {name} failed ({error}); check its settings and retry.",
-            ).format(name=name, error=str(outcome) or type(outcome).__name__)
+            text = error_sentence(
+                outcome,
+                QCoreApplication.translate(
+                    "ProvidersPage",
+                    "The test of {name} failed ({error}); check its settings and retry.",
+                ),
+                name=name,
+            )
         self._show(text)
 
     def _show(self, text: str) -> None:
         self.result_label.setText(text)
 
     def shutdown(self) -> None:
-        """Waits for a running test (bounded by the provider's timeout) and stops the worker."""
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        """Waits a bounded time for a running test and stops the worker."""
+        self._tasks.shutdown()
 
     # -- language ----------------------------------------------------------------------------
 

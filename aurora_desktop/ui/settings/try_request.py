@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -22,16 +22,10 @@ from aurora_desktop.core.contract import RISKS, TASKS, Request
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.routing.router import RoutingDecision
 from aurora_desktop.ui.core_text import core_text
+from aurora_desktop.ui.tasks import TaskRunner, error_sentence
 
 Decide = Callable[[Request], RoutingDecision]
 SLO_MAX_MS = 3_600_000
-
-
-class _Results(QObject):
-    """Emitted from the worker thread; Qt queues them to the box on the main thread."""
-
-    decided = Signal(int, object)  # attempt number, RoutingDecision
-    failed = Signal(int, str)
 
 
 class TryRequestBox(QGroupBox):
@@ -43,11 +37,8 @@ class TryRequestBox(QGroupBox):
         super().__init__(parent)
         self.setObjectName("tryRequestBox")
         self._decide = decide
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="routing-try")
+        self._tasks = TaskRunner("routing-try", self)
         self._attempt = 0
-        self._results = _Results(self)
-        self._results.decided.connect(self._on_decided)
-        self._results.failed.connect(self._on_failed)
 
         self.task = QComboBox(self)
         self.task.setObjectName("tryTask")
@@ -93,7 +84,7 @@ class TryRequestBox(QGroupBox):
         self.retranslate()
 
     def try_request(self) -> None:
-        """Ask `decide` on the worker thread; the answer arrives through a queued signal."""
+        """Ask `decide` on the worker thread; only the answer to the latest try is shown."""
         try:
             request = Request.from_prompt(
                 self.prompt.text(),
@@ -108,20 +99,14 @@ class TryRequestBox(QGroupBox):
         self._attempt += 1
         attempt = self._attempt
         self.result.setText(QCoreApplication.translate("TryRequestBox", "Deciding…"))
-        future = self._executor.submit(self._decide, request)
-        future.add_done_callback(lambda done: self._report(attempt, done))
+        self._tasks.run(
+            partial(self._decide, request),
+            partial(self._on_decided, attempt),
+            partial(self._on_decide_error, attempt),
+        )
 
-    def _report(self, attempt: int, future: Future[RoutingDecision]) -> None:
-        """Runs on the worker thread."""
-        if future.cancelled():
-            return
-        error = future.exception()
-        if error is None:
-            self._results.decided.emit(attempt, future.result())
-        elif isinstance(error, AuroraError):
-            self._results.failed.emit(attempt, core_text(str(error)))
-        else:
-            self._results.failed.emit(attempt, f"{type(error).__name__}: {error}")
+    def _on_decide_error(self, attempt: int, error: Exception) -> None:
+        self._on_failed(attempt, error_sentence(error, "{error}"))
 
     def _on_decided(self, attempt: int, decision: RoutingDecision) -> None:
         if attempt != self._attempt:
@@ -169,7 +154,7 @@ class TryRequestBox(QGroupBox):
     def shutdown(self) -> None:
         """Stop the worker thread; results still on their way are dropped."""
         self._attempt += 1
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._tasks.shutdown()
 
     def retranslate(self) -> None:
         translate = QCoreApplication.translate

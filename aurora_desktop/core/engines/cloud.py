@@ -8,7 +8,6 @@ and is cooling down), so a router can skip it without waiting for a request to f
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from concurrent.futures import Future
 from typing import TypeVar
 
@@ -22,7 +21,7 @@ from aurora_desktop.core.engines.base import (
     GenerationResult,
     TokenCallback,
 )
-from aurora_desktop.core.engines.worker import EngineWorker
+from aurora_desktop.core.engines.threaded import ThreadedEngine
 from aurora_desktop.core.providers.breaker import CircuitBreaker
 from aurora_desktop.core.providers.openai_compat import ChatResult, OpenAICompatClient
 from aurora_desktop.core.providers.registry import ProviderConfig
@@ -31,7 +30,7 @@ from aurora_desktop.core.text import phrase
 T = TypeVar("T")
 
 
-class CloudEngine:
+class CloudEngine(ThreadedEngine):
     """One provider and model, answering through an OpenAI-compatible API."""
 
     engine_name = "cloud"
@@ -44,24 +43,21 @@ class CloudEngine:
         breaker: CircuitBreaker | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        super().__init__(
+            model_name=f"{config.name}/{config.model}", thread_name=f"cloud-{config.name}"
+        )
         self.config = config
-        self.model_name = f"{config.name}/{config.model}"
         self.breaker = breaker or CircuitBreaker()
         self._client = OpenAICompatClient(
             config, api_key, breaker=self.breaker, transport=transport
         )
-        self._worker = EngineWorker(name=f"cloud-{config.name}")
-        self._closed = False
 
     @property
     def loaded(self) -> bool:
         return True
 
-    @property
-    def thread(self) -> threading.Thread:
-        return self._worker.thread
-
     def health(self) -> EngineHealth:
+        """The breaker's view only: a cloud engine has no model on its thread to report on."""
         if self.available():
             return EngineHealth(True, phrase("reachable as far as Aurora knows"))
         return EngineHealth(
@@ -76,42 +72,31 @@ class CloudEngine:
         return self.breaker.state != "open"
 
     def load(self) -> Future[float]:
+        """Done at once: nothing to load, and nothing to wait for behind a streaming call."""
         return _done(0.0)
 
     def unload(self) -> Future[None]:
         return _done(None)
 
-    def generate(
+    def _generate(
         self,
-        messages: Sequence[Message],
-        *,
+        messages: tuple[Message, ...],
         max_tokens: int,
         temperature: float,
-        on_token: TokenCallback | None = None,
-        cancel: threading.Event | None = None,
-        constraint: Constraint = NO_CONSTRAINT,
-    ) -> Future[GenerationResult]:
-        batch = tuple(messages)
-        cancel = cancel or threading.Event()
+        on_token: TokenCallback | None,
+        cancel: threading.Event,
+        constraint: Constraint = NO_CONSTRAINT,  # a cloud API takes no grammar: the verifier checks
+    ) -> GenerationResult:
+        result = self._client.stream_chat(
+            messages, max_tokens=max_tokens, temperature=temperature,
+            on_token=on_token, cancel=cancel,
+        )  # fmt: skip
+        return _generation(result)
 
-        def call() -> GenerationResult:
-            result = self._client.stream_chat(
-                batch, max_tokens=max_tokens, temperature=temperature,
-                on_token=on_token, cancel=cancel,
-            )  # fmt: skip
-            return _generation(result)
-
-        return self._worker.submit(call)
-
-    def close(self, timeout: float = 10.0) -> bool:
-        """Finish queued calls, join the worker, then close the HTTP connections.
-
-        A call still streaming after `timeout` keeps the connections; close again later."""
-        ended = self._worker.close(timeout)
-        if ended and not self._closed:
-            self._closed = True
-            self._client.close()
-        return ended
+    def _release(self) -> None:
+        """Close the HTTP connections once the worker has ended (close() finishes queued calls
+        first; a call still streaming after its timeout keeps them until close is called again)."""
+        self._client.close()
 
 
 def _generation(result: ChatResult) -> GenerationResult:

@@ -21,8 +21,6 @@ costs, and a generation drafts only while its drafts keep enough tokens to pay f
 from __future__ import annotations
 
 import codecs
-import contextlib
-import gc
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -35,15 +33,12 @@ from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.base import (
     NO_CONSTRAINT,
     Constraint,
-    EngineHealth,
     GenerationResult,
     TokenCallback,
 )
 from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
-from aurora_desktop.core.engines.worker import EngineWorker
-from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
-from aurora_desktop.core.memory import release_freed_memory
-from aurora_desktop.core.text import phrase
+from aurora_desktop.core.engines.threaded import ThreadedEngine, free_model_memory
+from aurora_desktop.core.errors import EngineLoadError
 from aurora_desktop.core.threads import RECHECK_S, ThreadPolicy
 
 if TYPE_CHECKING:
@@ -55,7 +50,7 @@ LOOKUP_NGRAM = 4  # the longest n-gram matched against the prompt
 LOOKUP_TOKENS = 8  # drafted tokens per step
 
 
-class LlamaCppEngine:
+class LlamaCppEngine(ThreadedEngine):
     """A GGUF model served in-process by llama.cpp."""
 
     engine_name = "llama.cpp"
@@ -71,7 +66,7 @@ class LlamaCppEngine:
         seed: int = 0,
         resolve: Callable[[], Path] | None = None,
     ) -> None:
-        self.model_name = model_name
+        super().__init__(model_name=model_name, thread_name=f"engine-{model_name}")
         self.model_path = model_path
         self._resolve = resolve  # verifies the model and names the file to open, at every load
         self.n_ctx = n_ctx
@@ -83,7 +78,6 @@ class LlamaCppEngine:
         self._seed = seed
         self._llm: Any = None
         self._template: Any = None
-        self._worker = EngineWorker(name=f"engine-{model_name}")
 
     @property
     def n_threads(self) -> int:
@@ -93,11 +87,6 @@ class LlamaCppEngine:
     @property
     def loaded(self) -> bool:
         return self._llm is not None
-
-    def health(self) -> EngineHealth:
-        if not self._worker.thread.is_alive():
-            return EngineHealth(False, phrase(f"The {self.model_name} engine thread has stopped."))
-        return EngineHealth(True, phrase("loaded") if self.loaded else phrase("not loaded"))
 
     def memory_bytes(self) -> int:
         """The mapped weights plus the KV cache (f16 keys and values per layer and position)."""
@@ -109,47 +98,12 @@ class LlamaCppEngine:
         kv = 2 * 2 * int(llm.n_ctx()) * int(llm.n_embd()) * layers
         return int(self.model_path.stat().st_size) + kv
 
-    @property
-    def thread(self) -> threading.Thread:
-        return self._worker.thread
-
-    def load(self) -> Future[float]:
-        """Load the model on the worker thread; the future gives the load time in ms."""
-        return self._worker.submit(self._load)
-
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        max_tokens: int,
-        temperature: float,
-        on_token: TokenCallback | None = None,
-        cancel: threading.Event | None = None,
-        constraint: Constraint = NO_CONSTRAINT,
-    ) -> Future[GenerationResult]:
-        cancel = cancel or threading.Event()
-        batch = tuple(messages)
-        return self._worker.submit(
-            lambda: self._generate(batch, max_tokens, temperature, on_token, cancel, constraint)
-        )
-
     def count_tokens(self, text: str) -> Future[int]:
         return self._worker.submit(lambda: len(self._require().tokenize(text.encode("utf-8"))))
 
-    def unload(self) -> Future[None]:
-        return self._worker.submit(self._unload)
-
-    def close(self, timeout: float = 10.0) -> bool:
-        with contextlib.suppress(EngineError):
-            self.unload()
-        return self._worker.close(timeout)
-
     # -- everything below runs on the worker thread --------------------------------------
 
-    def _load(self) -> float:
-        if self._llm is not None:
-            return 0.0
-        started = time.perf_counter()
+    def _open(self) -> None:
         if self._resolve is not None:
             self.model_path = self._resolve()
         quiet_llama_logs()
@@ -183,7 +137,6 @@ class LlamaCppEngine:
             )
         llm.eval = _DraftAwareEval(llm)  # type: ignore[method-assign]  # this instance only
         self._llm = llm
-        return (time.perf_counter() - started) * 1000.0
 
     def _unload(self) -> None:
         llm, self._llm, self._template = self._llm, None, None
@@ -191,12 +144,10 @@ class LlamaCppEngine:
         if llm is not None:
             llm.close()
             del llm
-            gc.collect()
-            release_freed_memory()
+            free_model_memory()
 
     def _require(self) -> Any:
-        if self._llm is None:
-            self._load()
+        self._load()
         return self._llm
 
     def _prompt_tokens(
@@ -235,13 +186,7 @@ class LlamaCppEngine:
         self._fit_threads(llm)
         tokens, stops = self._prompt_tokens(messages, constraint.raw_prompt)
         grammar = _compile_grammar(constraint.grammar)
-        room = self.n_ctx - len(tokens)
-        if room < 1:
-            raise RequestError(
-                f"The conversation is {len(tokens):,} tokens but {self.model_name} reads at "
-                f"most {self.n_ctx:,}; start a new chat or shorten the prompt."
-            )
-        budget = min(max_tokens, room)
+        budget = min(max_tokens, self._room(tokens, self.n_ctx))
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         vocab = llm._model.vocab
         pieces: list[str] = []

@@ -11,15 +11,12 @@ the next request starts it again. Nothing is registered globally: the owner call
 
 from __future__ import annotations
 
-import contextlib
 import re
 import secrets
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,7 +31,7 @@ from aurora_desktop.core.engines.base import (
     TokenCallback,
 )
 from aurora_desktop.core.engines.server_process import ServerProcess, ServerSpec, start_server
-from aurora_desktop.core.engines.worker import EngineWorker
+from aurora_desktop.core.engines.threaded import ThreadedEngine
 from aurora_desktop.core.errors import (
     EngineClosedError,
     EngineError,
@@ -58,7 +55,7 @@ _NOT_LOADED = EngineHealth(
 )
 
 
-class LlamaServerEngine:
+class LlamaServerEngine(ThreadedEngine):
     """A GGUF model served by a separate `llama_cpp.server` process on 127.0.0.1."""
 
     engine_name = "llama.cpp server"
@@ -75,7 +72,7 @@ class LlamaServerEngine:
         log_dir: Path | None = None,
         resolve: Callable[[], Path] | None = None,
     ) -> None:
-        self.model_name = model_name
+        super().__init__(model_name=model_name, thread_name=f"llama-server-{model_name}")
         self.model_path = model_path
         self._resolve = resolve  # verifies the model and names the file to open, at every start
         self.n_ctx = n_ctx
@@ -94,7 +91,6 @@ class LlamaServerEngine:
         self._client: OpenAICompatClient | None = None
         self._status = _NOT_LOADED
         self._stopping = threading.Event()
-        self._worker = EngineWorker(name=f"llama-server-{model_name}")
 
     @property
     def loaded(self) -> bool:
@@ -108,19 +104,13 @@ class LlamaServerEngine:
         return server.pid if server is not None and server.alive else None
 
     @property
-    def thread(self) -> threading.Thread:
-        return self._worker.thread
-
-    @property
     def log_path(self) -> Path | None:
         """Where the server writes its output (None until it first starts)."""
         server = self._server
         return server.log_path if server is not None else None
 
-    def health(self) -> EngineHealth:
+    def _health(self) -> EngineHealth:
         """Whether the process is alive, and how its last start or request went (no I/O)."""
-        if not self._worker.thread.is_alive():
-            return EngineHealth(False, phrase(f"The {self.model_name} engine thread has stopped."))
         server = self._server
         if server is not None and not server.alive:
             return EngineHealth(
@@ -137,54 +127,31 @@ class LlamaServerEngine:
         server = self._server
         return server.rss_bytes() if server is not None else 0
 
-    def load(self) -> Future[float]:
-        """Start the server and wait until it answers; the future gives the time in ms."""
-        return self._worker.submit(self._load)
+    # -- close(): the start in progress gives up; a request still streaming is killed -------
 
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        max_tokens: int,
-        temperature: float,
-        on_token: TokenCallback | None = None,
-        cancel: threading.Event | None = None,
-        constraint: Constraint = NO_CONSTRAINT,
-    ) -> Future[GenerationResult]:
-        batch = tuple(messages)
-        cancel = cancel or threading.Event()
-        return self._worker.submit(
-            lambda: self._generate(batch, max_tokens, temperature, on_token, cancel, constraint)
-        )
-
-    def unload(self) -> Future[None]:
-        """Stop the server process (politely, then by force) and wait for it to end."""
-        return self._worker.submit(self._stop_server)
-
-    def close(self, timeout: float = 10.0) -> bool:
-        """Stop the server and the worker; True if the worker ended. Safe to call again.
-
-        If a request is still streaming after `timeout`, the server is killed to end it."""
+    def _begin_close(self) -> None:
         self._stopping.set()
-        with contextlib.suppress(EngineClosedError):
-            self._worker.submit(self._stop_server)
-        ended = self._worker.close(timeout)
-        if not ended:
-            server = self._server
-            if server is not None:
-                server.kill()
-            ended = self._worker.close(FORCE_JOIN_S)
-        if ended and self._temp_log_dir is not None:
+
+    def _close_stuck(self) -> bool:
+        server = self._server
+        if server is not None:
+            server.kill()
+        return self._worker.close(FORCE_JOIN_S)
+
+    def _release(self) -> None:
+        if self._temp_log_dir is not None:
             shutil.rmtree(self._temp_log_dir, ignore_errors=True)
             self._temp_log_dir = None
-        return ended
 
     # -- everything below runs on the worker thread --------------------------------------
 
-    def _load(self) -> float:
-        started = time.perf_counter()
+    def _open(self) -> None:
+        """Start the server and wait until it answers."""
         self._ensure_running()
-        return (time.perf_counter() - started) * 1000.0
+
+    def _unload(self) -> None:
+        """Stop the server process (politely, then by force) and wait for it to end."""
+        self._stop_server()
 
     def _ensure_running(self) -> tuple[ServerProcess, OpenAICompatClient]:
         server, client = self._server, self._client

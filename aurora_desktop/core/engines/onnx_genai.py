@@ -12,7 +12,6 @@ built with `-e dml`) unless the caller names providers.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import threading
 import time
@@ -30,9 +29,8 @@ from aurora_desktop.core.engines.base import (
     TokenCallback,
 )
 from aurora_desktop.core.engines.onnx_providers import CPU, DML, genai_provider
-from aurora_desktop.core.engines.worker import EngineWorker
-from aurora_desktop.core.errors import EngineError, EngineLoadError, RequestError
-from aurora_desktop.core.memory import release_freed_memory
+from aurora_desktop.core.engines.threaded import ThreadedEngine, free_model_memory
+from aurora_desktop.core.errors import EngineError, EngineLoadError
 from aurora_desktop.core.text import phrase
 
 DEFAULT_CONTEXT = 2048
@@ -46,7 +44,7 @@ def chatml_prompt(messages: Sequence[Message]) -> str:
     return f"{turns}<|im_start|>assistant\n"
 
 
-class OnnxGenAIEngine:
+class OnnxGenAIEngine(ThreadedEngine):
     """An ONNX model folder served in-process by onnxruntime-genai."""
 
     engine_name = "onnxruntime-genai"
@@ -60,7 +58,7 @@ class OnnxGenAIEngine:
         providers: Sequence[str] | None = None,
         seed: int = 0,
     ) -> None:
-        self.model_name = model_name
+        super().__init__(model_name=model_name, thread_name=f"engine-{model_name}")
         self.model_dir = model_dir
         self.n_ctx = n_ctx
         self._providers = tuple(providers) if providers is not None else None
@@ -70,7 +68,6 @@ class OnnxGenAIEngine:
         self._stop_ids: frozenset[int] = frozenset()
         self._provider = ""
         self._kv_bytes = 0
-        self._worker = EngineWorker(name=f"engine-{model_name}")
 
     @property
     def loaded(self) -> bool:
@@ -81,13 +78,7 @@ class OnnxGenAIEngine:
         """The execution provider the loaded model runs on ("" until loaded)."""
         return self._provider
 
-    @property
-    def thread(self) -> threading.Thread:
-        return self._worker.thread
-
-    def health(self) -> EngineHealth:
-        if not self._worker.thread.is_alive():
-            return EngineHealth(False, phrase(f"The {self.model_name} engine thread has stopped."))
+    def _health(self) -> EngineHealth:
         if not self.loaded:
             return EngineHealth(True, phrase("not loaded"))
         return EngineHealth(True, phrase(f"loaded on {self._provider}"))
@@ -99,42 +90,12 @@ class OnnxGenAIEngine:
         weights = sum(p.stat().st_size for p in self.model_dir.glob("*.onnx*") if p.is_file())
         return int(weights + self._kv_bytes)
 
-    def load(self) -> Future[float]:
-        """Load the model on the worker thread; the future gives the load time in ms."""
-        return self._worker.submit(self._load)
-
-    def generate(
-        self,
-        messages: Sequence[Message],
-        *,
-        max_tokens: int,
-        temperature: float,
-        on_token: TokenCallback | None = None,
-        cancel: threading.Event | None = None,
-        constraint: Constraint = NO_CONSTRAINT,
-    ) -> Future[GenerationResult]:
-        cancel = cancel or threading.Event()
-        return self._worker.submit(
-            lambda: self._generate(tuple(messages), max_tokens, temperature, on_token, cancel)
-        )
-
     def count_tokens(self, text: str) -> Future[int]:
         return self._worker.submit(lambda: len(self._require().encode(text)))
 
-    def unload(self) -> Future[None]:
-        return self._worker.submit(self._unload)
-
-    def close(self, timeout: float = 10.0) -> bool:
-        with contextlib.suppress(EngineError):
-            self.unload()
-        return self._worker.close(timeout)
-
     # -- everything below runs on the worker thread --------------------------------------
 
-    def _load(self) -> float:
-        if self._model is not None:
-            return 0.0
-        started = time.perf_counter()
+    def _open(self) -> None:
         if not (self.model_dir / "genai_config.json").is_file():
             raise EngineLoadError(
                 f"{self.model_dir} holds no ONNX GenAI model (genai_config.json is missing); "
@@ -162,18 +123,15 @@ class OnnxGenAIEngine:
         self._kv_bytes = _kv_cache_bytes(config_json, self.n_ctx)
         device = getattr(model, "device_type", "")  # older releases (DirectML 0.14) may lack it
         self._provider = genai_provider(str(device) or _configured_device(config_json))
-        return (time.perf_counter() - started) * 1000.0
 
     def _unload(self) -> None:
         model, self._model, self._tokenizer = self._model, None, None
         if model is not None:
             del model
-            gc.collect()
-            release_freed_memory()
+            free_model_memory()
 
     def _require(self) -> Any:
-        if self._model is None:
-            self._load()
+        self._load()
         return self._tokenizer
 
     def _generate(
@@ -183,18 +141,13 @@ class OnnxGenAIEngine:
         temperature: float,
         on_token: TokenCallback | None,
         cancel: threading.Event,
+        constraint: Constraint = NO_CONSTRAINT,  # no grammar support: the verifier checks
     ) -> GenerationResult:
         og = _genai()
         tokenizer = self._require()
         started = time.perf_counter()
         tokens = tokenizer.encode(chatml_prompt(messages))
-        room = self.n_ctx - len(tokens)
-        if room < 1:
-            raise RequestError(
-                f"The conversation is {len(tokens):,} tokens but {self.model_name} reads at "
-                f"most {self.n_ctx:,}; start a new chat or shorten the prompt."
-            )
-        budget = max(1, min(max_tokens, room))
+        budget = max(1, min(max_tokens, self._room(tokens, self.n_ctx)))
         params = og.GeneratorParams(self._model)
         params.set_search_options(**self._search_options(len(tokens) + budget, temperature))
         generator = og.Generator(self._model, params)

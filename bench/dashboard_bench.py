@@ -44,13 +44,13 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication([])
     core = build_core()
-    dashboard = Dashboard(core.metrics, core.assistant.scheduler.snapshot)
-    model = "local://" + core.assistant.model_name
+    dashboard = Dashboard(core.metrics, core.scheduler.snapshot)
+    model = "local://" + core.local.model_name
     polls = [0]
     dashboard.timer.timeout.connect(lambda: polls.__setitem__(0, polls[0] + 1))
     speeds: dict[str, list[float]] = {"closed": [], "open": []}
     try:
-        core.assistant.prepare()
+        core.local.prepare()
         core.pipeline.run(Request.from_prompt("Hi", model=model, max_tokens=8))  # warm-up
         for _ in range(args.rounds):
             for state in ("closed", "open"):

@@ -65,7 +65,7 @@ def quality(docs: Path, questions: Path, model: str) -> dict[str, Any]:
     embedder = EmbeddingService(core.store, core.catalog, model_name=model)
     out: dict[str, Any] = {"model": model, "questions": len(rows)}
     with tempfile.TemporaryDirectory(prefix="rag-quality-") as tmp:
-        rag = RagService(Path(tmp), embedder, core.pipeline.consent)
+        rag = RagService(Path(tmp), embedder, core.consent)
         report = rag.ingest(docs, assume_yes=True)
         out["chunks"], out["ingest_s"] = report.chunks, round(report.seconds, 2)
         for using in RETRIEVERS:
@@ -134,7 +134,7 @@ def ingest_rate(
         rag = RagService(
             core.home.root,
             core.embedder,
-            core.pipeline.consent,
+            core.consent,
             settings=IngestSettings(chunk_chars=chunk_chars, overlap=0),
         )
         rag.embedder.ensure()

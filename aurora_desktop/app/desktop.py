@@ -51,7 +51,7 @@ class AuroraApp:
         self._encoders_checked = False
         self._closing = threading.Event()  # stops a background download when the app quits
         self.consent = ConsentAsker(self._active_window, timeout_s=settings.consent_timeout_s)
-        core.pipeline.consent.ask = self.consent
+        core.consent.ask = self.consent
         self.consent.answered.connect(self._on_consent_answered)
         self._relay = EventRelay()
         self._relay.arrived.connect(self._on_core_event)
@@ -73,7 +73,7 @@ class AuroraApp:
 
         self.tray: TrayController | None = None
         if use_tray:
-            self.tray = TrayController(installed=core.assistant.installed_llms)
+            self.tray = TrayController(installed=core.local.installed_llms)
             self.tray.open_chat_requested.connect(self.open_chat)
             self.tray.dashboard_requested.connect(self.windows.show_dashboard)
             self.tray.settings_requested.connect(self.windows.show_settings)
@@ -102,9 +102,9 @@ class AuroraApp:
 
     def set_local_only(self, on: bool) -> None:
         if on:
-            self.core.pipeline.local_only.set()
+            self.core.local_only.set()
         else:
-            self.core.pipeline.local_only.clear()
+            self.core.local_only.clear()
         self._update_tray(local_only=on)
         message = (
             QCoreApplication.translate("AuroraApp", "Local only: no request leaves this device.")
@@ -118,7 +118,7 @@ class AuroraApp:
         self._update_tray(paused=on)
 
     def set_pinned(self, model: str, on: bool) -> None:
-        scheduler = self.core.assistant.scheduler
+        scheduler = self.core.scheduler
         if on:
             self._run_job(self._source("models"), lambda: scheduler.pin(model))
         else:
@@ -126,7 +126,7 @@ class AuroraApp:
 
     def start_warm(self) -> None:
         """Load the warm set chosen in Settings → General, in the background."""
-        scheduler = self.core.assistant.scheduler
+        scheduler = self.core.scheduler
         if self.core.settings.current().warm_models:
             self._run_job(self._source("models"), scheduler.start_warm)
 
@@ -246,7 +246,7 @@ class AuroraApp:
     def _refresh_models(self) -> None:
         if self.tray is None:
             return
-        states = self.core.assistant.scheduler.snapshot()
+        states = self.core.scheduler.snapshot()
         loaded = [s.name for s in states if s.state == "loaded"]
         pinned = {s.name for s in states if s.pinned}
         self.tray.set_models(loaded, pinned)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def file_warnings(core: Core) -> list[str]:
     """Looks at each watched file again (a stat unless it changed) and returns the warnings."""
     policy, banned, labels, settings = (
-        core.pipeline.policy, core.banned, core.label_sets, core.settings
+        core.policy, core.banned, core.label_sets, core.settings
     )  # fmt: skip
     for check in (policy.current, banned, labels.current, settings.current):
         with contextlib.suppress(AuroraError):  # no fallback: the error reaches the user anyway

@@ -108,7 +108,7 @@ def run_app() -> int:
         _trace_moments(aurora)
     aurora.session.prepare()
     aurora.start_warm()
-    core.assistant.scheduler.run_timer(TTL_CHECK_S)  # idle models unload after their TTL
+    core.scheduler.run_timer(TTL_CHECK_S)  # idle models unload after their TTL
 
     # Let Ctrl+C and SIGTERM run the normal shutdown: Python handlers only run while
     # the interpreter gets control, so a timer wakes it regularly.

@@ -43,31 +43,31 @@ class WindowFactory:
 
             core = self._core
             window = SettingsWindow()
-            window.add_page("routing", RoutingPage(core.pipeline.policy, core.pipeline.decide))
+            window.add_page("routing", RoutingPage(core.policy, core.pipeline.decide))
             models = ModelsPage(
                 core.store,
                 core.catalog,
-                core.assistant.scheduler,
+                core.scheduler,
                 core.local_signer,
-                core.ledger,
+                core.audit,
             )
             window.add_page("models", models)
-            window.add_page("providers", ProvidersPage(core.pipeline.clouds.registry))
+            window.add_page("providers", ProvidersPage(core.providers))
             window.add_page(
                 "privacy",
                 PrivacyPage(
                     core.settings,
                     core.masker,
                     core.banned,
-                    core.pipeline.consent.store,
-                    core.pipeline.ledger,
+                    core.consents,
+                    core.decisions,
                 ),
             )
             window.add_page(
                 "general",
                 GeneralPage(
                     core.settings,
-                    core.assistant.installed_llms,
+                    core.local.installed_llms,
                     self._apply_language,
                     Autostart(),
                     threads_in_force=lambda: core.threads.last,
@@ -84,7 +84,7 @@ class WindowFactory:
         if self._dashboard is None:
             from aurora_desktop.ui.dashboard import Dashboard
 
-            scheduler = self._core.assistant.scheduler
+            scheduler = self._core.scheduler
             self._dashboard = _with_icon(Dashboard(self._core.metrics, scheduler.snapshot))
         return self._dashboard
 

@@ -4,34 +4,36 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aurora_desktop.core import notices
-from aurora_desktop.core.assistant import Assistant, LoadProgress, engine_factory, ram_needed
 from aurora_desktop.core.audit import AuditLedger
-from aurora_desktop.core.cognition.conductor import Conductor, Retrieval
+from aurora_desktop.core.cloud_hop import CloudHop
+from aurora_desktop.core.cognition.conductor import Conductor
 from aurora_desktop.core.cognition.intent import Embed, IntentClassifier
 from aurora_desktop.core.cognition.labelsets import LabelSetsFile
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.decisions import DecisionLedger
 from aurora_desktop.core.embedding.service import MULTILINGUAL_EMBEDDING_MODEL, EmbeddingService
 from aurora_desktop.core.engines.base import Constraint
-from aurora_desktop.core.errors import AuroraError, ConfigError, ModelError
+from aurora_desktop.core.errors import AuroraError, ModelError
 from aurora_desktop.core.hardware import available_memory_bytes
+from aurora_desktop.core.local_hop import LoadProgress, LocalHop, engine_factory, ram_needed
 from aurora_desktop.core.models.catalog import CatalogLoader
-from aurora_desktop.core.models.fetch import ProgressCallback
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.models.trust import TrustStore
 from aurora_desktop.core.paths import AuroraHome, prepare_home, resolve_home
 from aurora_desktop.core.pipeline import RequestPipeline
 from aurora_desktop.core.policy.banned_file import BannedWordsFile
-from aurora_desktop.core.policy.consent import ConsentBroker, ConsentStore
+from aurora_desktop.core.policy.consent import AskCallback, ConsentBroker, ConsentStore, deny_all
 from aurora_desktop.core.policy.pii import PiiMasker
 from aurora_desktop.core.providers.pool import CloudPool
 from aurora_desktop.core.providers.registry import ProviderRegistry
+from aurora_desktop.core.rag.grounding import Grounding
 from aurora_desktop.core.resources import resource_path
 from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.tokens import TokenCounter
@@ -43,66 +45,48 @@ from aurora_desktop.core.sqlite_file import Report
 from aurora_desktop.core.telemetry import Telemetry
 from aurora_desktop.core.threads import ThreadPolicy
 
-if TYPE_CHECKING:  # numpy, keyring and RAG (faiss) load when first used, not at start-up
+if TYPE_CHECKING:  # numpy and keyring load when first used, not at start-up
     import numpy as np
     import numpy.typing as npt
 
     from aurora_desktop.core.models.local_key import LocalSigner
-    from aurora_desktop.core.rag.retrieval import Hit
-    from aurora_desktop.core.rag.service import RagService
 
 CATALOG_ENV = "AURORA_CATALOG"
-RAG_SOURCE_CHARS = 4000  # sources in a RAG prompt: room for the answer in a 2k context
-RAG_MIN_SCORE = 0.2  # cosine similarity below which a source is not shown to the model
-RAG_SPREAD = 0.15  # nor when it is this far behind the best source
 
 
 @dataclass(slots=True)
 class Core:
+    """Every service of the core, built once by `build_core` and each reachable by its name.
+
+    Front ends (the CLI, the tray app) use these fields and the services' own methods; no
+    one reaches through one service to another. `close` is the one place things stop."""
+
     home: AuroraHome
     trust: TrustStore
-    ledger: AuditLedger
+    audit: AuditLedger  # ledger.jsonl: model, trust and consent changes
     store: ModelStore
-    metrics: Telemetry
-    assistant: Assistant
     catalog: CatalogLoader
-    pipeline: RequestPipeline
+    metrics: Telemetry
     events: SchedulerEvents
-    embedder: EmbeddingService
-    label_sets: LabelSetsFile
-    conductor: Conductor
     settings: SettingsFile
+    threads: ThreadPolicy  # local models' CPU threads (Settings shows its choice)
+    scheduler: ModelScheduler
+    local: LocalHop  # installs and runs local models through the scheduler
+    policy: PolicyFile  # the routing rules
+    consent: ConsentBroker  # asks, unless a stored grant answers
+    consents: ConsentStore  # the grants the user stored
+    providers: ProviderRegistry
+    decisions: DecisionLedger  # decisions.db: where each request ran, and why
+    local_only: threading.Event  # the tray's "Local only (no cloud)" switch
     masker: PiiMasker
     banned: BannedWordsFile
+    pipeline: RequestPipeline
+    embedder: EmbeddingService
     multilingual: EmbeddingService  # USE-m3: the classifier's encoder for non-Latin text
-    threads: ThreadPolicy  # local models' CPU threads (Settings shows its choice)
-    _rag: RagService | None = None
-
-    def rag(self) -> RagService:
-        """The local document index (opened on first use), on the multilingual encoder: with
-        lexical search fused in it found every gold document of the English and Korean
-        development questions first (MiniLM: 58 of 60), see bench/rag_bench.py --quality."""
-        if self._rag is None:
-            from aurora_desktop.core.rag.service import RagService
-
-            self._rag = RagService(
-                self.home.root,
-                self.multilingual,
-                self.pipeline.consent,
-                report=_damage_reporter(self.ledger),
-            )
-        return self._rag
-
-    def retrieve(self, question: str, k: int, progress: ProgressCallback) -> Retrieval:
-        """The sources for a RAG answer and the grounded prompt that cites them."""
-        from aurora_desktop.core.rag.prompt import citations, rag_messages
-
-        self.multilingual.ensure(progress)
-        hits = relevant(self.rag().query(question, k))
-        if not hits:
-            raise ConfigError("No documents are indexed yet; run 'aurora rag ingest FOLDER' first.")
-        messages = rag_messages(question, hits, budget=RAG_SOURCE_CHARS)
-        return Retrieval(messages, tuple(citations(hits)))
+    label_sets: LabelSetsFile
+    classifier: IntentClassifier
+    conductor: Conductor
+    grounding: Grounding  # RAG: the document index and grounded prompts
 
     def local_signer(self) -> LocalSigner:
         from aurora_desktop.core.models.local_key import LocalSigner  # keyring: slow to import
@@ -110,25 +94,28 @@ class Core:
         return LocalSigner(self.trust, account=self.home.instance_key)
 
     def close(self, timeout: float = 10.0) -> bool:
-        if self._rag is not None:
-            self._rag.close()
+        """Stops everything, in this order: the document index, the encoders, then the
+        pipeline (the token counter, cloud clients, and the scheduler's local models)."""
+        self.grounding.close()
         self.embedder.close()
         self.multilingual.close()
         return self.pipeline.close(timeout)
 
 
-def build_core(env: Mapping[str, str] | None = None) -> Core:
+def build_core(env: Mapping[str, str] | None = None, *, ask: AskCallback = deny_all) -> Core:
+    """Every core service, wired; `ask` is who the consent broker asks (the CLI's terminal
+    prompt; the tray app's dialogs, see AuroraApp), "no" when nobody can be asked."""
     env = os.environ if env is None else env
     home = prepare_home(resolve_home(env))
-    ledger = AuditLedger(home.root / "ledger.jsonl")
+    audit = AuditLedger(home.root / "ledger.jsonl")
     trust = TrustStore(
         publisher_dir=resource_path("keys"),
         user_dir=home.root / "trust",
         account=home.instance_key,
-        ledger=ledger,
+        ledger=audit,
     )
-    store = ModelStore(home, trust, ledger)
-    damaged = _damage_reporter(ledger)
+    store = ModelStore(home, trust, audit)
+    damaged = _damage_reporter(audit)
     metrics = Telemetry(home.metrics_file, report=damaged)
     raw_catalog = env.get(CATALOG_ENV, "").strip()
     catalog_path = Path(raw_catalog) if raw_catalog else resource_path("catalog.json")
@@ -151,22 +138,25 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     )
     settings.changed.append(lambda new, names: _apply_models(scheduler, new, names))
     events.subscribe(lambda e: _remember_memory(scheduler, metrics, e))
-    assistant = Assistant(
-        store=store, catalog=catalog, scheduler=scheduler, load_progress=load_progress
-    )
+    local = LocalHop(store=store, catalog=catalog, scheduler=scheduler, load_progress=load_progress)
     masker = PiiMasker(settings.current().pii_kinds)
     settings.changed.append(lambda new, names: _apply_privacy(masker, new, names))
     banned = BannedWordsFile(home.root / "banned_words.json")
+    policy = PolicyFile(home.router_file)
+    consents = ConsentStore(home.root / "consents.json")
+    consent = ConsentBroker(consents, ask)
+    providers = ProviderRegistry(home.root / "providers.json")
+    decisions = DecisionLedger(home.root / "decisions.db", report=damaged)
+    local_only = threading.Event()
     pipeline = RequestPipeline(
-        local=assistant,
-        policy=PolicyFile(home.router_file),
-        tokens=TokenCounter(assistant.installed_model_path),
-        masker=masker,
+        local=local,
+        cloud=CloudHop(masker=masker, banned=banned, consent=consent, clouds=CloudPool(providers)),
+        policy=policy,
+        tokens=TokenCounter(local.installed_model_path),
         banned=banned,
-        consent=ConsentBroker(ConsentStore(home.root / "consents.json")),
-        clouds=CloudPool(ProviderRegistry(home.root / "providers.json")),
-        ledger=DecisionLedger(home.root / "decisions.db", report=damaged),
+        decisions=decisions,
         metrics=metrics,
+        local_only=local_only,
     )
     idle_s = settings.current().idle_unload_min * 60.0  # encoders unload like chat models
     embedder = EmbeddingService(store, catalog, idle_s=idle_s)
@@ -188,12 +178,17 @@ def build_core(env: Mapping[str, str] | None = None) -> Core:
     conductor = Conductor(
         pipeline=pipeline,
         classifier=classifier,
-        local_models=assistant.installed_llms,
+        local_models=local.installed_llms,
         metrics=metrics,
     )
+    grounding = Grounding(home.root, multilingual, consent, damaged)
     return Core(
-        home, trust, ledger, store, metrics, assistant, catalog, pipeline, events,
-        embedder, label_sets, conductor, settings, masker, banned, multilingual, threads,
+        home=home, trust=trust, audit=audit, store=store, catalog=catalog, metrics=metrics,
+        events=events, settings=settings, threads=threads, scheduler=scheduler, local=local,
+        policy=policy, consent=consent, consents=consents, providers=providers, decisions=decisions,
+        local_only=local_only, masker=masker, banned=banned, pipeline=pipeline,
+        embedder=embedder, multilingual=multilingual, label_sets=label_sets,
+        classifier=classifier, conductor=conductor, grounding=grounding,
     )  # fmt: skip
 
 
@@ -228,14 +223,6 @@ def _apply_idle(
 def _apply_privacy(masker: PiiMasker, settings: Settings, changed: frozenset[str]) -> None:
     if "pii_kinds" in changed:
         masker.configure(settings.pii_kinds)
-
-
-def relevant(hits: list[Hit]) -> list[Hit]:
-    """The hits close to the best one: a small model answers from noise it is shown."""
-    if not hits:
-        return hits
-    best = hits[0].score
-    return [h for h in hits if h is hits[0] or h.score >= max(RAG_MIN_SCORE, best - RAG_SPREAD)]
 
 
 def _installed_only(embedder: EmbeddingService, store: ModelStore) -> Embed:

@@ -82,7 +82,7 @@ def run_ask(args: argparse.Namespace) -> int:
         raise RequestError("--k must be between 1 and 20.")
     schema = read_schema(args.schema)
     prompt = read_prompt(args.prompt)
-    core = build_core()
+    core = build_core(ask=terminal_ask)
     try:
         labels = _labels(core, args.labels)
         request = Request.from_prompt(
@@ -123,7 +123,6 @@ def _labels(core: Any, raw: str | None) -> tuple[str, ...] | None:
 
 
 def _answer(core: Any, request: Request, args: argparse.Namespace) -> Response:
-    core.pipeline.consent.ask = terminal_ask
     progress = TerminalProgress(quiet=True)
     cancel = threading.Event()
     streaming = not args.json and request.task not in ("intent", "classify", "extract")
@@ -140,7 +139,7 @@ def _answer(core: Any, request: Request, args: argparse.Namespace) -> Response:
         sys.stderr.write(f"[{text}]\n")
 
     try:
-        retrieval = core.retrieve(request.prompt, args.k, progress) if args.rag else None
+        retrieval = core.grounding.retrieve(request.prompt, args.k, progress) if args.rag else None
         response: Response = core.conductor.answer(
             request,
             on_token=stream if streaming else None,

@@ -62,9 +62,9 @@ def run_eval(args: argparse.Namespace) -> int:
         core.embedder.ensure(progress)
         if data.intents:
             core.multilingual.ensure(progress)  # the classifier's encoder for non-Latin text
-            core.assistant.prepare(progress)  # the classifier's LLM stage
+            core.local.prepare(progress)  # the classifier's LLM stage
         if data.rag:  # the encoder the app's document index uses (not opened here)
-            core.rag().embedder.ensure(progress)
+            core.grounding.service().embedder.ensure(progress)
         doors = FrontDoors(
             classify=lambda text, label_set: _classify(core, text, label_set),
             detect=lambda text: [(e.kind, e.start, e.end) for e in core.masker.mask(text).entities],
@@ -90,7 +90,7 @@ def fresh_index(core: Core, rag_set: RagSet) -> Iterator[Search]:
 
     with tempfile.TemporaryDirectory(prefix="aurora-eval-") as scratch:
         consent = ConsentBroker(ConsentStore(Path(scratch) / "consents.json"))
-        service = RagService(Path(scratch), core.rag().embedder, consent)
+        service = RagService(Path(scratch), core.grounding.service().embedder, consent)
         try:
             service.ingest(rag_set.folder, assume_yes=True)
 
@@ -106,7 +106,7 @@ def fresh_index(core: Core, rag_set: RagSet) -> Iterator[Search]:
 
 
 def _classify(core: Core, text: str, label_set: LabelSet) -> Classification:
-    found = core.conductor.classifier.classify(text, label_set=label_set)
+    found = core.classifier.classify(text, label_set=label_set)
     if found is None:  # only an embedding-only call returns None
         raise EngineError("The classifier gave no label.")
     return found

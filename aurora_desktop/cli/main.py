@@ -180,7 +180,7 @@ def _setup() -> int:
     core = build_core()
     progress = TerminalProgress()
     try:
-        engine = core.assistant.prepare(progress)
+        engine = core.local.prepare(progress)
         core.embedder.ensure(progress)  # the intent classifier's first stage and RAG
         core.multilingual.ensure(progress)  # the same, for Korean and other non-Latin text
     finally:

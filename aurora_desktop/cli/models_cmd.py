@@ -197,7 +197,7 @@ def _import(core: Core, args: argparse.Namespace) -> int:
     finally:
         progress.close()
     key_id = result.installed.entry.record["key_id"]
-    core.ledger.append(
+    core.audit.append(
         "model.import", model=args.name, version=args.version, file=args.file.name, key_id=key_id
     )
     sys.stderr.write(f"Imported {result.installed.entry.label}: {result.note}\n")
@@ -207,18 +207,18 @@ def _import(core: Core, args: argparse.Namespace) -> int:
 def _trust(core: Core, args: argparse.Namespace) -> int:
     if args.trust_command == "add":
         added = core.trust.add(args.file)
-        core.ledger.append("trust.add", key_id=added.key_id, owner=added.key.owner)
+        core.audit.append("trust.add", key_id=added.key_id, owner=added.key.owner)
         sys.stdout.write(f"Trusted key {added.key_id} ({added.key.owner or 'no owner given'}).\n")
     elif args.trust_command == "remove":
         removed = core.trust.remove(args.key_id)
-        core.ledger.append("trust.remove", key_id=removed.key_id, origin=removed.origin)
+        core.audit.append("trust.remove", key_id=removed.key_id, origin=removed.origin)
         sys.stdout.write(f"No longer trusting key {removed.key_id} ({removed.origin}).\n")
     else:
         for key_id, trusted in sorted(core.trust.keys().items()):
             sys.stdout.write(f"{key_id}  {trusted.origin:<9}  {trusted.key.owner}\n")
         for path, reason in sorted(core.trust.refused().items()):
             sys.stdout.write(f"refused  {path.name}: {reason}\n")
-        if not core.trust.seal.in_keyring:
+        if not core.trust.sealed_in_keyring:
             sys.stderr.write(
                 "aurora: warning: no OS keyring is usable, so the record of trusted keys and "
                 "active versions is sealed with a key kept in the data folder; hand edits are "

@@ -71,8 +71,8 @@ def run_route(args: argparse.Namespace) -> int:
     core = build_core()
     try:
         decision = core.pipeline.decide(request)
-        if core.pipeline.policy.last_error:
-            sys.stderr.write(f"aurora: {core.pipeline.policy.last_error}\n")
+        if core.policy.last_error:
+            sys.stderr.write(f"aurora: {core.policy.last_error}\n")
     finally:
         core.close()
     if args.json:
@@ -120,7 +120,7 @@ def parse_since(raw: str | None) -> float | None:
 def run_audit(args: argparse.Namespace) -> int:
     core = build_core()
     try:
-        rows = list(core.pipeline.ledger.entries(since=parse_since(args.since), limit=args.limit))
+        rows = list(core.decisions.entries(since=parse_since(args.since), limit=args.limit))
     finally:
         core.close()
     if args.json:
@@ -141,20 +141,20 @@ def run_audit(args: argparse.Namespace) -> int:
 
 def run_consent(args: argparse.Namespace) -> int:
     core = build_core()
-    store = core.pipeline.consent.store
+    store = core.consents
     try:
         if args.consent_command == "grant":
             scope = check_scope(args.scope)
             expires = None if args.days is None else expiry_after(args.days)
-            core.ledger.check_writable()  # a change the ledger cannot record is not made
+            core.audit.check_writable()  # a change the ledger cannot record is not made
             store.grant(scope, expires)
-            core.ledger.append("consent.grant", scope=scope, expires_at=expires)
+            core.audit.append("consent.grant", scope=scope, expires_at=expires)
             sys.stdout.write(f"Granted {scope}.\n")
         elif args.consent_command == "revoke":
-            core.ledger.check_writable()
+            core.audit.check_writable()
             if not store.revoke(args.scope):
                 raise ConfigError(f"No consent for {args.scope} was given; nothing to revoke.")
-            core.ledger.append("consent.revoke", scope=args.scope)
+            core.audit.append("consent.revoke", scope=args.scope)
             sys.stdout.write(f"Revoked {args.scope}.\n")
         else:
             grants = store.grants()

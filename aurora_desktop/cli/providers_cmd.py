@@ -48,7 +48,7 @@ def run_providers(args: argparse.Namespace) -> int:
     core = build_core()
     handler = {"add": _add, "list": _list, "remove": _remove, "test": _test}[args.providers_command]
     try:
-        return handler(core.pipeline.clouds.registry, args)
+        return handler(core.providers, args)
     finally:
         core.close()
 

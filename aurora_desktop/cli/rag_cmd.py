@@ -49,11 +49,10 @@ def add_rag_parser(commands: Any, parser_class: type[argparse.ArgumentParser]) -
 
 
 def run_rag(args: argparse.Namespace) -> int:
-    core = build_core()
-    core.pipeline.consent.ask = _ask_on_terminal
+    core = build_core(ask=_ask_on_terminal)
     reembed = ReembedMeter(sys.stderr)
     try:
-        rag = core.rag()
+        rag = core.grounding.service()
         rag.reembed_progress = reembed
         if args.rag_command == "ingest":
             code = _ingest(rag, args.folder, assume_yes=args.yes)

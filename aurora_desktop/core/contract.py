@@ -45,6 +45,35 @@ class Message:
     content: str
 
 
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """A request's model, parsed once: `auto`, `local://NAME` or `cloud://PROVIDER[/MODEL]`.
+
+    `name` is the local model's name or the cloud provider (with its model); empty for auto."""
+
+    kind: Literal["auto", "local", "cloud"]
+    name: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> ModelRef:
+        if not MODEL_PATTERN.match(text):
+            raise RequestError(
+                f"model must be auto, local://NAME or cloud://PROVIDER/MODEL, not {text!r}."
+            )
+        if text == "auto":
+            return cls("auto")
+        kind, _, name = text.partition("://")
+        return cls("local" if kind == "local" else "cloud", name)
+
+    @property
+    def pinned(self) -> Literal["local", "cloud"] | None:
+        """Where the caller pinned the request, or None when routing decides."""
+        return None if self.kind == "auto" else self.kind
+
+    def __str__(self) -> str:
+        return "auto" if self.kind == "auto" else f"{self.kind}://{self.name}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Request:
     """One request; `messages` is the conversation, the last message being the user's."""
@@ -60,6 +89,7 @@ class Request:
     labels: tuple[str, ...] | None = None  # intent/classify: the answer must be one of these
     json_schema: Mapping[str, Any] | None = None  # extract: the answer must be valid JSON of it
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    ref: ModelRef = field(init=False, repr=False, compare=False)  # `model`, parsed
 
     def __post_init__(self) -> None:
         _clean_surrogates(self)
@@ -75,10 +105,7 @@ class Request:
             raise RequestError("schema must be a JSON object (a JSON Schema).")
         if self.risk not in RISKS:
             raise RequestError(f"risk must be low, medium or high, not {self.risk!r}.")
-        if not MODEL_PATTERN.match(self.model):
-            raise RequestError(
-                f"model must be auto, local://NAME or cloud://PROVIDER/MODEL, not {self.model!r}."
-            )
+        object.__setattr__(self, "ref", ModelRef.parse(self.model))
         if self.slo_ms is not None and not 1 <= self.slo_ms <= 3_600_000:
             raise RequestError("slo_ms must be between 1 and 3600000 milliseconds.")
         for message in self.messages:

@@ -1,6 +1,6 @@
 """The local hop of the request path: models installed, verified, loaded by the scheduler.
 
-Routing, policy and the cloud hop live in `pipeline.py`, which calls `run_local` here. The
+Routing, policy and the attempt loop live in `pipeline.py`, which calls `LocalHop.run`. The
 scheduler decides loads and unloads; every load re-verifies the model (engine `resolve`).
 Models the user imported run in a separate llama.cpp server process, so a crafted file can
 crash that process but never the app.
@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from aurora_desktop.core.contract import Request, Response
+from aurora_desktop.core.contract import Request
 from aurora_desktop.core.engines.base import NO_CONSTRAINT, Constraint, Engine, TokenCallback
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.errors import CancelledError, EngineError
+from aurora_desktop.core.hops import HopResult
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
 from aurora_desktop.core.models.store import ModelStore
@@ -26,7 +27,6 @@ from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.text import phrase
 from aurora_desktop.core.threads import ThreadPolicy
 
-LOCAL_WHY = phrase("The request ran on this device.")
 DEFAULT_KEEP_ALIVE_S = 600.0  # unload a local model after 10 minutes without a request
 GENERATION_TIMEOUT_S = 600.0  # a local answer that takes longer is treated as a hung engine
 
@@ -97,7 +97,7 @@ def ram_needed(store: ModelStore) -> Callable[[str], int]:
     return needed
 
 
-class Assistant:
+class LocalHop:
     """Makes sure local models are installed, and answers through the scheduler's engines."""
 
     def __init__(
@@ -144,7 +144,7 @@ class Assistant:
         progress(FetchProgress("ready", engine.model_name, 1, 1))
         return engine
 
-    def run_local(
+    def run(
         self,
         request: Request,
         *,
@@ -152,12 +152,11 @@ class Assistant:
         cancel: threading.Event | None = None,
         progress: ProgressCallback = _silent,
         constraint: Constraint = NO_CONSTRAINT,
-    ) -> Response:
+    ) -> HopResult:
         """Answer `request` on a local model, streaming through `on_token`; blocks until done."""
         cancel = cancel or threading.Event()
         started = time.perf_counter()
-        name = request.model[len("local://") :] if request.model.startswith("local://") else None
-        name = name or self.model_name
+        name = self.name_for(request)
         self.ensure_installed(name, progress, cancel)
         if cancel.is_set():
             raise CancelledError("The request was stopped before it started.")
@@ -191,14 +190,12 @@ class Assistant:
             except EngineError as exc:
                 lease.fail(exc)
                 raise
-        return Response(
+        return HopResult(
             request_id=request.request_id,
             text=result.text,
             target="local",
             engine=engine.engine_name,
             model=engine.model_name,
-            rule=None,
-            why=LOCAL_WHY,
             tokens_in=result.tokens_in,
             tokens_out=result.tokens_out,
             ttft_ms=result.ttft_ms,
@@ -207,6 +204,10 @@ class Assistant:
             load_ms=load_ms,
             finish_reason=result.finish_reason,
         )
+
+    def name_for(self, request: Request) -> str:
+        """The local model `request` runs on: the one it names, else the default."""
+        return request.ref.name if request.ref.kind == "local" else self.model_name
 
     def installed_llms(self) -> list[str]:
         """Names of the installed local language models, the default first."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.contract import Response
+from aurora_desktop.core.hops import HopResult
 from aurora_desktop.core.live import LiveMeter
 from aurora_desktop.core.sqlite_file import Report, SqliteFile
 from aurora_desktop.core.text import phrase
@@ -51,7 +52,7 @@ class RequestSample:
     finish_reason: str
 
     @classmethod
-    def of(cls, response: Response, outcome: str = "ok") -> RequestSample:
+    def of(cls, response: Response | HopResult, outcome: str = "ok") -> RequestSample:
         prompt_s = response.ttft_ms / 1000.0
         return cls(
             ts=time.time(), request_id=response.request_id, outcome=outcome,
@@ -112,7 +113,7 @@ class Telemetry:
             self.path, SCHEMA, what=phrase("the usage history"), report=self.report
         )
 
-    def record(self, response: Response, *, outcome: str = "ok") -> RequestSample:
+    def record(self, response: Response | HopResult, *, outcome: str = "ok") -> RequestSample:
         sample = RequestSample.of(response, outcome)
         row = asdict(sample)
         with self._lock:

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aurora_desktop.core.cognition.attempts import Attempt, escalation_ladder
 from aurora_desktop.core.cognition.conductor import Conductor
 from aurora_desktop.core.cognition.intent import IntentClassifier
 from aurora_desktop.core.cognition.labelsets import LabelSetsFile
@@ -18,6 +17,7 @@ from aurora_desktop.core.contract import Request
 from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.errors import RequestError
 from aurora_desktop.core.resources import resource_path
+from aurora_desktop.core.routing.plan import Attempt, escalation_ladder
 from aurora_desktop.core.telemetry import Telemetry
 from tests.support.fake_engines import FakeCloud, FakeLocal
 from tests.support.pipelines import build
@@ -40,7 +40,7 @@ def conductor(
 ) -> tuple[Conductor, FakeLocal, FakeCloud, Telemetry]:
     pipeline, local, cloud = build(tmp_path, local=local, cloud=cloud, provider=provider)
     labels = LabelSetsFile(tmp_path / "labels.json", resource_path("cognition/labels.json"))
-    metrics = Telemetry(tmp_path / "cognition-metrics.db")
+    metrics = pipeline.metrics  # one Telemetry, as the app wires it: the loop records checks
 
     def generate(request: Request, constraint: Constraint):  # type: ignore[no-untyped-def]
         return pipeline.run(request, constraint=constraint)

@@ -90,7 +90,7 @@ def test_meter_is_thread_safe() -> None:
 def test_pipeline_feeds_the_meter_during_a_generation(tmp_path: Path) -> None:
     pipeline, _local, _cloud = build(tmp_path)
     seen: list[list[str]] = []
-    meter = pipeline._metrics.live
+    meter = pipeline.metrics.live
 
     def on_token(_piece: str) -> None:
         seen.append([f"{g.request_id}:{g.target}:{g.tokens}:{g.model}" for g in meter.snapshot()])

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from aurora_desktop.core.assistant import Assistant
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.engines.base import GenerationResult
 from aurora_desktop.core.errors import EngineError
+from aurora_desktop.core.local_hop import LocalHop
 from tests.core.test_scheduler_kit import FakeEngine, Lab
 
 
@@ -50,7 +50,7 @@ def lab() -> Iterator[Lab]:
     HangingEngine.release.clear()
 
 
-def assistant(lab: Lab, engine_class: type[FakeEngine]) -> Assistant:
+def assistant(lab: Lab, engine_class: type[FakeEngine]) -> LocalHop:
     def build(name: str) -> FakeEngine:
         engine = engine_class(lab, name, len(lab.engines[name]) + 1, None)
         lab.engines[name].append(engine)
@@ -59,7 +59,7 @@ def assistant(lab: Lab, engine_class: type[FakeEngine]) -> Assistant:
     lab.build = build  # type: ignore[method-assign]
     lab.scheduler._loader._factory = build  # the Lab wired its own factory at construction
     catalog = SimpleNamespace(default_llm="m")
-    helper = Assistant(store=Store(), catalog=lambda: catalog, scheduler=lab.scheduler)  # type: ignore[arg-type]
+    helper = LocalHop(store=Store(), catalog=lambda: catalog, scheduler=lab.scheduler)  # type: ignore[arg-type]
     return helper
 
 
@@ -67,13 +67,13 @@ def test_a_hung_generation_times_out_and_the_engine_is_replaced(lab: Lab) -> Non
     helper = assistant(lab, HangingEngine)
     helper.generation_timeout_s = 0.3
     with pytest.raises(EngineError, match=r"did not finish within 0\.3 s and was restarted"):
-        helper.run_local(Request.from_prompt("hi"))
+        helper.run(Request.from_prompt("hi"))
     HangingEngine.release.set()
     assert lab.kinds("m").count("failed:m") == 1
     first = lab.engines["m"][0]
     assert first.closes >= 1  # its memory is released
     with pytest.raises(EngineError):
-        helper.run_local(Request.from_prompt("again"))
+        helper.run(Request.from_prompt("again"))
     assert len(lab.engines["m"]) == 2  # a fresh engine for the next request
 
 
@@ -81,15 +81,15 @@ def test_an_engine_error_is_reported_and_the_next_request_gets_a_new_engine(lab:
     helper = assistant(lab, CrashingEngine)
     for _ in range(2):
         with pytest.raises(EngineError, match="crashed mid-answer"):
-            helper.run_local(Request.from_prompt("hi"))
+            helper.run(Request.from_prompt("hi"))
     assert len(lab.engines["m"]) == 2
     assert lab.kinds("m").count("failed:m") == 2
 
 
 def test_keep_alive_zero_unloads_right_after_the_request(lab: Lab) -> None:
     helper = assistant(lab, FakeEngine)
-    response = helper.run_local(Request.from_dict({"prompt": "hi", "keep_alive_s": 0}))
+    response = helper.run(Request.from_dict({"prompt": "hi", "keep_alive_s": 0}))
     assert response.text == "ok"
     assert lab.state("m") == "unloaded"
-    helper.run_local(Request.from_prompt("hi"))  # the next request loads it again, and keeps it
+    helper.run(Request.from_prompt("hi"))  # the next request loads it again, and keeps it
     assert lab.state("m") == "loaded"

@@ -49,7 +49,7 @@ def test_cloud_sees_placeholders_and_the_user_sees_the_data(tmp_path: Path) -> N
     assert "".join(shown) == response.text
     assert response.masked == {"EMAIL": 1, "PHONE": 1}
     assert response.bytes_sent > 0 and response.consent == "once"
-    (row,) = pipeline.ledger.entries()
+    (row,) = pipeline.decisions.entries()
     assert row["target"] == "cloud" and row["masked"] == {"EMAIL": 1, "PHONE": 1}
     assert row["bytes_sent"] == response.bytes_sent
     assert "kim.minsu" not in str(row) and len(row["prompt_sha256"]) == 64
@@ -60,7 +60,7 @@ def test_high_risk_stays_local_even_when_local_fails(tmp_path: Path) -> None:
     with pytest.raises(EngineError, match="high risk, so it may only run on this device"):
         pipeline.run(ask(task="generate_long", risk="high"))
     assert cloud.sent == [] and len(local.calls) == 1
-    (row,) = pipeline.ledger.entries()
+    (row,) = pipeline.decisions.entries()
     assert row["outcome"].startswith("failed") and row["bytes_sent"] == 0
 
 

@@ -153,6 +153,6 @@ def test_build_core_reads_the_settings(aurora_home: object) -> None:
     core = build_core()
     try:
         assert core.settings.current().pii_kinds == frozenset({"EMAIL"})
-        assert core.pipeline._masker.kinds == frozenset({"EMAIL"})
+        assert core.pipeline.cloud._masker.kinds == frozenset({"EMAIL"})
     finally:
         core.close()

@@ -64,7 +64,7 @@ def core(home: AuroraHome) -> Iterator[Core]:
 
 
 def test_english_and_korean_each_through_their_encoder(core: Core) -> None:
-    classifier = core.conductor.classifier
+    classifier = core.classifier
     results = []
     for text, label_set, expected in ENGLISH + KOREAN:
         got = classifier.label(text, label_set=label_set)
@@ -119,10 +119,10 @@ def stand_in(core: Core) -> Iterator[OpenAIStub]:
         {"sender": "Anna Berg", "invoice": "INV-2291", "amount": 480, "currency": "EUR"}
     )
     with serve_openai_stub(default=StubReply.sse(good)) as stub:
-        core.pipeline.clouds.registry.add(
+        core.providers.add(
             ProviderConfig(name="standin", base_url=stub.base_url, model="big"), None
         )
-        core.pipeline.consent.store.grant("cloud.send:standin")
+        core.consents.grant("cloud.send:standin")
         yield stub
 
 

@@ -32,10 +32,8 @@ PLACEHOLDER = re.compile(r"<(EMAIL|PHONE|CARD|RRN|IP|SECRET)_[0-9]+>")
 def wired(aurora_home: AuroraHome) -> Iterator[tuple[Core, OpenAIStub]]:
     with serve_openai_stub() as stub:
         core = build_core()
-        core.pipeline.clouds.registry.add(
-            ProviderConfig(name="recorder", base_url=stub.base_url, model="m"), None
-        )
-        core.pipeline.consent.store.grant("cloud.send:recorder")
+        core.providers.add(ProviderConfig(name="recorder", base_url=stub.base_url, model="m"), None)
+        core.consents.grant("cloud.send:recorder")
         try:
             yield core, stub
         finally:
@@ -77,7 +75,7 @@ def test_only_placeholders_reach_the_cloud(wired: tuple[Core, OpenAIStub]) -> No
     out.mkdir(parents=True, exist_ok=True)
     (out / "pii-on-the-wire.json").write_text(json.dumps(table, indent=2))
     print(json.dumps(table, indent=2))
-    rows = list(core.pipeline.ledger.entries(limit=10_000))
+    rows = list(core.decisions.entries(limit=10_000))
     assert sum(r["bytes_sent"] for r in rows) == sum(len(r.body) for r in stub.chat_requests)
     for kind in KINDS:
         assert table[kind]["recall_on_wire"] >= 0.98, (kind, table[kind])

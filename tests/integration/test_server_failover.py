@@ -29,10 +29,8 @@ def wired(model_home: AuroraHome, tmp_path: Path) -> Iterator[tuple[Core, OpenAI
     assert done.returncode == 0, done.stderr
     with serve_openai_stub() as stub:
         core = build_core()
-        core.pipeline.clouds.registry.add(
-            ProviderConfig(name="backup", base_url=stub.base_url, model="m"), None
-        )
-        core.pipeline.consent.store.grant("cloud.send:backup")
+        core.providers.add(ProviderConfig(name="backup", base_url=stub.base_url, model="m"), None)
+        core.consents.grant("cloud.send:backup")
         try:
             yield core, stub
         finally:
@@ -44,7 +42,7 @@ def kill_after_first_token(core: Core) -> object:
 
     def on_token(_piece: str) -> None:
         if not killed:
-            with core.assistant.scheduler.acquire("mine") as lease:
+            with core.scheduler.acquire("mine") as lease:
                 pid = lease.engine.pid  # type: ignore[attr-defined]
             killed.append(pid)
             os.kill(pid, signal.SIGKILL)
@@ -68,7 +66,7 @@ def test_low_risk_fails_over_to_the_cloud_and_the_server_restarts(
         Request.from_prompt("Say hi.", task="intent", model="local://mine", max_tokens=8)
     )
     assert again.target == "local" and again.engine == "llama.cpp server"
-    with core.assistant.scheduler.acquire("mine") as lease:
+    with core.scheduler.acquire("mine") as lease:
         assert lease.engine.pid != on_token.killed[0]  # type: ignore[attr-defined]
     assert stub.chat_count == 1
 

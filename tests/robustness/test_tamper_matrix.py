@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from aurora_desktop.core.assistant import engine_factory
+from aurora_desktop.core.local_hop import engine_factory
 from aurora_desktop.core.embedding.service import EmbeddingService
 from aurora_desktop.core.errors import ModelError
 from aurora_desktop.core.models.keys import make_key_file

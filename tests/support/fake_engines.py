@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from aurora_desktop.core.contract import Message, Request, Response
+from aurora_desktop.core.contract import Message, Request
 from aurora_desktop.core.engines.base import (
     NO_CONSTRAINT,
     Constraint,
@@ -15,6 +15,7 @@ from aurora_desktop.core.engines.base import (
     TokenCallback,
 )
 from aurora_desktop.core.errors import EngineLoadError, ProviderUnavailableError
+from aurora_desktop.core.hops import HopResult
 
 
 @dataclass
@@ -27,7 +28,10 @@ class FakeLocal:
     model_name: str = "fake-local"
     constraints: list[Constraint] = field(default_factory=list)
 
-    def run_local(
+    def name_for(self, request: Request) -> str:
+        return request.ref.name if request.ref.kind == "local" else self.model_name
+
+    def run(
         self,
         request: Request,
         *,
@@ -35,7 +39,7 @@ class FakeLocal:
         cancel: threading.Event | None = None,
         progress: object = None,
         constraint: Constraint = NO_CONSTRAINT,
-    ) -> Response:
+    ) -> HopResult:
         self.calls.append(request)
         self.constraints.append(constraint)
         if self.fail:
@@ -45,14 +49,12 @@ class FakeLocal:
         text = script.pop(0) if script else "local answer"
         if on_token is not None:
             on_token(text)
-        return Response(
+        return HopResult(
             request_id=request.request_id,
             text=text,
             target="local",
             engine="llama.cpp",
             model=model,
-            rule=None,
-            why="",
             tokens_in=3,
             tokens_out=2,
             ttft_ms=1.0,

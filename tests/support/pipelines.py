@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.core.cloud_hop import CloudHop
 from aurora_desktop.core.decisions import DecisionLedger
 from aurora_desktop.core.pipeline import RequestPipeline
 from aurora_desktop.core.policy.banned import BannedWord, BannedWords
@@ -12,6 +15,7 @@ from aurora_desktop.core.policy.consent import (
     ConsentAnswer,
     ConsentBroker,
     ConsentReply,
+    ConsentRequest,
     ConsentStore,
 )
 from aurora_desktop.core.policy.pii import PiiMasker
@@ -44,6 +48,7 @@ def build(
     provider: bool = True,
     local: FakeLocal | None = None,
     cloud: FakeCloud | None = None,
+    ask: Callable[[ConsentRequest], ConsentReply] | None = None,
 ) -> tuple[RequestPipeline, FakeLocal, FakeCloud]:
     local = local or FakeLocal(fail=local_fails)
     cloud = cloud or FakeCloud(fail=cloud_fails)
@@ -53,17 +58,23 @@ def build(
             ProviderConfig(name="acme", base_url="http://127.0.0.1:9/v1", model="big"), None
         )
     words = BannedWords(banned or [])
+    broker = ConsentBroker(
+        ConsentStore(tmp_path / "consents.json"),
+        ask or (lambda _request: ConsentReply(consent)),
+    )
     pipeline = RequestPipeline(
         local=local,  # type: ignore[arg-type]
+        cloud=CloudHop(
+            masker=masker or PiiMasker(),
+            banned=lambda: words,
+            consent=broker,
+            clouds=CloudPool(registry, factory=lambda config, key: cloud),  # type: ignore[arg-type,return-value]
+        ),
         policy=FixedPolicy(policy),  # type: ignore[arg-type]
         tokens=TokenCounter(lambda: None),
-        masker=masker or PiiMasker(),
         banned=lambda: words,
-        consent=ConsentBroker(
-            ConsentStore(tmp_path / "consents.json"), lambda _request: ConsentReply(consent)
-        ),
-        clouds=CloudPool(registry, factory=lambda config, key: cloud),  # type: ignore[arg-type,return-value]
-        ledger=DecisionLedger(tmp_path / "decisions.db"),
+        decisions=DecisionLedger(tmp_path / "decisions.db"),
         metrics=Telemetry(tmp_path / "metrics.db"),
+        local_only=threading.Event(),
     )
     return pipeline, local, cloud

@@ -59,17 +59,17 @@ def test_a_failed_load_puts_the_tray_in_error_until_a_model_is_ready(aurora: Aur
 def test_tray_switches_reach_the_core(aurora: AuroraApp) -> None:
     assert aurora.tray is not None
     aurora.tray.local_only_action.trigger()
-    assert aurora.core.pipeline.local_only.is_set()
+    assert aurora.core.local_only.is_set()
     assert aurora.tray.state is TrayState.LOCAL_ONLY
     aurora.tray.local_only_action.trigger()
-    assert not aurora.core.pipeline.local_only.is_set()
+    assert not aurora.core.local_only.is_set()
     aurora.tray.pause_action.trigger()
     assert aurora.session.paused and aurora.tray.state is TrayState.PAUSED
     assert not aurora.session.send("hello")  # nothing starts while paused
 
 
 def test_consent_is_asked_through_the_dialog_and_settings_follow(aurora: AuroraApp) -> None:
-    assert aurora.core.pipeline.consent.ask is aurora.consent
+    assert aurora.core.consent.ask is aurora.consent
     aurora.core.settings.update(consent_timeout_s=15)
     QApplication.processEvents()
     assert aurora.consent.timeout_s == 15
@@ -86,7 +86,7 @@ def test_windows_open_from_the_tray_menu(qtbot: QtBot, aurora: AuroraApp) -> Non
 
 
 def test_general_settings_reach_the_running_scheduler(qtbot: QtBot, aurora: AuroraApp) -> None:
-    scheduler = aurora.core.assistant.scheduler
+    scheduler = aurora.core.scheduler
     aurora.core.settings.update(idle_unload_min=3, warm_models=["no-such-model"])
     state = {s.name: s for s in scheduler.snapshot()}["no-such-model"]
     assert state.warm and state.ttl_s == 180
@@ -107,7 +107,7 @@ def test_an_invalid_user_file_is_logged_and_notified_once(
     monkeypatch.setattr(aurora.tray, "notify", lambda _title, message, _critical=False: (
         notified.append(message)
     ))  # fmt: skip
-    router = aurora.core.pipeline.policy.path
+    router = aurora.core.policy.path
     data = json.loads(router.read_text(encoding="utf-8"))
     data["defaults"]["target"] = "local"
     router.write_text(json.dumps(data), encoding="utf-8")
@@ -117,7 +117,7 @@ def test_an_invalid_user_file_is_logged_and_notified_once(
     qtbot.waitUntil(lambda: any("model_router.json" in m for m in notified), timeout=5000)
     (entry,) = [e for e in aurora.log.entries if "model_router.json" in e.message]
     assert entry.level == "warning" and "last valid routing policy" in entry.message
-    assert aurora.core.pipeline.policy.current().default_target == "local"
+    assert aurora.core.policy.current().default_target == "local"
     aurora.check_files()
     assert len([e for e in aurora.log.entries if "model_router.json" in e.message]) == 1
 
@@ -132,7 +132,7 @@ def test_a_damaged_database_moved_aside_is_logged_once(
     path = aurora.core.home.root / "decisions.db"
     set_aside(path)  # the running app's database is swapped for garbage under it
     path.write_bytes(b"this is not an SQLite database, " * 200)
-    ledger = aurora.core.pipeline.ledger
+    ledger = aurora.core.decisions
     assert isinstance(ledger, DecisionLedger)
     ledger.bytes_sent_total()  # the next use finds the damage, moves it aside, tells the user
     aurora.check_files()

@@ -78,9 +78,7 @@ def workers(qtbot: Any) -> Iterator[list[Worker]]:
 def make_pipeline(
     tmp_path: Path, asker: ConsentAsker, **kwargs: Any
 ) -> tuple[RequestPipeline, FakeLocal, FakeCloud]:
-    pipeline, local, cloud = build(tmp_path, **kwargs)
-    pipeline.consent.ask = asker
-    return pipeline, local, cloud
+    return build(tmp_path, ask=asker, **kwargs)
 
 
 @pytest.fixture
@@ -148,7 +146,7 @@ def test_allow_once_sends_the_masked_preview_once(
     assert shown == "[user] Mail <EMAIL_1> about the plan."  # what was shown is what was sent
     assert "kim.minsu@example.com" in response.text  # restored for the local user only
     assert ConsentStore(tmp_path / "consents.json").grants() == []
-    (row,) = pipeline.ledger.entries()
+    (row,) = pipeline.decisions.entries()
     assert row["consent"] == "once" and row["target"] == "cloud"
     qtbot.waitUntil(lambda: not asker.dialogs(), timeout=3000)
 
@@ -160,7 +158,7 @@ def test_deny_then_allow_once_over_real_http(
         pipeline, _local, _ = make_pipeline(tmp_path, asker, provider=False)
         registry = ProviderRegistry(tmp_path / "providers.json")
         registry.add(ProviderConfig(name="acme", base_url=stub.base_url, model="big"), None)
-        pipeline.clouds = CloudPool(registry)
+        pipeline.cloud.clouds = CloudPool(registry)
         try:
             denied = start(workers, lambda: pipeline.run(long_request()))
             qtbot.mouseClick(wait_dialog(qtbot, asker).deny_button, Qt.MouseButton.LeftButton)
@@ -174,7 +172,7 @@ def test_deny_then_allow_once_over_real_http(
             assert stub.chat_count == 1
             wire = stub.chat_requests[0].text
             assert "<EMAIL_1>" in wire and "kim.minsu@example.com" not in wire
-            assert [row["consent"] for row in pipeline.ledger.entries()] == ["once", None]
+            assert [row["consent"] for row in pipeline.decisions.entries()] == ["once", None]
         finally:
             pipeline.close()
 
@@ -201,7 +199,7 @@ def test_always_allow_for_a_day_is_remembered(
     again = finish(qtbot, start(workers, lambda: pipeline.run(long_request())))
     assert again.consent == "stored" and len(cloud.sent) == 2
     assert len(shown) == 1 and not asker.dialogs()  # the second request asked nobody
-    assert [row["consent"] for row in pipeline.ledger.entries()] == ["stored", "always"]
+    assert [row["consent"] for row in pipeline.decisions.entries()] == ["stored", "always"]
 
 
 def test_always_allow_until_revoked_has_no_expiry(
@@ -224,7 +222,7 @@ def test_deny_sends_nothing_and_answers_locally(
     response = finish(qtbot, worker)
     assert cloud.sent == [] and len(local.calls) == 1
     assert response.target == "local" and response.consent is None
-    (row,) = pipeline.ledger.entries()
+    (row,) = pipeline.decisions.entries()
     assert row["consent"] is None and row["bytes_sent"] == 0
     assert "Consent for cloud.send:acme was not given" in row["fallbacks"][0]
 
@@ -240,7 +238,7 @@ def test_deny_without_a_local_route_is_refused_with_a_sentence(
         with pytest.raises(ConsentDenied, match="nothing was sent to acme"):
             finish(qtbot, worker)
         assert cloud.sent == [] and local.calls == []
-        (row,) = pipeline.ledger.entries()
+        (row,) = pipeline.decisions.entries()
         assert row["consent"] is None and row["outcome"].startswith("refused: Consent for")
     finally:
         pipeline.close()

@@ -146,14 +146,14 @@ def test_korean_and_english(qapp: QApplication, dashboard: Dashboard) -> None:
 
 @pytest.mark.model
 def test_a_real_generation_feeds_the_live_and_finished_curves(qtbot: QtBot, core: Core) -> None:
-    widget = Dashboard(core.metrics, core.assistant.scheduler.snapshot)
+    widget = Dashboard(core.metrics, core.scheduler.snapshot)
     qtbot.addWidget(widget)
     widget.resize(900, 600)
     widget.show()
     done: list[Response | BaseException] = []
     request = Request.from_prompt(
         "Write a long story about a lighthouse keeper.",
-        model="local://" + core.assistant.model_name, max_tokens=200, temperature=0.0,
+        model="local://" + core.local.model_name, max_tokens=200, temperature=0.0,
     )  # fmt: skip
 
     def run() -> None:

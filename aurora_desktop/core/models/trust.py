@@ -67,6 +67,11 @@ class TrustStore:
     def user_dir(self) -> Path:
         return self._user_dir
 
+    @property
+    def sealed_in_keyring(self) -> bool:
+        """False when no OS keyring is usable and the seal's key lives in the data folder."""
+        return self.seal.in_keyring
+
     def keys(self) -> dict[str, TrustedKey]:
         return self._scan()[0]
 

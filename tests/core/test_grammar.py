@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 from llama_cpp import LlamaGrammar
 
-from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.cognition.grammar import (
     check_grammar,
     gbnf_literal,
@@ -22,7 +22,6 @@ from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.errors import RequestError
-from aurora_desktop.core.paths import AuroraHome
 
 ODD_LABELS = ('say "hi"', "back\\slash", "tab\there", "질문", "불만 사항", "😀 happy", "naïve")
 ORDER: dict[str, Any] = {
@@ -142,13 +141,11 @@ def test_broken_gbnf_is_refused() -> None:
 
 
 @pytest.fixture
-def engine(model_home: AuroraHome) -> Iterator[LlamaCppEngine]:
-    core = build_core()
-    installed = core.store.ready_for_load(core.catalog().default_llm)
+def engine(default_llm_file: Path) -> Iterator[LlamaCppEngine]:
     # One thread: no spinning barrier between threads, so other busy processes slow it
     # down in proportion instead of stalling it.
     engine = LlamaCppEngine(
-        installed.main_path, model_name="SmolLM2-135M-Instruct", n_threads=1, n_ctx=512
+        default_llm_file, model_name="SmolLM2-135M-Instruct", n_threads=1, n_ctx=512
     )
     engine.load().result(timeout=240)
     yield engine

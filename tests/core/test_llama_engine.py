@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines import llama_inproc
 from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.errors import EngineLoadError, RequestError
 from aurora_desktop.core.hardware import physical_cores
-from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.threads import STEADY_WINDOW_S, Reading, ThreadPolicy
 
 pytestmark = pytest.mark.model
@@ -22,10 +21,8 @@ QUESTION = (Message("user", "Write three sentences about the sea."),)
 
 
 @pytest.fixture
-def engine(model_home: AuroraHome) -> Iterator[LlamaCppEngine]:
-    core = build_core()
-    installed = core.store.ready_for_load(core.catalog().default_llm)
-    engine = LlamaCppEngine(installed.main_path, model_name="SmolLM2-135M-Instruct", n_ctx=512)
+def engine(default_llm_file: Path) -> Iterator[LlamaCppEngine]:
+    engine = LlamaCppEngine(default_llm_file, model_name="SmolLM2-135M-Instruct", n_ctx=512)
     engine.load().result(timeout=60)
     yield engine
     assert engine.close(timeout=30)
@@ -159,11 +156,10 @@ class Scripted:
 
 
 def test_threads_drop_mid_generation_when_the_machine_gets_busy(
-    model_home: AuroraHome, monkeypatch: pytest.MonkeyPatch
+    default_llm_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(llama_inproc, "RECHECK_S", 0.0)  # re-read the load after every token
-    core = build_core()
-    path = core.store.ready_for_load(core.catalog().default_llm).main_path
+    path = default_llm_file
     gauge = Scripted(quiet=2)  # quiet at load and at the prompt, busy from the next check on
     policy = ThreadPolicy(cores=2, gauge=gauge)  # type: ignore[arg-type]
     engine = LlamaCppEngine(path, model_name="SmolLM2", n_ctx=512, threads=policy)

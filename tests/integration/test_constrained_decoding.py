@@ -10,16 +10,15 @@ import json
 import statistics
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.cognition.grammar import labels_grammar, schema_grammar
 from aurora_desktop.core.cognition.verifier import VerifySpec, spec_for, verify
 from aurora_desktop.core.contract import Message
 from aurora_desktop.core.engines.base import Constraint
 from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
-from aurora_desktop.core.paths import AuroraHome
 from tests.support.extract_corpus import CORPUS, INVOICE_SCHEMA, field_matches
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]
@@ -44,13 +43,11 @@ FIELD_FLOOR = 0.5  # share of fields right over the corpus (observed here: see t
 
 
 @pytest.fixture
-def engine(model_home: AuroraHome) -> Iterator[LlamaCppEngine]:
-    core = build_core()
-    installed = core.store.ready_for_load(core.catalog().default_llm)
+def engine(default_llm_file: Path) -> Iterator[LlamaCppEngine]:
     # One thread: no spinning barrier between threads, so other busy processes slow it
     # down in proportion instead of stalling it.
     engine = LlamaCppEngine(
-        installed.main_path, model_name="SmolLM2-135M-Instruct", n_threads=1, n_ctx=1024
+        default_llm_file, model_name="SmolLM2-135M-Instruct", n_threads=1, n_ctx=1024
     )
     engine.load().result(timeout=240)
     yield engine

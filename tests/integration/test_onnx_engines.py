@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.contract import Message
+from aurora_desktop.core.embedding import DEFAULT_EMBEDDING_MODEL
 from aurora_desktop.core.engines.onnx_embed import OnnxEmbedder
 from aurora_desktop.core.engines.onnx_genai import OnnxGenAIEngine
 from aurora_desktop.core.engines.onnx_providers import CPU
@@ -26,12 +26,10 @@ SIMILARITY_TOLERANCE = 0.05
 
 
 @pytest.fixture(scope="session")
-def minilm(tmp_path_factory: pytest.TempPathFactory, wheel_cache: Path) -> Path:
+def minilm(embedding_home: AuroraHome) -> Path:
     """The catalog's MiniLM (model.onnx + tokenizer.json), installed through the real store."""
-    root = tmp_path_factory.mktemp("minilm-home")
-    core = build_core({"AURORA_HOME": str(root), "AURORA_CACHE": str(wheel_cache)})
-    result = core.store.install(core.catalog().get("all-minilm-l6-v2-int8"))
-    return result.installed.folder
+    (model,) = embedding_home.models.glob(f"embedding/{DEFAULT_EMBEDDING_MODEL}/*/model.onnx")
+    return model.parent
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -22,11 +21,10 @@ from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.embedding import DEFAULT_EMBEDDING_MODEL, EmbeddingService
 from aurora_desktop.core.errors import IntegrityError
 from aurora_desktop.core.models.progress import FetchProgress
-from aurora_desktop.core.paths import AuroraHome, prepare_home
+from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.policy.consent import ConsentBroker, ConsentStore
 from aurora_desktop.core.rag import RagService, chunk_text, citations, rag_messages
 from aurora_desktop.core.rag.service import DB_NAME, RAG_DIR
-from tests.conftest import _link_or_copy
 from tests.support.cli import one_line_error
 
 pytestmark = pytest.mark.integration
@@ -154,13 +152,6 @@ def rag(aurora_home: AuroraHome, embedding_service: EmbeddingService) -> Iterato
     service.close()
 
 
-@pytest.fixture
-def minilm_home(aurora_home: AuroraHome, embedding_home: AuroraHome) -> AuroraHome:
-    """This test's data folder with MiniLM installed (hard links), for `aurora` subprocesses."""
-    shutil.copytree(embedding_home.models, aurora_home.models, copy_function=_link_or_copy)
-    return prepare_home(aurora_home)
-
-
 def test_the_embedding_service_installs_verifies_and_loads_once(aurora_home: AuroraHome) -> None:
     core = build_core()
     service = EmbeddingService(core.store, core.catalog)
@@ -270,7 +261,7 @@ def test_without_yes_a_non_interactive_run_refuses_in_one_sentence(
     assert not (aurora_home.models / "model_manifest.json").exists()  # nothing fetched either
 
 
-def test_cli_ingest_and_query(minilm_home: AuroraHome, tmp_path: Path) -> None:
+def test_cli_ingest_and_query(encoders_home: AuroraHome, tmp_path: Path) -> None:
     empty = run_rag("query", "anything")
     assert "Nothing has been ingested yet" in one_line_error(empty)
     docs = tmp_path / "docs"
@@ -327,11 +318,11 @@ def stored_documents(db: Path) -> int:
 
 
 def test_a_kill_during_ingest_leaves_an_index_that_reopens_and_the_next_run_finishes(
-    minilm_home: AuroraHome, tmp_path: Path, embedding_service: EmbeddingService
+    encoders_home: AuroraHome, tmp_path: Path, embedding_service: EmbeddingService
 ) -> None:
     docs = tmp_path / "many"
     write_many(docs)
-    db = minilm_home.root / RAG_DIR / DB_NAME
+    db = encoders_home.root / RAG_DIR / DB_NAME
     proc = subprocess.Popen(
         rag_command("ingest", str(docs), "--yes"),
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -346,7 +337,7 @@ def test_a_kill_during_ingest_leaves_an_index_that_reopens_and_the_next_run_fini
     committed = stored_documents(db)
     assert 0 < committed < KILL_FILES
 
-    reopened = RagService(minilm_home.root, embedding_service, deny_broker(minilm_home.root))
+    reopened = RagService(encoders_home.root, embedding_service, deny_broker(encoders_home.root))
     stats = reopened.stats()
     assert stats.documents == committed and stats.vectors == stats.chunks > 0
     hits = reopened.query("Why do reefs turn white when the ocean heats up?", k=3)
@@ -358,7 +349,7 @@ def test_a_kill_during_ingest_leaves_an_index_that_reopens_and_the_next_run_fini
     assert f"{committed} unchanged" in finish.stdout
     expected_chunks = sum(len(chunk_text(p.read_text(encoding="utf-8"))) for p in docs.iterdir())
     assert f"the index holds {KILL_FILES} documents and {expected_chunks} chunks" in finish.stdout
-    final = RagService(minilm_home.root, embedding_service, deny_broker(minilm_home.root))
+    final = RagService(encoders_home.root, embedding_service, deny_broker(encoders_home.root))
     stats = final.stats()
     assert (stats.documents, stats.chunks, stats.vectors) == (KILL_FILES, *[expected_chunks] * 2)
     final.close()

@@ -22,6 +22,7 @@ from aurora_desktop.core.errors import CancelledError, EngineError
 from aurora_desktop.core.hops import HopResult
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
+from aurora_desktop.core.models.progress import no_progress
 from aurora_desktop.core.models.store import ModelStore
 from aurora_desktop.core.scheduler.scheduler import ModelScheduler
 from aurora_desktop.core.text import phrase
@@ -31,15 +32,11 @@ DEFAULT_KEEP_ALIVE_S = 600.0  # unload a local model after 10 minutes without a 
 GENERATION_TIMEOUT_S = 600.0  # a local answer that takes longer is treated as a hung engine
 
 
-def _silent(_: FetchProgress) -> None:
-    return None
-
-
 class LoadProgress:
     """Where the check before a load reports: silent, unless someone is watching the load."""
 
     def __init__(self) -> None:
-        self._sink: ProgressCallback = _silent
+        self._sink: ProgressCallback = no_progress
 
     def __call__(self, update: FetchProgress) -> None:
         self._sink(update)
@@ -54,7 +51,7 @@ class LoadProgress:
 
 
 def engine_factory(
-    store: ModelStore, progress: ProgressCallback = _silent, threads: ThreadPolicy | None = None
+    store: ModelStore, progress: ProgressCallback = no_progress, threads: ThreadPolicy | None = None
 ) -> Callable[[str], Engine]:
     """Builds the engine for a model: in-process for catalog models, a server for imports.
 
@@ -122,7 +119,10 @@ class LocalHop:
         return self._catalog().default_llm
 
     def ensure_installed(
-        self, name: str, progress: ProgressCallback = _silent, cancel: threading.Event | None = None
+        self,
+        name: str,
+        progress: ProgressCallback = no_progress,
+        cancel: threading.Event | None = None,
     ) -> None:
         """Install a catalog model on first use (the user-facing first-run fetch)."""
         if name in self._installed:  # checked once per process; loads re-verify anyway
@@ -133,7 +133,7 @@ class LocalHop:
             self._installed.add(name)
 
     def prepare(
-        self, progress: ProgressCallback = _silent, cancel: threading.Event | None = None
+        self, progress: ProgressCallback = no_progress, cancel: threading.Event | None = None
     ) -> Engine:
         """Install (first run only), verify and load the default model; safe to call again."""
         name = self.model_name
@@ -150,7 +150,7 @@ class LocalHop:
         *,
         on_token: TokenCallback | None = None,
         cancel: threading.Event | None = None,
-        progress: ProgressCallback = _silent,
+        progress: ProgressCallback = no_progress,
         constraint: Constraint = NO_CONSTRAINT,
     ) -> HopResult:
         """Answer `request` on a local model, streaming through `on_token`; blocks until done."""

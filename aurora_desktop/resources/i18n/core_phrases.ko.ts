@@ -176,6 +176,10 @@
         <translation>{wanted}와(과) 일치하는 클라우드 공급자가 없습니다. 설정된 공급자: {known}.</translation>
     </message>
     <message>
+        <source>No documents are indexed yet; run &apos;aurora rag ingest FOLDER&apos; first.</source>
+        <translation>아직 색인된 문서가 없습니다. 먼저 &apos;aurora rag ingest FOLDER&apos;를 실행하세요.</translation>
+    </message>
+    <message>
         <source>No rule matched ({facts_values}), so the default target {policy_default_target} applies.</source>
         <translation>일치하는 규칙이 없어({facts_values}) 기본 대상 {policy_default_target}이(가) 적용됩니다.</translation>
     </message>
@@ -544,8 +548,8 @@
         <translation>질문이 비어 있습니다. 찾을 내용을 입력하세요.</translation>
     </message>
     <message>
-        <source>The request ran on this device.</source>
-        <translation>요청을 이 기기에서 실행했습니다.</translation>
+        <source>{why} It ran on {hop_target} after: {join_fallbacks}.</source>
+        <translation>{why} 다음 과정을 거쳐 {hop_target}에서 실행했습니다: {join_fallbacks}.</translation>
     </message>
     <message>
         <source>The request was stopped before it finished.</source>
@@ -972,10 +976,6 @@
         <translation>messages[{index}]에는 문자열 content가 필요합니다.</translation>
     </message>
     <message>
-        <source>model must be auto, local://NAME or cloud://PROVIDER/MODEL, not {model}.</source>
-        <translation>model은 {model}이(가) 아니라 auto, local://NAME, cloud://PROVIDER/MODEL 중 하나여야 합니다.</translation>
-    </message>
-    <message>
         <source>model tokenizer</source>
         <translation>모델 토크나이저</translation>
     </message>
@@ -1156,6 +1156,10 @@
         <translation>{installed_entry_display_name}은(는) ONNX 모델이 아닙니다. 카탈로그에서 문장 임베딩 모델을 선택하세요.</translation>
     </message>
     <message>
+        <source>{number} {what} ({hop_target} · {hop_model}): {result}</source>
+        <translation>{number} {what} ({hop_target} · {hop_model}): {result}</translation>
+    </message>
+    <message>
         <source>{path_name} ({what}) was damaged, so Aurora moved it aside as {moved_name} and started a new one.</source>
         <translation>{path_name}({what})이(가) 손상되어 Aurora가 파일 이름을 {moved_name}(으)로 바꿔 두고 새로 만들었습니다.</translation>
     </message>
@@ -1222,6 +1226,10 @@
     <message>
         <source>the model store</source>
         <translation>모델 저장소</translation>
+    </message>
+    <message>
+        <source>model must be auto, local://NAME or cloud://PROVIDER/MODEL, not {text}.</source>
+        <translation>model은 {text}이(가) 아니라 auto, local://NAME, cloud://PROVIDER/MODEL 중 하나여야 합니다.</translation>
     </message>
     <message>
         <source>no encoder reads this script</source>
@@ -1432,10 +1440,6 @@
         <translation>{wheel_name}의 {file_path}은(는) {info_file_size}바이트이지만 {file_size}바이트여야 합니다. 다운로드한 파일은 게시된 모델이 아닙니다.</translation>
     </message>
     <message>
-        <source>{final_why} Unverified: {verdict_summary} (best effort after {len_lines} tries).</source>
-        <translation>{final_why} 검증되지 않음: {verdict_summary} ({len_lines}번 시도한 뒤의 최선의 답).</translation>
-    </message>
-    <message>
         <source>{first_package} {first_version} (wheel)</source>
         <translation>{first_package} {first_version} (wheel)</translation>
     </message>
@@ -1644,10 +1648,6 @@
         <translation>{number} {attempt_describe}: {exc}</translation>
     </message>
     <message>
-        <source>{number} {what} ({response_target} · {response_model}): {result}</source>
-        <translation>{number} {what} ({response_target} · {response_model}): {result}</translation>
-    </message>
-    <message>
         <source>{path_name} carries no sentencepiece model; reinstall it.</source>
         <translation>{path_name}에 sentencepiece 모델이 들어 있지 않습니다. 다시 설치하세요.</translation>
     </message>
@@ -1744,10 +1744,6 @@
         <translation>{response_model}의 답변 {response_text_strip_40}은(는) 어느 레이블에도 해당하지 않습니다.</translation>
     </message>
     <message>
-        <source>{response_why} Stopped before it finished; not checked.</source>
-        <translation>{response_why} 끝나기 전에 중지되어 검사하지 않았습니다.</translation>
-    </message>
-    <message>
         <source>{root} is not a folder; give the folder of documents to ingest.</source>
         <translation>{root}은(는) 폴더가 아닙니다. 가져올 문서가 있는 폴더를 지정하세요.</translation>
     </message>
@@ -1812,6 +1808,14 @@
         <translation>{target}: {exc}</translation>
     </message>
     <message>
+        <source>{tried_why} Stopped before it finished; not checked.</source>
+        <translation>{tried_why} 끝나기 전에 중지되어 검사하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>{tried_why} Unverified: {verdict_summary} (best effort after {len_lines} tries).</source>
+        <translation>{tried_why} 검증되지 않음: {verdict_summary} ({len_lines}번 시도한 뒤의 최선의 답).</translation>
+    </message>
+    <message>
         <source>{version} is not a version number like 1.0.0.</source>
         <translation>{version}은(는) 1.0.0 같은 버전 번호가 아닙니다.</translation>
     </message>
@@ -1858,10 +1862,6 @@
     <message>
         <source>{where}: {label} lists the same file twice.</source>
         <translation>{where}: {label}에 같은 파일이 두 번 나열되어 있습니다.</translation>
-    </message>
-    <message>
-        <source>{why} It ran on {response_target} after: {join_fallbacks}.</source>
-        <translation>{why} 다음 과정을 거쳐 {response_target}에서 실행했습니다: {join_fallbacks}.</translation>
     </message>
 </context>
 </TS>

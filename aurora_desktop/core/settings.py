@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import threading
 from collections.abc import Callable
@@ -24,6 +25,17 @@ CONSENT_TIMEOUT_RANGE = (10, 600)  # seconds
 THREADS_RANGE = (0, 256)  # 0: chosen by the load (core/threads.py)
 MAX_WARM_MODELS = 16
 MAX_BYTES = 100_000
+# the local API's port: not Ollama's 11434, LM Studio's 1234, Jan's 1337, llama.cpp's 8080,
+# nor in an ephemeral range (Linux 32768-60999, Windows 49152-65535)
+API_PORT = 11470
+API_PORT_RANGE = (1024, 65535)
+MAX_API_ORIGINS = 32
+# a browser origin: scheme://host[:port], no path; "null" and "*" never match
+_ORIGIN_PATTERN = (
+    r"^[A-Za-z][A-Za-z0-9+.-]{0,30}://"
+    r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}"
+    r"[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?$"
+)
 
 SETTINGS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -71,6 +83,35 @@ SETTINGS_SCHEMA: dict[str, Any] = {
             "maximum": THREADS_RANGE[1],
             "description": "CPU threads for local models; 0 chooses by how busy the machine is.",
         },
+        "api_enabled": {
+            "type": "boolean",
+            "description": "Serve the local OpenAI- and Ollama-compatible API (off by default).",
+        },
+        "api_port": {
+            "type": "integer",
+            "minimum": API_PORT_RANGE[0],
+            "maximum": API_PORT_RANGE[1],
+            "description": "The TCP port of the local API.",
+        },
+        "api_require_key": {
+            "type": "boolean",
+            "description": "Every API request must carry a key; only while bound to loopback "
+            "can this be turned off.",
+        },
+        "api_origins": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": 200, "pattern": _ORIGIN_PATTERN},
+            "uniqueItems": True,
+            "maxItems": MAX_API_ORIGINS,
+            "description": "Browser origins (scheme://host[:port]) allowed to call the API.",
+        },
+        "api_bind": {
+            "type": "string",
+            "minLength": 2,
+            "maxLength": 45,
+            "description": "The address the API listens on; anything but 127.0.0.1, ::1 or "
+            "localhost lets other machines reach it.",
+        },
     },
 }
 _VALIDATOR = jsonschema.Draft202012Validator(SETTINGS_SCHEMA)
@@ -87,6 +128,11 @@ class Settings:
     pii_kinds: frozenset[str] = field(default_factory=lambda: ALL_KINDS)
     consent_timeout_s: int = 60
     threads: int = 0  # 0: automatic
+    api_enabled: bool = False
+    api_port: int = API_PORT
+    api_require_key: bool = True
+    api_origins: tuple[str, ...] = ()
+    api_bind: str = "127.0.0.1"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +144,11 @@ class Settings:
             "pii_kinds": [kind for kind in PRIORITY if kind in self.pii_kinds],
             "consent_timeout_s": self.consent_timeout_s,
             "threads": self.threads,
+            "api_enabled": self.api_enabled,
+            "api_port": self.api_port,
+            "api_require_key": self.api_require_key,
+            "api_origins": list(self.api_origins),
+            "api_bind": self.api_bind,
         }
 
 
@@ -128,7 +179,53 @@ def validate(data: Any, source: str = THE_SETTINGS, *, advice: bool = True) -> S
         values["warm_models"] = tuple(values["warm_models"])
     if "pii_kinds" in values:
         values["pii_kinds"] = frozenset(values["pii_kinds"])
-    return Settings(**values)
+    if "api_origins" in values:
+        values["api_origins"] = tuple(values["api_origins"])
+    settings = Settings(**values)
+    problem = _api_problem(settings)
+    if problem is not None:
+        where, message = problem
+        if not advice:
+            raise ConfigError(f"{source} are not valid at {where} ({message}).")
+        raise ConfigError(f"{source} are not valid at {where} ({message}); fix or reset them.")
+    return settings
+
+
+def is_loopback(bind: str) -> bool:
+    """Whether listening on `bind` keeps the API on this computer."""
+    if bind == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bind).is_loopback
+    except ValueError:
+        return False
+
+
+def api_bind_warning(settings: Settings) -> str | None:
+    """The sentence to show while the API listens beyond this computer (None on loopback)."""
+    if is_loopback(settings.api_bind):
+        return None
+    return phrase(
+        f"The API listens on {settings.api_bind}, so other machines on the network can reach "
+        "it; keep its keys secret or set the address back to 127.0.0.1."
+    )
+
+
+def _api_problem(settings: Settings) -> tuple[str, str] | None:
+    """Where and why the API settings are unsafe or unusable, or None when they are fine."""
+    bind = settings.api_bind
+    if bind != "localhost":
+        try:
+            ipaddress.ip_address(bind)
+        except ValueError:
+            return "api_bind", phrase(f"{bind!r} is not an IP address")
+    if any(origin.endswith("\n") for origin in settings.api_origins):  # "$" allows one
+        return "api_origins", phrase("an origin ends with a line break")
+    if not settings.api_require_key and not is_loopback(bind):
+        return "api_require_key", phrase(
+            "keys may be turned off only while the API listens on 127.0.0.1"
+        )
+    return None
 
 
 def _kept(reason: str) -> str:

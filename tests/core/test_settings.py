@@ -10,7 +10,7 @@ import pytest
 
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.policy.pii import ALL_KINDS
-from aurora_desktop.core.settings import Settings, SettingsFile, validate
+from aurora_desktop.core.settings import Settings, SettingsFile, api_bind_warning, validate
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:
@@ -156,3 +156,78 @@ def test_build_core_reads_the_settings(aurora_home: object) -> None:
         assert core.pipeline.cloud._masker.kinds == frozenset({"EMAIL"})
     finally:
         core.close()
+
+
+def test_the_api_is_off_on_loopback_with_keys_by_default(tmp_path: Path) -> None:
+    current = SettingsFile(tmp_path / "settings.json").current()
+    assert current.api_enabled is False
+    assert current.api_port == 11470 and current.api_port not in (11434, 1234)
+    assert current.api_require_key is True
+    assert current.api_origins == ()
+    assert current.api_bind == "127.0.0.1"
+    assert api_bind_warning(current) is None
+
+
+def test_the_api_settings_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    SettingsFile(path).update(
+        api_enabled=True,
+        api_port=18080,
+        api_require_key=False,
+        api_origins=("http://localhost:3000", "chrome-extension://abcdefgh"),
+        api_bind="::1",
+    )
+    again = SettingsFile(path).current()
+    assert again.api_enabled is True and again.api_port == 18080
+    assert again.api_require_key is False and again.api_bind == "::1"
+    assert again.api_origins == ("http://localhost:3000", "chrome-extension://abcdefgh")
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"api_port": 80}, "api_port"),
+        ({"api_port": 70000}, "api_port"),
+        ({"api_port": "11470"}, "api_port"),
+        ({"api_enabled": "yes"}, "api_enabled"),
+        ({"api_origins": ["null"]}, "api_origins"),
+        ({"api_origins": ["*"]}, "api_origins"),
+        ({"api_origins": ["http://app.example/path"]}, "api_origins"),
+        ({"api_origins": ["http://localhost:3000\n"]}, "api_origins"),
+        ({"api_origins": ["http://a.example", "http://a.example"]}, "api_origins"),
+        ({"api_bind": "my-laptop"}, "api_bind"),
+        ({"api_bind": "127.0.0.1\n"}, "api_bind"),
+        ({"api_bind": "0.0.0.0", "api_require_key": False}, "api_require_key"),
+    ],
+)
+def test_unsafe_or_invalid_api_settings_are_refused(
+    tmp_path: Path, changes: dict[str, object], where: str
+) -> None:
+    path = tmp_path / "settings.json"
+    settings = SettingsFile(path)
+    settings.update(api_port=12000)
+    before = path.read_bytes()
+    with pytest.raises(ConfigError, match=where) as caught:
+        settings.update(**changes)
+    assert str(caught.value).endswith("fix or reset them.")
+    assert path.read_bytes() == before
+
+
+def test_binding_beyond_loopback_takes_the_setting_and_comes_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    settings = SettingsFile(tmp_path / "settings.json")
+    for bind in ("127.0.0.1", "::1", "localhost", "127.0.0.2"):
+        assert api_bind_warning(settings.update(api_bind=bind)) is None
+    wide = settings.update(api_bind="0.0.0.0")
+    warning = api_bind_warning(wide)
+    assert warning is not None and "0.0.0.0" in warning and warning.endswith(".")
+    assert wide.api_require_key is True
+
+
+def test_a_file_that_turns_keys_off_beyond_loopback_keeps_the_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"api_bind": "0.0.0.0", "api_require_key": false}', encoding="utf-8")
+    settings = SettingsFile(path)
+    assert settings.current() == Settings()
+    assert settings.problem is not None and "api_require_key" in str(settings.problem)

@@ -175,7 +175,7 @@ def b6_qt_latency(core: Core) -> dict[str, Any]:
     from aurora_desktop.ui.chat_session import ChatSession
 
     app = QApplication.instance() or QApplication([])
-    session = ChatSession(core.conductor)
+    session = ChatSession(core.conductor, core.local)
     lateness: list[float] = []
     state = {"last": time.perf_counter(), "streaming": False}
 

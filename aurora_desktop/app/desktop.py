@@ -38,7 +38,10 @@ class _JobSignals(QObject):
 class AuroraApp:
     """Holds the live objects of one running app and the order they shut down in."""
 
-    def __init__(self, app: QApplication, core: Core, *, use_tray: bool) -> None:
+    def __init__(
+        self, app: QApplication, core: Core, *, use_tray: bool, consent: ConsentAsker
+    ) -> None:
+        """`consent` is the asker `core` was built with (`build_core(ask=consent)`)."""
         self.app = app
         self.core = core
         settings = core.settings.current()
@@ -50,8 +53,9 @@ class AuroraApp:
         self._job_signals.done.connect(self._on_job_done)
         self._encoders_checked = False
         self._closing = threading.Event()  # stops a background download when the app quits
-        self.consent = ConsentAsker(self._active_window, timeout_s=settings.consent_timeout_s)
-        core.consent.ask = self.consent
+        self.consent = consent
+        consent.set_timeout(settings.consent_timeout_s)
+        consent.show_over(self._active_window)
         self.consent.answered.connect(self._on_consent_answered)
         self._relay = EventRelay()
         self._relay.arrived.connect(self._on_core_event)
@@ -61,7 +65,7 @@ class AuroraApp:
         core.settings.changed.append(lambda new, _names: self._settings_relay.publish(new))
         self._warm_seen = set(settings.warm_models)
 
-        self.session = ChatSession(core.conductor)
+        self.session = ChatSession(core.conductor, core.local)
         self.popup = ChatPopup(self.session)
         self.popup.setWindowIcon(app_icon())
         self.windows = WindowFactory(core, self.log, self.language)
@@ -140,10 +144,9 @@ class AuroraApp:
         self._jobs.shutdown(SHUTDOWN_TIMEOUT_S)
         self.core.events.unsubscribe(self._relay.publish)
         stopped = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
+        stopped = self.core.close(SHUTDOWN_TIMEOUT_S) and stopped  # the core's one owner
         if not stopped and sys.stderr is not None:  # a windowless start (Aurora.exe) has none
             sys.stderr.write("Aurora: the model did not stop in time; exiting anyway.\n")
-        self.core.embedder.close()
-        self.core.multilingual.close()
 
     # -- what the core and the session report ----------------------------------------------
 

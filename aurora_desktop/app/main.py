@@ -22,6 +22,7 @@ from aurora_desktop.app.startup_trace import mark, tracing
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.paths import resolve_home
+from aurora_desktop.ui.consent_asker import ConsentAsker
 from aurora_desktop.ui.tray import app_icon
 
 NOTIFY_ATTEMPTS = 10
@@ -76,10 +77,11 @@ def run_app() -> int:
             "line or start Aurora inside a desktop session."
         )
     mark("main")
-    core = build_core()  # an unusable data folder fails here, before any window
-    mark("core")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    consent = ConsentAsker()  # the core asks through it; AuroraApp says over which window
+    core = build_core(ask=consent)  # an unusable data folder fails here, before any window
+    mark("core")
     app.setApplicationName("Aurora")
     app.setWindowIcon(app_icon())
     name = server_name(core.home.instance_key)
@@ -97,7 +99,7 @@ def run_app() -> int:
     server = InstanceServer(name)
     use_tray = _tray_available()
     app.setQuitOnLastWindowClosed(not use_tray)
-    aurora = AuroraApp(app, core, use_tray=use_tray)
+    aurora = AuroraApp(app, core, use_tray=use_tray, consent=consent)
     server.show_requested.connect(aurora.open_chat)
     server.quit_requested.connect(app.quit)
     if not use_tray:

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import threading
 from functools import partial
-from typing import cast
+from typing import Protocol, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from aurora_desktop.core.cognition.conductor import Conductor
 from aurora_desktop.core.contract import Message, Request, Response, Risk
+from aurora_desktop.core.engines.base import Engine
 from aurora_desktop.core.errors import AuroraError, CancelledError
-from aurora_desktop.core.models.fetch import FetchProgress
+from aurora_desktop.core.models.fetch import FetchProgress, ProgressCallback
 from aurora_desktop.ui.bridge import CoreSignals, TokenBatcher
 from aurora_desktop.ui.chat_choices import DEFAULT_RISK, DEFAULT_TASK
 from aurora_desktop.ui.core_text import core_text
 from aurora_desktop.ui.tasks import Task, TaskRunner, error_sentence
 
 HISTORY_CHARS = 3000
+
+
+class LocalModels(Protocol):
+    """What the session needs of the local hop: the default model, ready (core/local_hop.py)."""
+
+    def prepare(
+        self, progress: ProgressCallback = ..., cancel: threading.Event | None = None
+    ) -> Engine: ...
 
 
 class ChatSession(QObject):
@@ -36,11 +45,13 @@ class ChatSession(QObject):
     conversation_reset = Signal()
     paused_changed = Signal(bool)
 
-    def __init__(self, conductor: Conductor, parent: QObject | None = None) -> None:
+    def __init__(
+        self, conductor: Conductor, local: LocalModels, parent: QObject | None = None
+    ) -> None:
+        """`conductor` answers; `local` installs, verifies and loads the default model."""
         super().__init__(parent)
         self._conductor = conductor
-        self._pipeline = conductor.pipeline
-        self._assistant = conductor.pipeline.local
+        self._local = local
         self._history: list[Message] = []
         self._tasks = TaskRunner("aurora-request", self)
         self._cancel = threading.Event()
@@ -128,13 +139,12 @@ class ChatSession(QObject):
         self.conversation_reset.emit()
 
     def shutdown(self, timeout: float = 10.0) -> bool:
-        """Stop the request in progress and close the pipeline; False if either outlived
-        `timeout`."""
+        """Stop the request in progress; False if it outlived `timeout`. The core's services
+        are closed by their owner (Core.close), not here."""
         self._closing.set()
         self._cancel.set()
         self._batcher.stop()
-        ended = self._tasks.shutdown(timeout)
-        return self._pipeline.close(timeout) and ended
+        return self._tasks.shutdown(timeout)
 
     def _context(self) -> list[Message]:
         kept: list[Message] = []
@@ -156,7 +166,7 @@ class ChatSession(QObject):
         self._signals.progress.emit(event.phase, event.label, event.done, event.total or 0)
 
     def _prepare_model(self) -> str:
-        return self._assistant.prepare(self._report, self._closing).model_name
+        return self._local.prepare(self._report, self._closing).model_name
 
     def _answer(self, request: Request, cancel: threading.Event) -> Response:
         def on_token(piece: str) -> bool:

@@ -91,6 +91,10 @@ class ConsentAsker(QObject):
     def timeout_s(self) -> float:
         return self._timeout_s
 
+    def show_over(self, parent_widget: Callable[[], QWidget | None]) -> None:
+        """Which window a consent dialog opens over (the app's active window)."""
+        self._parent_widget = parent_widget
+
     def set_timeout(self, seconds: float) -> None:
         """How long a request waits for an answer (applies to requests asked from now on)."""
         self._timeout_s = max(1.0, float(seconds))

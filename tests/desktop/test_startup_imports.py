@@ -62,10 +62,12 @@ from PySide6.QtWidgets import QApplication
 
 from aurora_desktop.app.desktop import AuroraApp
 from aurora_desktop.app.wiring import build_core
+from aurora_desktop.ui.consent_asker import ConsentAsker
 
-core = build_core()
 app = QApplication(sys.argv[:1])
-aurora = AuroraApp(app, core, use_tray=True)
+asker = ConsentAsker()
+core = build_core(ask=asker)
+aurora = AuroraApp(app, core, use_tray=True, consent=asker)
 app.processEvents()
 loaded = {{m: importers.get(m, []) for m in HEAVY if m in sys.modules}}
 aurora.shutdown()

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from aurora_desktop.core.local_hop import engine_factory
 from aurora_desktop.core.embedding.service import EmbeddingService
 from aurora_desktop.core.errors import ModelError
+from aurora_desktop.core.local_hop import engine_factory
 from aurora_desktop.core.models.keys import make_key_file
 from aurora_desktop.core.models.signing import sign_entry
 from tests.support.signing import entry_of, make_publisher

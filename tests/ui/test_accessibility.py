@@ -54,7 +54,7 @@ def language(qapp: QApplication) -> Iterator[LanguageManager]:
 def windows(qtbot: QtBot, core: Core, language: LanguageManager) -> Iterator[dict[str, QWidget]]:
     factory = WindowFactory(core, LogBook(), language)
     settings = factory.settings()
-    session = ChatSession(core.conductor)
+    session = ChatSession(core.conductor, core.local)
     popup = ChatPopup(session)
     found: dict[str, QWidget] = {"chat": popup, "log": factory.log_view()}
     for key in ("routing", "models", "providers", "privacy", "general"):

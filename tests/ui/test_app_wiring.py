@@ -17,13 +17,15 @@ from aurora_desktop.app.desktop import AuroraApp
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.scheduler.events import SchedulerEvent
+from aurora_desktop.ui.consent_asker import ConsentAsker
 from aurora_desktop.ui.tray import TrayState
 
 
 @pytest.fixture
 def aurora(qtbot: QtBot, qapp: QApplication, aurora_home: AuroraHome) -> Iterator[AuroraApp]:
-    core = build_core()
-    running = AuroraApp(qapp, core, use_tray=True)
+    asker = ConsentAsker()
+    core = build_core(ask=asker)
+    running = AuroraApp(qapp, core, use_tray=True, consent=asker)
     yield running
     running.shutdown()
     core.close()

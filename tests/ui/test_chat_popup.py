@@ -34,7 +34,7 @@ REPLY_TIMEOUT_MS = 120_000
 
 @pytest.fixture
 def popup(qtbot: QtBot, core: Core) -> Iterator[ChatPopup]:
-    session = ChatSession(core.conductor)
+    session = ChatSession(core.conductor, core.local)
     widget = ChatPopup(session)
     qtbot.addWidget(widget)
     widget.show_near(None)
@@ -178,7 +178,7 @@ def fake_conductor(tmp_path: Path, local: FakeLocal, cloud: FakeCloud) -> Conduc
 @pytest.fixture
 def fakes(qtbot: QtBot, tmp_path: Path) -> Iterator[Fakes]:
     local, cloud = FakeLocal(), FakeCloud()
-    session = ChatSession(fake_conductor(tmp_path, local, cloud))
+    session = ChatSession(fake_conductor(tmp_path, local, cloud), local)  # type: ignore[arg-type]
     widget = ChatPopup(session)
     qtbot.addWidget(widget)
     widget.show_near(None)
@@ -426,7 +426,7 @@ class _StoppedBeforeAnswering:
 
 def test_stop_before_any_answer_says_stopped_not_failed(qtbot: QtBot, tmp_path: Path) -> None:
     conductor = fake_conductor(tmp_path, FakeLocal(), FakeCloud())
-    session = ChatSession(_StoppedBeforeAnswering(conductor))  # type: ignore[arg-type]
+    session = ChatSession(_StoppedBeforeAnswering(conductor), FakeLocal())  # type: ignore[arg-type]
     popup = ChatPopup(session)
     qtbot.addWidget(popup)
     with qtbot.waitSignal(session.reply_stopped, timeout=10_000):

@@ -59,6 +59,7 @@ class Grounding:
     def close(self) -> None:
         if self._service is not None:
             self._service.close()
+            self._service = None
 
 
 def relevant(hits: list[Hit]) -> list[Hit]:

@@ -28,6 +28,8 @@ COMMANDS = {
     "mask": ("policy_cmd", "run_mask"),
     "audit": ("policy_cmd", "run_audit"),
     "consent": ("policy_cmd", "run_consent"),
+    "serve": ("serve_cmd", "run_serve"),
+    "api-keys": ("serve_cmd", "run_api_keys"),
 }
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     from aurora_desktop.cli.policy_cmd import add_policy_parsers
     from aurora_desktop.cli.providers_cmd import add_providers_parser
     from aurora_desktop.cli.rag_cmd import add_rag_parser
+    from aurora_desktop.cli.serve_cmd import add_serve_parsers
     from aurora_desktop.cli.stats_cmd import add_stats_parser
 
     parser = _Parser(
@@ -78,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_league_parser(commands)
     add_eval_parser(commands)
     add_rag_parser(commands, _Parser)
+    add_serve_parsers(commands, _Parser)
     commands.add_parser("app", help="start the tray app (the same as no command)")
     commands.add_parser("quit", help="ask the running tray app to quit and wait until it has")
     return parser

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from aurora_desktop.app.api_control import ApiControl
 from aurora_desktop.app.file_warnings import file_warnings
 from aurora_desktop.app.windows import WindowFactory
 from aurora_desktop.app.wiring import Core
 from aurora_desktop.core import notices
 from aurora_desktop.core.contract import Response
-from aurora_desktop.core.errors import CancelledError
+from aurora_desktop.core.errors import AuroraError, CancelledError
 from aurora_desktop.core.scheduler.events import SchedulerEvent
 from aurora_desktop.core.settings import Settings
 from aurora_desktop.ui.bridge import EventRelay
@@ -65,10 +66,13 @@ class AuroraApp:
         core.settings.changed.append(lambda new, _names: self._settings_relay.publish(new))
         self._warm_seen = set(settings.warm_models)
 
+        self.api = ApiControl(core)
+        self.api.changed.connect(self._on_api_changed)
+        self.api.failed.connect(self._on_api_failed)
         self.session = ChatSession(core.conductor, core.local)
         self.popup = ChatPopup(self.session)
         self.popup.setWindowIcon(app_icon())
-        self.windows = WindowFactory(core, self.log, self.language)
+        self.windows = WindowFactory(core, self.log, self.language, api_state=self.api.facts)
         self.session.busy_changed.connect(self._on_busy)
         self.session.model_ready.connect(self._on_model_ready)
         self.session.prepare_failed.connect(self._on_prepare_failed)
@@ -85,6 +89,7 @@ class AuroraApp:
             self.tray.local_only_toggled.connect(self.set_local_only)
             self.tray.pause_toggled.connect(self.set_paused)
             self.tray.pin_toggled.connect(self.set_pinned)
+            self.tray.api_toggled.connect(self.set_api_enabled)
             self.tray.quit_requested.connect(app.quit)
             self.session.status_changed.connect(self.tray.set_detail)
             self.log.entry_added.connect(self._on_log_entry)
@@ -96,6 +101,7 @@ class AuroraApp:
         self._models_timer.timeout.connect(self.check_files)
         self._models_timer.start(MODELS_REFRESH_MS)
         self.check_files()
+        self.api.apply(settings)  # serves the local API if the user turned it on
         app.aboutToQuit.connect(self.shutdown)
 
     # -- user actions ----------------------------------------------------------------------
@@ -116,6 +122,14 @@ class AuroraApp:
             else QCoreApplication.translate("AuroraApp", "Cloud models may be used again.")
         )
         self.log.add("info", self._source("routing"), message)
+
+    def set_api_enabled(self, on: bool) -> None:
+        """The tray's "Local API" item: the setting changes, the server follows it."""
+        try:
+            self.core.settings.update(api_enabled=on)
+        except (AuroraError, OSError) as exc:
+            self.log.add("error", self._source("api"), str(exc))
+            self._on_api_changed()  # the item shows the state again, not the click
 
     def set_paused(self, on: bool) -> None:
         self.session.set_paused(on)
@@ -144,6 +158,7 @@ class AuroraApp:
         self._jobs.shutdown(SHUTDOWN_TIMEOUT_S)
         self.core.events.unsubscribe(self._relay.publish)
         stopped = self.session.shutdown(SHUTDOWN_TIMEOUT_S)
+        stopped = self.api.shutdown() and stopped  # no app's request arrives after this
         stopped = self.core.close(SHUTDOWN_TIMEOUT_S) and stopped  # the core's one owner
         if not stopped and sys.stderr is not None:  # a windowless start (Aurora.exe) has none
             sys.stderr.write("Aurora: the model did not stop in time; exiting anyway.\n")
@@ -173,6 +188,14 @@ class AuroraApp:
             if set(settings.warm_models) - self._warm_seen:
                 self.start_warm()  # the scheduler has the new set already (core wiring)
             self._warm_seen = set(settings.warm_models)
+            self.api.apply(settings)
+
+    def _on_api_changed(self) -> None:
+        if self.tray is not None:
+            self.tray.set_api(self.api.facts())
+
+    def _on_api_failed(self, reason: str) -> None:
+        self.log.add("error", self._source("api"), reason)
 
     def check_files(self) -> None:
         """An invalid user file (router policy, banned words, labels, settings) is logged and
@@ -275,5 +298,6 @@ class AuroraApp:
             "models": QCoreApplication.translate("AuroraApp", "Models"),
             "chat": QCoreApplication.translate("AuroraApp", "Chat"),
             "consent": QCoreApplication.translate("AuroraApp", "Consent"),
+            "api": QCoreApplication.translate("AuroraApp", "Local API"),
         }
         return names.get(name, name)

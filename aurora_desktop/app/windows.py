@@ -1,16 +1,17 @@
-"""Builds the app's secondary windows on first use: Settings (five pages), Dashboard, Messages.
+"""Builds the app's secondary windows on first use: Settings (six pages), Dashboard, Messages.
 
 Each window's modules are imported when it first opens, not at start-up."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.log_view import LogBook, LogView
-from aurora_desktop.ui.tray import app_icon
+from aurora_desktop.ui.tray import ApiFacts, app_icon
 
 if TYPE_CHECKING:  # imported when first opened: the dashboard brings pyqtgraph and numpy
     from aurora_desktop.app.wiring import Core
@@ -23,8 +24,16 @@ W = TypeVar("W", bound=QWidget)
 class WindowFactory:
     """Creates each window once, keeps it (hidden, not destroyed, when closed), shuts it down."""
 
-    def __init__(self, core: Core, log: LogBook, language: LanguageManager) -> None:
+    def __init__(
+        self,
+        core: Core,
+        log: LogBook,
+        language: LanguageManager,
+        *,
+        api_state: Callable[[], ApiFacts] = ApiFacts,
+    ) -> None:
         self._core = core
+        self._api_state = api_state
         self._log = log
         self._language = language
         self._settings: SettingsWindow | None = None
@@ -34,6 +43,7 @@ class WindowFactory:
     def settings(self) -> SettingsWindow:
         if self._settings is None:
             from aurora_desktop.core.autostart import Autostart
+            from aurora_desktop.ui.settings.api_page import ApiPage
             from aurora_desktop.ui.settings.general_page import GeneralPage
             from aurora_desktop.ui.settings.models_page import ModelsPage
             from aurora_desktop.ui.settings.privacy_page import PrivacyPage
@@ -74,6 +84,7 @@ class WindowFactory:
                     cores=core.threads.cores,
                 ),
             )
+            window.add_page("api", ApiPage(core.settings, core.api_keys, self._api_state))
             self._settings = _with_icon(window)
         return self._settings
 

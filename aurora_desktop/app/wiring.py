@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aurora_desktop.core import notices
+from aurora_desktop.core.api_keys import ApiKeyStore
 from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.cloud_hop import CloudHop
 from aurora_desktop.core.cognition.conductor import Conductor
@@ -87,6 +88,7 @@ class Core:
     classifier: IntentClassifier
     conductor: Conductor
     grounding: Grounding  # RAG: the document index and grounded prompts
+    api_keys: ApiKeyStore  # the local API's per-app keys
 
     def local_signer(self) -> LocalSigner:
         from aurora_desktop.core.models.local_key import LocalSigner  # keyring: slow to import
@@ -189,6 +191,7 @@ def build_core(env: Mapping[str, str] | None = None, *, ask: AskCallback = deny_
         local_only=local_only, masker=masker, banned=banned, pipeline=pipeline,
         embedder=embedder, multilingual=multilingual, label_sets=label_sets,
         classifier=classifier, conductor=conductor, grounding=grounding,
+        api_keys=ApiKeyStore.in_home(home, audit),
     )  # fmt: skip
 
 

@@ -62,6 +62,28 @@ def tray_state(facts: TrayFacts) -> TrayState:
     return TrayState.IDLE
 
 
+@dataclass(frozen=True, slots=True)
+class ApiFacts:
+    """The local API as the tray shows it: wanted on or not, and what the server does."""
+
+    enabled: bool = False
+    url: str = ""  # while it listens
+    failed: str = ""  # why it is not listening although it should
+
+
+def api_text(facts: ApiFacts) -> str:
+    """The tray item's text: its state at a glance (checked means the API is turned on)."""
+    if not facts.enabled:
+        return QCoreApplication.translate("TrayController", "Local API (off)")
+    if facts.failed:
+        return QCoreApplication.translate("TrayController", "Local API (not running)")
+    if facts.url:
+        return QCoreApplication.translate("TrayController", "Local API on {address}").format(
+            address=facts.url.removeprefix("http://")
+        )
+    return QCoreApplication.translate("TrayController", "Local API (starting…)")
+
+
 def app_icon() -> QIcon:
     icon = QIcon()
     for size in ICON_SIZES:
@@ -113,6 +135,7 @@ class TrayController(QObject):
     pin_toggled = Signal(str, bool)  # model name, pinned
     local_only_toggled = Signal(bool)
     pause_toggled = Signal(bool)
+    api_toggled = Signal(bool)  # the local API on or off
     quit_requested = Signal()
 
     def __init__(
@@ -139,6 +162,10 @@ class TrayController(QObject):
         self.local_only_action.setCheckable(True)
         self.pause_action = QAction(self.menu)
         self.pause_action.setCheckable(True)
+        self.api_action = QAction(self.menu)
+        self.api_action.setObjectName("apiAction")
+        self.api_action.setCheckable(True)
+        self._api = ApiFacts()
         self.quit_action = QAction(self.menu)
         for action in (self.open_action, self.dashboard_action, self.settings_action):
             self.menu.addAction(action)
@@ -146,6 +173,7 @@ class TrayController(QObject):
         self.menu.addMenu(self.pin_menu)
         self.menu.addAction(self.local_only_action)
         self.menu.addAction(self.pause_action)
+        self.menu.addAction(self.api_action)
         self.menu.addSeparator()
         self.menu.addAction(self.log_action)
         self.menu.addAction(self.quit_action)  # Quit stays last
@@ -156,6 +184,7 @@ class TrayController(QObject):
         self.log_action.triggered.connect(self.log_requested)
         self.local_only_action.toggled.connect(self._on_local_only)
         self.pause_action.toggled.connect(self._on_pause)
+        self.api_action.toggled.connect(self.api_toggled)
         self.quit_action.triggered.connect(self.quit_requested)
         self.icon.activated.connect(self._on_activated)
         self.pin_menu.aboutToShow.connect(self._fill_pin_menu)
@@ -212,6 +241,11 @@ class TrayController(QObject):
         self._pinned = set(pinned)
         self._refresh()
 
+    def set_api(self, facts: ApiFacts) -> None:
+        """The local API's state: off, listening (on its URL) or failed (why)."""
+        self._api = facts
+        self._refresh()
+
     def set_detail(self, text: str) -> None:
         """A status line from the chat session (download progress, ready…)."""
         self._detail = text
@@ -235,6 +269,8 @@ class TrayController(QObject):
         else:
             models = QCoreApplication.translate("TrayController", "No model loaded")
         lines = [f"Aurora — {state_text(state)}", models]
+        if self._api.enabled:
+            lines.append(api_text(self._api))
         if self._facts.error:
             lines.append(self._facts.error)
         elif self._detail:
@@ -246,9 +282,11 @@ class TrayController(QObject):
             if paused
             else QCoreApplication.translate("TrayController", "Pause")
         )
+        self.api_action.setText(api_text(self._api))
         for action, checked in (
             (self.local_only_action, self._facts.local_only),
             (self.pause_action, paused),
+            (self.api_action, self._api.enabled),
         ):
             if action.isChecked() != checked:
                 action.blockSignals(True)

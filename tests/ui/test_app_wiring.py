@@ -155,3 +155,42 @@ def test_a_damaged_database_moved_aside_is_logged_once(
         )
         == 1
     )
+
+
+def test_the_local_api_follows_the_settings_and_the_tray_shows_it(
+    qtbot: QtBot, aurora: AuroraApp
+) -> None:
+    """Turning the API on in the settings starts the real server (off the Qt thread); an
+    app's key works on it; turning it off closes the port; the tray item says so."""
+    import httpx
+
+    from tests.support.llama_server import free_port
+
+    assert aurora.tray is not None and not aurora.tray.api_action.isChecked()
+    port = free_port()
+    _key, token = aurora.core.api_keys.create("Test app", ["models"])
+    aurora.core.settings.update(api_enabled=True, api_port=port)
+    qtbot.waitUntil(lambda: bool(aurora.api.facts().url), timeout=15_000)
+    assert aurora.tray.api_action.isChecked()
+    assert f"127.0.0.1:{port}" in aurora.tray.api_action.text()
+    url = f"http://127.0.0.1:{port}"
+    with httpx.Client(timeout=5) as client:
+        assert client.get(f"{url}/v1/models").status_code == 401  # no key, no answer
+        listed = client.get(f"{url}/v1/models", headers={"Authorization": f"Bearer {token}"})
+        assert listed.status_code == 200
+        assert "aurora/auto" in [m["id"] for m in listed.json()["data"]]
+    aurora.tray.api_action.trigger()  # the user turns it off from the tray
+    assert aurora.core.settings.current().api_enabled is False
+    qtbot.waitUntil(lambda: not aurora.api.facts().enabled, timeout=15_000)
+    qtbot.waitUntil(lambda: _refused(f"{url}/v1/models"), timeout=15_000)
+    assert not aurora.tray.api_action.isChecked()
+
+
+def _refused(url: str) -> bool:
+    import httpx
+
+    try:
+        httpx.get(url, timeout=1)
+    except httpx.ConnectError:
+        return True
+    return False

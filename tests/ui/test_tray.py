@@ -43,7 +43,7 @@ def test_menu_entries_and_toggles(qtbot: QtBot) -> None:
     texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
     assert texts == [
         "Open chat", "Dashboard", "Settings", "Pin models for this session",
-        "Local only (no cloud)", "Pause", "Messages…", "Quit",
+        "Local only (no cloud)", "Pause", "Local API (off)", "Messages…", "Quit",
     ]  # fmt: skip
     with qtbot.waitSignal(tray.local_only_toggled) as toggled:
         tray.local_only_action.trigger()

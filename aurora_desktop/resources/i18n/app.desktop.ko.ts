@@ -47,5 +47,9 @@
         <source>Consent</source>
         <translation>동의</translation>
     </message>
+    <message>
+        <source>Local API</source>
+        <translation>로컬 API</translation>
+    </message>
 </context>
 </TS>

@@ -548,12 +548,36 @@
         <translation>질문이 비어 있습니다. 찾을 내용을 입력하세요.</translation>
     </message>
     <message>
+        <source>{source} are not valid at {where} ({message}).</source>
+        <translation>{source}이(가) {where}에서 올바르지 않습니다({message}).</translation>
+    </message>
+    <message>
+        <source>{source} are not valid at {where} ({message}); fix or reset them.</source>
+        <translation>{source}이(가) {where}에서 올바르지 않습니다({message}). 고치거나 초기화하세요.</translation>
+    </message>
+    <message>
         <source>{why} It ran on {hop_target} after: {join_fallbacks}.</source>
         <translation>{why} 다음 과정을 거쳐 {hop_target}에서 실행했습니다: {join_fallbacks}.</translation>
     </message>
     <message>
         <source>The request was stopped before it finished.</source>
         <translation>요청이 끝나기 전에 중지되었습니다.</translation>
+    </message>
+    <message>
+        <source>An API key needs a name, such as the app that will use it.</source>
+        <translation>API 키에는 이름이 필요합니다. 예를 들어 이 키를 쓸 앱의 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <source>An API key needs one or more of the scopes {join_SCOPES}, not {join_map_repr_unknown_or_none}.</source>
+        <translation>API 키에는 {join_SCOPES} 중 하나 이상의 권한이 필요합니다. {join_map_repr_unknown_or_none}은(는) 쓸 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>An API key&apos;s name is one line of at most {MAX_NAME_CHARS} characters; choose a shorter or plainer name.</source>
+        <translation>API 키 이름은 {MAX_NAME_CHARS}자 이하의 한 줄이어야 합니다. 더 짧거나 단순한 이름을 고르세요.</translation>
+    </message>
+    <message>
+        <source>The API listens on {settings_api_bind}, so other machines on the network can reach it; keep its keys secret or set the address back to 127.0.0.1.</source>
+        <translation>API가 {settings_api_bind}에서 수신하므로 네트워크의 다른 컴퓨터가 접근할 수 있습니다. 키를 비밀로 유지하거나 주소를 127.0.0.1로 되돌리세요.</translation>
     </message>
     <message>
         <source>The request was stopped before it started.</source>
@@ -614,6 +638,14 @@
     <message>
         <source>The {model_name} engine thread has stopped.</source>
         <translation>{model_name} 엔진 스레드가 중지되었습니다.</translation>
+    </message>
+    <message>
+        <source>There are already {MAX_KEYS} API keys; revoke keys no app uses before making another.</source>
+        <translation>API 키가 이미 {MAX_KEYS}개 있습니다. 새로 만들기 전에 쓰지 않는 키를 폐기하세요.</translation>
+    </message>
+    <message>
+        <source>There is no active API key {key_id}; list the keys to see their ids.</source>
+        <translation>활성 API 키 {key_id}이(가) 없습니다. 키 목록에서 ID를 확인하세요.</translation>
     </message>
     <message>
         <source>There is no cloud provider called {name} (configured: {known}); add it with &apos;aurora providers add&apos;.</source>
@@ -698,6 +730,10 @@
     <message>
         <source>an event line is longer than 1 MiB</source>
         <translation>이벤트 줄이 1 MiB보다 깁니다</translation>
+    </message>
+    <message>
+        <source>an origin ends with a line break</source>
+        <translation>출처(origin)가 줄바꿈으로 끝납니다</translation>
     </message>
     <message>
         <source>anonymous must be true or false.</source>
@@ -914,6 +950,10 @@
     <message>
         <source>keep_alive_s must be a number of seconds from 0 to {MAX_KEEP_ALIVE_S} (a week).</source>
         <translation>keep_alive_s는 0부터 {MAX_KEEP_ALIVE_S}까지의 초(일주일)여야 합니다.</translation>
+    </message>
+    <message>
+        <source>keys may be turned off only while the API listens on 127.0.0.1</source>
+        <translation>API가 127.0.0.1에서만 수신할 때에만 키 요구를 끌 수 있습니다</translation>
     </message>
     <message>
         <source>labels must all be different.</source>
@@ -1140,6 +1180,10 @@
         <translation>{key} 필드는 비어 있지 않은 문자열이어야 합니다</translation>
     </message>
     <message>
+        <source>{bind} is not an IP address</source>
+        <translation>{bind}은(는) IP 주소가 아닙니다</translation>
+    </message>
+    <message>
         <source>{folder} cannot be opened as a folder ({exc}).</source>
         <translation>{folder}을(를) 폴더로 열 수 없습니다({exc}).</translation>
     </message>
@@ -1170,6 +1214,10 @@
     <message>
         <source>{path} ({what}) cannot be used ({reason}); check that Aurora may read and write it, and retry.</source>
         <translation>{path}({what})을(를) 사용할 수 없습니다({reason}). Aurora가 이 파일을 읽고 쓸 수 있는지 확인한 뒤 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>{path} is damaged (it is not a list of API keys Aurora wrote); restore it or delete it and make new keys.</source>
+        <translation>{path}이(가) 손상되었습니다(Aurora가 쓴 API 키 목록이 아닙니다). 복원하거나 삭제한 뒤 새 키를 만드세요.</translation>
     </message>
     <message>
         <source>{path} is damaged (none of its entries is a consent Aurora wrote); fix it or delete it to start over.</source>

@@ -4,6 +4,22 @@
 <context>
     <name>TrayController</name>
     <message>
+        <source>Local API (off)</source>
+        <translation>로컬 API (꺼짐)</translation>
+    </message>
+    <message>
+        <source>Local API (not running)</source>
+        <translation>로컬 API (실행 안 됨)</translation>
+    </message>
+    <message>
+        <source>Local API on {address}</source>
+        <translation>로컬 API 켜짐: {address}</translation>
+    </message>
+    <message>
+        <source>Local API (starting…)</source>
+        <translation>로컬 API (시작하는 중…)</translation>
+    </message>
+    <message>
         <source>Ready</source>
         <translation>준비됨</translation>
     </message>

@@ -109,6 +109,9 @@ class BodyCheck:
         if body is None:
             await self._too_large(scope, receive, send)
             return
+        if not body.strip() and scope["method"] != "POST":  # DELETE /v1/x: no body needed
+            await self.app(scope, _replay(body, receive), send)
+            return
         problem, data = await self._parse(body)
         if problem is not None:
             await api_error(path, 400, problem)(scope, receive, send)

@@ -26,7 +26,10 @@ from aurora_desktop.app.wiring import Core, build_core
 from aurora_desktop.core.api_keys import ApiKeyStore
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.settings import Settings
 from aurora_desktop.server.auth import ApiClient, require_scope
+from aurora_desktop.server.errors import api_error, dialect
+from aurora_desktop.server.guards import allowed_hosts, host_name
 from aurora_desktop.server.options import ApiOptions
 from aurora_desktop.server.runner import ApiServer
 from tests.support.llama_server import free_port
@@ -634,3 +637,52 @@ def _complete(reply: bytes) -> bool:
         if line.lower().startswith(b"content-length:"):
             return len(body) >= int(line.split(b":")[1])
     return False
+
+
+# -- the parts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("localhost", "localhost"),
+        ("LocalHost:11470", "localhost"),
+        ("127.0.0.1:1", "127.0.0.1"),
+        ("[::1]", "[::1]"),
+        ("[::1]:8080", "[::1]"),
+        ("evil.example", "evil.example"),
+        ("localhost:", None),
+        ("localhost:x", None),
+        ("127.0.0.1:80:80", None),
+        ("127.0.0.1:1234567", None),
+        ("[::1", None),
+        ("", None),
+    ],
+)
+def test_host_names_are_read_without_their_port(header: str, name: str | None) -> None:
+    assert host_name(header) == name
+
+
+def test_a_server_on_another_address_also_answers_to_that_address() -> None:
+    assert allowed_hosts("127.0.0.1") == {"localhost", "127.0.0.1", "[::1]"}
+    assert "192.168.1.5" in allowed_hosts("192.168.1.5")
+    assert "[fe80::1]" in allowed_hosts("0.0.0.0", ["fe80::1"])
+
+
+def test_errors_take_the_dialect_of_the_path() -> None:
+    openai = json.loads(bytes(api_error("/v1/chat/completions", 429, "Slow down.").body))
+    ollama = json.loads(bytes(api_error("/api/chat", 429, "Slow down.").body))
+    other = json.loads(bytes(api_error("/", 500, "Broken.").body))
+    assert openai == {"error": {"message": "Slow down.", "type": "rate_limit_error",
+                                "param": None, "code": "rate_limit_exceeded"}}  # fmt: skip
+    assert ollama == {"error": "Slow down."}
+    assert other["error"]["type"] == "server_error"
+    assert dialect("/api") == "ollama" and dialect("/apix") == "openai"
+
+
+def test_options_follow_the_settings_and_name_their_url() -> None:
+    settings = Settings(api_port=12345, api_bind="::1", api_origins=("http://a.example",))
+    options = ApiOptions.from_settings(settings)
+    assert options.url == "http://[::1]:12345" and options.origins == ("http://a.example",)
+    assert ApiOptions.from_settings(settings, port=2000).port == 2000
+    assert ApiOptions().url == "http://127.0.0.1:11470" and ApiOptions().require_key

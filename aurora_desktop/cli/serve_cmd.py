@@ -11,7 +11,7 @@ from typing import Any
 from aurora_desktop.app.wiring import build_core
 from aurora_desktop.cli.consent_prompt import terminal_ask
 from aurora_desktop.cli.numbers import whole
-from aurora_desktop.core.api_keys import SCOPES, ApiKeyStore
+from aurora_desktop.core.api_keys import SCOPES
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.settings import API_PORT_RANGE, api_bind_warning
 
@@ -49,7 +49,7 @@ def run_serve(args: argparse.Namespace) -> int:
     core = build_core(ask=terminal_ask)
     try:
         settings = core.settings.current()
-        keys = ApiKeyStore.in_home(core.home, core.audit)
+        keys = core.api_keys
         if settings.api_require_key and not any(not k.revoked for k in keys.list()):
             raise ConfigError(
                 "No API key exists yet, so the API would refuse every request; make one with "
@@ -84,7 +84,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_api_keys(args: argparse.Namespace) -> int:
     core = build_core()
     try:
-        keys = ApiKeyStore.in_home(core.home, core.audit)
+        keys = core.api_keys
         if args.keys_command == "create":
             key, token = keys.create(args.name, args.scope or DEFAULT_SCOPES)
             sys.stderr.write(

@@ -89,7 +89,7 @@ def _add_probes(server: ApiServer, api: Api) -> None:
 @contextlib.contextmanager
 def running_api(**options: Any) -> Iterator[Api]:
     core = build_core()
-    keys = ApiKeyStore.in_home(core.home, core.audit)
+    keys = core.api_keys
     made = {
         "full": keys.create("full app", ["chat", "embeddings", "models", "admin"]),
         "other": keys.create("other app", ["chat", "models"]),

@@ -33,6 +33,12 @@ HEAVY = (
     "jinja2",
     "httpx",
     "keyring",
+    # the local API's stack: loaded when the server is turned on, not at start-up
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "sse_starlette",
+    "pydantic",
 )
 
 START_UP = f"""

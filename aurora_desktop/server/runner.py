@@ -29,6 +29,7 @@ THREAD_NAME = "aurora-api"
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
 GRACE_S = 2  # seconds requests in flight get to finish when the server stops
+MAX_CONNECTIONS = 256  # open connections and requests at once, the last-resort bound
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,8 @@ class ApiServer:
             log_config=None,
             access_log=False,
             server_header=False,
+            proxy_headers=False,  # no proxy in front: X-Forwarded-* from a caller mean nothing
+            limit_concurrency=MAX_CONNECTIONS,  # beyond it uvicorn answers 503 by itself
             timeout_keep_alive=5,
             timeout_graceful_shutdown=GRACE_S,
         )

@@ -84,7 +84,7 @@ class CloudHop:
                 "shortly."
             )
         masked = self._mask(request)
-        consent = self._consent(masked, config, why)
+        consent = self._consent(masked, config, why, request.client)
         restorer = StreamRestorer(masked.vault.mapping)
 
         def relay(piece: str) -> bool | None:
@@ -121,8 +121,11 @@ class CloudHop:
             consent=consent,
         )
 
-    def _consent(self, masked: MaskedRequest, config: ProviderConfig, why: str) -> str:
-        """How the user agreed to send exactly these (masked) messages: asked, or stored."""
+    def _consent(
+        self, masked: MaskedRequest, config: ProviderConfig, why: str, app: str | None
+    ) -> str:
+        """How the user agreed to send exactly these (masked) messages: asked, or stored;
+        `app` is the API client the request came from, named to the user when asked."""
         preview = "\n\n".join(f"[{m.role}] {m.content}" for m in masked.messages)
         return self.consent.require(
             ConsentRequest(
@@ -131,6 +134,7 @@ class CloudHop:
                 why=why,
                 preview=preview,
                 bytes_out=len(preview.encode("utf-8")),
+                app=app,
             )
         )
 

@@ -88,6 +88,10 @@ class Request:
     keep_alive_s: float | None = None  # how long the local model stays loaded once idle
     labels: tuple[str, ...] | None = None  # intent/classify: the answer must be one of these
     json_schema: Mapping[str, Any] | None = None  # extract: the answer must be valid JSON of it
+    # the app that sent it through the local API (its key's name), for the consent dialog and
+    # the decision ledger; None for Aurora's own windows and CLI. Not a field of `from_dict`:
+    # a caller cannot name itself another app
+    client: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     ref: ModelRef = field(init=False, repr=False, compare=False)  # `model`, parsed
 

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS decisions (
     prompt_sha256 TEXT NOT NULL,
     tokens_in INTEGER,
     tokens_out INTEGER,
-    latency_ms REAL
+    latency_ms REAL,
+    app TEXT
 );
 CREATE INDEX IF NOT EXISTS decisions_ts ON decisions(ts);
 """
@@ -60,6 +61,7 @@ class DecisionRecord:
     tokens_in: int | None = None
     tokens_out: int | None = None
     latency_ms: float | None = None
+    app: str | None = None  # the API client that sent the request; None: Aurora's own windows
     ts: float = field(default_factory=time.time)
 
 
@@ -74,6 +76,7 @@ class DecisionLedger:
             pragmas=("PRAGMA synchronous=FULL",),
             report=report,
         )
+        self._db.run(_add_app_column)
 
     @property
     def path(self) -> Path:
@@ -92,12 +95,17 @@ class DecisionLedger:
                 )
             )
 
-    def entries(self, *, since: float | None = None, limit: int = 1000) -> Iterator[dict[str, Any]]:
-        query = "SELECT * FROM decisions WHERE ts >= ? ORDER BY ts DESC LIMIT ?"
+    def entries(
+        self, *, since: float | None = None, limit: int = 1000, app: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The newest decisions first; with `app`, only the requests that app sent."""
+        where = "ts >= ?" if app is None else "ts >= ? AND app = ?"
+        query = f"SELECT * FROM decisions WHERE {where} ORDER BY ts DESC LIMIT ?"
+        args = (since or 0.0, limit) if app is None else (since or 0.0, app, limit)
 
         def fetch(db: sqlite3.Connection) -> list[sqlite3.Row]:
             db.row_factory = sqlite3.Row
-            return db.execute(query, (since or 0.0, limit)).fetchall()
+            return db.execute(query, args).fetchall()
 
         for row in self._db.run(fetch):
             item = dict(row)
@@ -110,3 +118,15 @@ class DecisionLedger:
             lambda db: db.execute("SELECT COALESCE(SUM(bytes_sent), 0) FROM decisions").fetchone()
         )
         return int(total)
+
+
+def _add_app_column(db: sqlite3.Connection) -> None:
+    """A ledger written before API clients were recorded gets the `app` column (empty)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(decisions)")}
+    if "app" in columns:
+        return
+    try:
+        db.execute("ALTER TABLE decisions ADD COLUMN app TEXT")
+    except sqlite3.OperationalError as exc:  # another process added it first
+        if "duplicate column" not in str(exc):
+            raise

@@ -362,6 +362,7 @@ class RequestPipeline:
                 tokens_in=hop.tokens_in if hop else decision.tokens_in,
                 tokens_out=hop.tokens_out if hop else None,
                 latency_ms=hop.latency_ms if hop else None,
+                app=request.client,
             )
         )
 

@@ -114,3 +114,13 @@ def test_the_cli_denies_when_no_one_can_answer() -> None:
     from aurora_desktop.cli.consent_prompt import terminal_ask
 
     assert terminal_ask(REQUEST).answer is ConsentAnswer.DENY  # pytest's stdin is no terminal
+
+
+def test_the_asker_hears_which_app_asked(store: ConsentStore) -> None:
+    """An API client's request names the app in the consent request the user is shown."""
+    asker = Asker(ConsentReply(ConsentAnswer.ALLOW_ONCE))
+    asked = ConsentRequest(scope="cloud.send:acme", recipient="r", why="w", preview="x" * 9_000,
+                           app="Notes editor")  # fmt: skip
+    ConsentBroker(store, asker).require(asked)
+    assert asker.seen[0].app == "Notes editor" and len(asker.seen[0].preview) < 4100
+    assert REQUEST.app is None  # Aurora's own windows: no app named

@@ -21,6 +21,8 @@ from aurora_desktop.core.errors import (
 from aurora_desktop.core.policy.banned import BannedWord
 from aurora_desktop.core.policy.consent import (
     ConsentAnswer,
+    ConsentReply,
+    ConsentRequest,
 )
 from aurora_desktop.core.policy.pii import PiiMasker
 from tests.support.pipelines import build
@@ -240,3 +242,45 @@ def test_property_high_risk_never_reaches_the_cloud(
     (out / "property-cases.txt").write_text(f"{cases[0]}\n")
     print(f"property cases run: {cases[0]}")
     assert cases[0] >= PROPERTY_EXAMPLES * 0.9
+
+
+def test_an_api_clients_request_names_the_app_to_consent_and_the_ledger(tmp_path: Path) -> None:
+    asked: list[ConsentRequest] = []
+
+    def ask_user(request: ConsentRequest) -> ConsentReply:
+        asked.append(request)
+        return ConsentReply(ConsentAnswer.ALLOW_ONCE)
+
+    pipeline, _, _ = build(tmp_path, ask=ask_user)
+    pipeline.run(ask(task="generate_long", client="Notes editor"))
+    pipeline.run(ask(task="generate_long"))
+    assert [a.app for a in asked] == ["Notes editor", None]
+    rows = list(pipeline.decisions.entries())
+    assert sorted(str(r["app"]) for r in rows) == ["None", "Notes editor"]
+    (mine,) = pipeline.decisions.entries(app="Notes editor")
+    assert mine["target"] == "cloud"
+
+
+def test_a_ledger_from_before_api_clients_gains_the_app_column(tmp_path: Path) -> None:
+    import sqlite3
+
+    from aurora_desktop.core.decisions import SCHEMA, DecisionLedger, DecisionRecord
+
+    path = tmp_path / "decisions.db"
+    old = SCHEMA.replace(",\n    app TEXT", "")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.executescript(old)
+        db.execute(
+            "INSERT INTO decisions (id, ts, task, risk, target, why, masked, bytes_sent, outcome,"
+            " fallbacks, prompt_sha256) VALUES ('old', 1.0, 'chat', 'low', 'local', 'w', '{}',"
+            " 0, 'ok', '[]', 'x')"
+        )
+        db.commit()
+    ledger = DecisionLedger(path)
+    ledger.record(
+        DecisionRecord(id="new", task="chat", risk="low", target="local", model=None, rule=None,
+                       why="w", outcome="ok", prompt_sha256="y", app="Notes editor")
+    )  # fmt: skip
+    rows = {r["id"]: r for r in ledger.entries()}
+    assert rows["old"]["app"] is None and rows["new"]["app"] == "Notes editor"
+    assert [r["id"] for r in DecisionLedger(path).entries(app="Notes editor")] == ["new"]

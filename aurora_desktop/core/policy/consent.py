@@ -13,7 +13,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ class ConsentRequest:
     why: str
     preview: str  # exactly what would be sent (already masked)
     bytes_out: int = 0
+    app: str | None = None  # the app that asked through the local API; None: the user here
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,15 +249,7 @@ class ConsentBroker:
         preview = request.preview
         if len(preview) > MAX_PREVIEW:
             preview = preview[:MAX_PREVIEW] + f"… ({len(request.preview) - MAX_PREVIEW:,} more)"
-        reply = self.ask(
-            ConsentRequest(
-                scope=request.scope,
-                recipient=request.recipient,
-                why=request.why,
-                preview=preview,
-                bytes_out=request.bytes_out,
-            )
-        )
+        reply = self.ask(replace(request, preview=preview))
         if reply.answer is ConsentAnswer.ALLOW_ALWAYS:
             self.store.grant(request.scope, reply.expires_at)
             return "always"

@@ -3,9 +3,10 @@
 They run after the key check, the count first: a request beyond the limit is refused (429,
 `Retry-After`) before its body is read, so at most `max_concurrent` bodies are ever held in
 memory. Reads (GET, HEAD, OPTIONS) are not counted: they list models and cost nothing. A
-body must arrive within `body_timeout_s` (408), be at most `max_body_bytes` (413, told by
-`Content-Length` before reading, or counted while reading a chunked body), be UTF-8 JSON
-nested at most 64 levels with finite numbers (400). The parsed JSON is left on
+body must arrive within `body_timeout_s` (408), be at most `max_body_bytes` (413; a larger
+body is read to its end and dropped, up to DRAIN_LIMIT, so the client gets the answer
+instead of a reset), be UTF-8 JSON nested at most 64 levels with finite numbers (400);
+a POST needs one, other methods may send none. The parsed JSON is left on
 `request.state.body_json` and the body is handed on unchanged to the endpoint, whose later
 `receive` calls still hear the client disconnect.
 """

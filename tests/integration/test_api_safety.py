@@ -639,6 +639,45 @@ def _complete(reply: bytes) -> bool:
     return False
 
 
+GENERATION_PATHS = [
+    "/v1/chat/completions",
+    "/v1/completions",
+    "/v1/embeddings",
+    "/api/chat",
+    "/api/generate",
+    "/api/embed",
+]
+VALID_BODY = {"model": "aurora/auto", "messages": [{"role": "user", "content": "hi"}],
+              "prompt": "hi", "input": "hi", "stream": False}  # fmt: skip
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("path", GENERATION_PATHS)
+def test_hostile_requests_to_the_generation_paths_run_nothing(
+    model_home: AuroraHome, path: str
+) -> None:
+    """With a model installed that any of these requests could load, each hostile variant
+    is refused before the endpoint: no decision recorded, no model loaded."""
+    error = _ollama_error if path.startswith("/api/") else _openai_error
+    body = json.dumps(VALID_BODY).encode()
+    with running_api() as api, httpx.Client(base_url=api.url, timeout=WAIT_S) as http:
+        json_type = {"Content-Type": "application/json"}
+        cases = [
+            (401, {**json_type}, body),
+            (401, api.headers("revoked", **json_type), body),
+            (403, api.headers(Host="evil.example", **json_type), body),
+            (403, api.headers(Origin="null", **json_type), body),
+            (403, api.headers(Origin="http://evil.example", **json_type), body),
+            (413, api.headers(**json_type), b'{"prompt": "' + b"x" * 4_100_000 + b'"}'),
+            (400, api.headers(**json_type), b'{"model": "aurora/auto", "messages": ['),
+            (400, api.headers(**json_type), b'{"a":' * 100 + b"1" + b"}" * 100),
+            (400, api.headers(**json_type), b'{"prompt": "\xff"}'),
+        ]
+        for status, headers, content in cases:
+            error(http.post(path, content=content, headers=headers), status)
+        api.nothing_ran()
+
+
 # -- the parts -----------------------------------------------------------------------------------
 
 

@@ -20,11 +20,25 @@ import numpy as np
 import ollama
 import openai
 import pytest
+from starlette.exceptions import HTTPException
 
 from aurora_desktop.app.wiring import Core, build_core
+from aurora_desktop.core.contract import MAX_KEEP_ALIVE_S
+from aurora_desktop.core.errors import (
+    CancelledError,
+    ConsentDenied,
+    EngineError,
+    MaskingError,
+    PolicyDenied,
+    ProviderUnavailableError,
+    RequestError,
+)
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.policy.consent import ConsentAnswer, ConsentReply, ConsentRequest
 from aurora_desktop.core.providers.registry import ProviderConfig
+from aurora_desktop.server.gateway import StopFilter, cut_at_stop, model_ref, status_of
+from aurora_desktop.server.ollama_api import keep_alive_seconds
+from aurora_desktop.server.openai_api import response_schema
 from aurora_desktop.server.options import ApiOptions
 from aurora_desktop.server.runner import ApiServer
 from tests.support.llama_server import free_port
@@ -257,12 +271,12 @@ def test_ollama_chat_generate_embed(api: Api) -> None:
         part.message.content or ""
         for part in client.chat(
             model=f"{api.default_model}:latest",
-            messages=[{"role": "user", "content": "Name two fruits."}],
-            options={"num_predict": 24},
+            messages=[{"role": "user", "content": "Say hello in one short sentence."}],
+            options={"num_predict": 24, "temperature": 0},
             stream=True,
         )
     ]
-    assert "".join(pieces).strip() and len(pieces) > 2
+    assert len(pieces) > 2 and "".join(pieces) == chat.message.content  # the same, streamed
     generated = client.generate(
         model="aurora/auto",
         prompt="Write one word that means happy.",
@@ -414,3 +428,72 @@ def test_personal_data_leaves_as_placeholders_and_returns_restored(
     assert [a.app for a in api.asked] == [APP, APP]
     assert EMAIL not in api.asked[0].preview
     assert {r["app"] for r in api.core.decisions.entries()} == {APP}
+
+
+# -- the parts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pieces", "stop", "shown"),
+    [
+        (["Hello", " wor", "ld"], [], "Hello world"),
+        (["one, two"], [","], "one"),
+        (["one", "\n", "two"], ["\n"], "one"),
+        (["ab", "cE", "ND more"], ["END"], "abc"),  # a stop split across pieces
+        (["a <", "b"], ["<x>"], "a <b"),  # a held beginning that was not a stop
+        (["x"], ["xy", "x"], ""),
+    ],
+)
+def test_stop_filter(pieces: list[str], stop: list[str], shown: str) -> None:
+    stops = StopFilter(stop)
+    out = "".join(stops.feed(p) for p in pieces)
+    text = "".join(pieces)
+    # what is held back at the end comes with the Ending's tail (the text cut at the stop)
+    assert cut_at_stop(text, stop).startswith(out) and cut_at_stop(text, stop) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        (None, None), (0, 0.0), (300, 300.0), ("5m", 300.0), ("1h30m", 5400.0),
+        ("300ms", 0.3), ("90", 90.0), ("2.5s", 2.5), (-1, float(MAX_KEEP_ALIVE_S)),
+        ("-1m", float(MAX_KEEP_ALIVE_S)), ("999h", float(MAX_KEEP_ALIVE_S)),
+    ],
+)  # fmt: skip
+def test_keep_alive_durations(value: object, seconds: float | None) -> None:
+    assert keep_alive_seconds(value) == seconds
+
+
+@pytest.mark.parametrize("value", ["5 minutes", "m", True, [], "1d", "nan"])
+def test_keep_alive_refuses_what_is_not_a_duration(value: object) -> None:
+    with pytest.raises(HTTPException) as refused:
+        keep_alive_seconds(value)
+    assert refused.value.status_code == 400
+
+
+def test_model_names() -> None:
+    installed = ["smollm2-135m-instruct"]
+    assert model_ref(None, installed) == "auto" == model_ref("aurora/auto", installed)
+    assert model_ref("smollm2-135m-instruct:latest", installed) == "local://smollm2-135m-instruct"
+    assert model_ref("cloud://acme/big", installed) == "cloud://acme/big"
+    with pytest.raises(HTTPException) as missing:
+        model_ref("llama3", installed)
+    assert missing.value.status_code == 404
+
+
+def test_response_formats() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    assert response_schema(None) is None and response_schema({"type": "text"}) is None
+    assert response_schema({"type": "json_object"}) == {"type": "object"}
+    spec = {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}
+    assert response_schema(spec) == schema
+    for bad in ({"type": "json_schema"}, {"type": "xml"}, "json"):
+        with pytest.raises(HTTPException):
+            response_schema(bad)
+
+
+def test_error_statuses() -> None:
+    assert status_of(RequestError("x")) == 400
+    assert status_of(ConsentDenied("x")) == status_of(PolicyDenied("x")) == 403
+    assert status_of(MaskingError("x")) == 403 and status_of(CancelledError("x")) == 499
+    assert status_of(ProviderUnavailableError("x")) == 503 and status_of(EngineError("x")) == 500

@@ -15,10 +15,9 @@ anything behind it runs):
 
 from __future__ import annotations
 
-import importlib
 from http import HTTPStatus
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -28,7 +27,7 @@ from starlette.responses import Response
 from aurora_desktop import __version__
 from aurora_desktop.app.wiring import Core
 from aurora_desktop.core.api_keys import ApiKeyStore
-from aurora_desktop.server import meta
+from aurora_desktop.server import meta, ollama_api, openai_api
 from aurora_desktop.server.auth import KeyAuth
 from aurora_desktop.server.errors import api_error
 from aurora_desktop.server.guards import LoopbackGuard, allowed_hosts, interface_addresses
@@ -75,24 +74,9 @@ def build_api(core: Core, *, keys: ApiKeyStore, options: ApiOptions) -> FastAPI:
     api.add_exception_handler(RequestValidationError, _invalid_request)
     api.add_exception_handler(Exception, _failure)
     api.include_router(meta.router(core))
-    for router in _generation_routers(core):
-        api.include_router(router)
+    api.include_router(openai_api.router(core))
+    api.include_router(ollama_api.router(core))
     return api
-
-
-def _generation_routers(core: Core) -> list[APIRouter]:
-    """The OpenAI- and Ollama-compatible generation endpoints, when their modules exist."""
-    routers = []
-    for name in ("openai_api", "ollama_api"):
-        module_name = f"aurora_desktop.server.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:  # the module exists and something it needs is missing
-                raise
-            continue
-        routers.append(module.router(core))
-    return routers
 
 
 _PLAIN = {

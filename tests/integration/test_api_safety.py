@@ -665,6 +665,7 @@ def test_hostile_requests_to_the_generation_paths_run_nothing(
         cases = [
             (401, {**json_type}, body),
             (401, api.headers("revoked", **json_type), body),
+            (403, api.headers("models", **json_type), body),  # no chat or embeddings scope
             (403, api.headers(Host="evil.example", **json_type), body),
             (403, api.headers(Origin="null", **json_type), body),
             (403, api.headers(Origin="http://evil.example", **json_type), body),

@@ -5,8 +5,10 @@
     python installer/translations.py check     list strings still untranslated (exit 1 if any)
 
 One .ts per module of aurora_desktop/ui (and app/), so people can translate one window at a time;
-the sentences the core writes are in core_phrases.ko.ts (see installer/core_phrases.py). The
-.ts and .qm files live in aurora_desktop/resources/i18n/; only the .qm files go into the wheel.
+the sentences the core writes are in core_phrases.ko.ts: lupdate reads them straight from the
+core's source, where each is `phrase("template", **args)` (core/text.py), with phrase taken as
+an alias of QT_TR_NOOP (empty context, as ui/core_text.py looks them up). The .ts and .qm
+files live in aurora_desktop/resources/i18n/; only the .qm files go into the wheel.
 """
 
 from __future__ import annotations
@@ -17,15 +19,15 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import core_phrases
-
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "aurora_desktop"
+CORE = PACKAGE / "core"
 UI = PACKAGE / "ui"
 APP = PACKAGE / "app"
 I18N = PACKAGE / "resources" / "i18n"
 TRANSLATED = ("ko",)  # English is the source language
+CORE_KEY = "core_phrases"  # the .ts of the sentences the core writes
+CORE_ALIAS = ["-tr-function-alias", "QT_TR_NOOP+=phrase"]  # phrase("template", **args)
 
 
 def tool(name: str) -> str:
@@ -53,28 +55,34 @@ def ts_path(source: Path, language: str) -> Path:
 
 
 def update(folder: Path = I18N, only: tuple[str, ...] = ()) -> list[Path]:
-    """Run lupdate for every module (or those named in `only`, e.g. "settings.window") into
-    `folder`, merging what is already translated. Into the repository's own folder, the
-    core's sentences are collected into ui/core_phrases.py first (a test run into another
-    folder leaves the sources alone)."""
-    if folder == I18N:
-        core_phrases.write()
+    """Run lupdate for every module (or those named in `only`, e.g. "settings.window"), and
+    for the core's sentences ("core_phrases"), into `folder`, merging what is already
+    translated."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    if not only or CORE_KEY in only:
+        for language in TRANSLATED:
+            written.append(_lupdate(CORE_ALIAS + sorted(map(str, CORE.rglob("*.py"))), CORE_KEY,
+                                    language, folder))  # fmt: skip
     for source in ui_modules():
         if only and module_key(source) not in only:
             continue
         for language in TRANSLATED:
-            target = folder / ts_path(source, language).name
-            if folder != I18N and ts_path(source, language).exists() and not target.exists():
-                shutil.copyfile(ts_path(source, language), target)
-            subprocess.run(
-                [tool("lupdate"), "-silent", "-locations", "none", "-no-obsolete",
-                 "-target-language", language, str(source), "-ts", str(target)],
-                check=True,
-            )  # fmt: skip
-            written.append(target)
+            written.append(_lupdate([str(source)], module_key(source), language, folder))
     return written
+
+
+def _lupdate(sources: list[str], key: str, language: str, folder: Path) -> Path:
+    target = folder / f"{key}.{language}.ts"
+    shipped = I18N / target.name
+    if folder != I18N and shipped.exists() and not target.exists():
+        shutil.copyfile(shipped, target)
+    subprocess.run(
+        [tool("lupdate"), "-silent", "-locations", "none", "-no-obsolete",
+         "-target-language", language, *sources, "-ts", str(target)],
+        check=True,
+    )  # fmt: skip
+    return target
 
 
 def release(folder: Path = I18N) -> list[Path]:

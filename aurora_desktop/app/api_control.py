@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.settings import Settings
+from aurora_desktop.core.text import message_of
 from aurora_desktop.ui.tasks import TaskRunner
 from aurora_desktop.ui.tray import ApiFacts
 
@@ -39,7 +40,7 @@ class ApiControl(QObject):
     """Starts, restarts and stops the API server as the settings say."""
 
     changed = Signal()  # the server's state changed (main thread)
-    failed = Signal(str)  # a sentence for the log: why the server is not running
+    failed = Signal(object)  # the core's sentence for the log: why the server is not running
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +84,7 @@ class ApiControl(QObject):
         self.changed.emit()
 
     def _on_failed(self, error: Exception) -> None:
-        reason = str(error) if isinstance(error, AuroraError) else repr(error)
+        reason = message_of(error) if isinstance(error, AuroraError) else repr(error)
         self._facts = ApiFacts(enabled=True, failed=reason)
         self.changed.emit()
         self.failed.emit(reason)

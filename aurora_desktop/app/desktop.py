@@ -194,8 +194,8 @@ class AuroraApp:
         if self.tray is not None:
             self.tray.set_api(self.api.facts())
 
-    def _on_api_failed(self, reason: str) -> None:
-        self.log.add("error", self._source("api"), reason)
+    def _on_api_failed(self, reason: object) -> None:
+        self.log.add("error", self._source("api"), str(reason))
 
     def check_files(self) -> None:
         """An invalid user file (router policy, banned words, labels, settings) is logged and

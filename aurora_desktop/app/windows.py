@@ -73,6 +73,7 @@ class WindowFactory:
                     core.decisions,
                 ),
             )
+            window.add_page("api", ApiPage(core.settings, core.api_keys, self._api_state))
             window.add_page(
                 "general",
                 GeneralPage(
@@ -84,7 +85,6 @@ class WindowFactory:
                     cores=core.threads.cores,
                 ),
             )
-            window.add_page("api", ApiPage(core.settings, core.api_keys, self._api_state))
             self._settings = _with_icon(window)
         return self._settings
 

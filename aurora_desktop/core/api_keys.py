@@ -26,6 +26,7 @@ from typing import Any
 from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.paths import AuroraHome
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userfile import locked_update, read_user_bytes
 from aurora_desktop.core.userinput import load_json
 
@@ -55,14 +56,17 @@ class ApiKey:
 def check_name(name: object) -> str:
     """`name` stripped, if it can name an app (one line, 1 to 80 characters)."""
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError("An API key needs a name, such as the app that will use it.")
+        raise ConfigError(phrase("An API key needs a name, such as the app that will use it."))
     cleaned = name.strip()
     if len(cleaned) > MAX_NAME_CHARS or any(
         unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp") for c in cleaned
     ):
         raise ConfigError(
-            f"An API key's name is one line of at most {MAX_NAME_CHARS} characters; "
-            "choose a shorter or plainer name."
+            phrase(
+                "An API key's name is one line of at most {MAX_NAME_CHARS} "
+                "characters; choose a shorter or plainer name.",
+                MAX_NAME_CHARS=MAX_NAME_CHARS,
+            )
         )
     return cleaned
 
@@ -73,8 +77,12 @@ def check_scopes(scopes: Iterable[str]) -> frozenset[str]:
     unknown = sorted(s for s in chosen if s not in SCOPES)
     if unknown or not chosen:
         raise ConfigError(
-            f"An API key needs one or more of the scopes {', '.join(SCOPES)}, "
-            f"not {', '.join(map(repr, unknown)) or 'none'}."
+            phrase(
+                "An API key needs one or more of the scopes {join_SCOPES}, not "
+                "{join_map_repr_unknown_or_none}.",
+                join_SCOPES=", ".join(SCOPES),
+                join_map_repr_unknown_or_none=", ".join(map(repr, unknown)) or "none",
+            )
         )
     return chosen
 
@@ -117,8 +125,11 @@ class ApiKeyStore:
         def change(rows: Rows) -> Rows:
             if len(rows) >= MAX_KEYS:
                 raise ConfigError(
-                    f"There are already {MAX_KEYS} API keys; revoke keys no app uses "
-                    "before making another."
+                    phrase(
+                        "There are already {MAX_KEYS} API keys; revoke keys no app uses "
+                        "before making another.",
+                        MAX_KEYS=MAX_KEYS,
+                    )
                 )
             return [*rows, {**_row_of(key), "sha256": token_hash(token)}]
 
@@ -165,7 +176,10 @@ class ApiKeyStore:
         self._update(change)
         if not revoked:
             raise ConfigError(
-                f"There is no active API key {key_id!r}; list the keys to see their ids."
+                phrase(
+                    "There is no active API key {key_id}; list the keys to see their ids.",
+                    key_id=repr(key_id),
+                )
             )
         key = revoked[0]
         self._ledger.append("api_key.revoke", key_id=key.key_id, name=key.name)
@@ -209,8 +223,11 @@ class ApiKeyStore:
             isinstance(r, dict) and _key_of(r) is not None for r in rows
         ):
             raise ConfigError(
-                f"{self._path} is damaged (it is not a list of API keys Aurora wrote); "
-                "restore it or delete it and make new keys."
+                phrase(
+                    "{path} is damaged (it is not a list of API keys Aurora wrote); "
+                    "restore it or delete it and make new keys.",
+                    path=self._path,
+                )
             )
         return rows
 

@@ -116,8 +116,13 @@ class Autostart:
             reason = exc.strerror or type(exc).__name__
             verb = phrase("turned on") if on else phrase("turned off")
             raise ConfigError(
-                f"Start at login could not be {verb} ({reason} in {where}); "
-                "check the permissions there and try again."
+                phrase(
+                    "Start at login could not be {verb} ({reason} in {where}); check "
+                    "the permissions there and try again.",
+                    verb=verb,
+                    reason=reason,
+                    where=where,
+                )
             ) from exc
 
 

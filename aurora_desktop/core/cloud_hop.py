@@ -80,8 +80,11 @@ class CloudHop:
         live.describe(engine=engine.engine_name, model=engine.model_name)
         if not engine.available():
             raise ProviderUnavailableError(
-                f"{config.name} is cooling down after repeated failures; it will be tried again "
-                "shortly."
+                phrase(
+                    "{config_name} is cooling down after repeated failures; it will "
+                    "be tried again shortly.",
+                    config_name=config.name,
+                )
             )
         masked = self._mask(request)
         consent = self._consent(masked, config, why, request.client)
@@ -151,8 +154,11 @@ class CloudHop:
                 out.append(Message(message.role, result.text))
         except Exception as exc:  # any masking defect fails closed
             raise MaskingError(
-                f"Personal data could not be masked ({exc}), so the request is treated as high "
-                "risk and was not sent off this device."
+                phrase(
+                    "Personal data could not be masked ({exc}), so the request is "
+                    "treated as high risk and was not sent off this device.",
+                    exc=exc,
+                )
             ) from exc
         banned = self._banned()
         where = phrase("your prompt")

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from aurora_desktop.core.errors import RequestError
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userinput import clean_text
 
 Role = Literal["system", "user", "assistant"]
@@ -58,7 +59,10 @@ class ModelRef:
     def parse(cls, text: str) -> ModelRef:
         if not MODEL_PATTERN.match(text):
             raise RequestError(
-                f"model must be auto, local://NAME or cloud://PROVIDER/MODEL, not {text!r}."
+                phrase(
+                    "model must be auto, local://NAME or cloud://PROVIDER/MODEL, not {text}.",
+                    text=repr(text),
+                )
             )
         if text == "auto":
             return cls("auto")
@@ -98,36 +102,52 @@ class Request:
     def __post_init__(self) -> None:
         _clean_surrogates(self)
         if not self.messages or not self.messages[-1].content.strip():
-            raise RequestError("The prompt is empty; type something to ask.")
+            raise RequestError(phrase("The prompt is empty; type something to ask."))
         if self.task not in REQUEST_TASKS:
             raise RequestError(
-                f"task must be one of {', '.join(REQUEST_TASKS)}, not {self.task!r}."
+                phrase(
+                    "task must be one of {join_REQUEST_TASKS}, not {task}.",
+                    join_REQUEST_TASKS=", ".join(REQUEST_TASKS),
+                    task=repr(self.task),
+                )
             )
         if self.labels is not None:
             _check_labels(self.labels)
         if self.json_schema is not None and not isinstance(self.json_schema, Mapping):
-            raise RequestError("schema must be a JSON object (a JSON Schema).")
+            raise RequestError(phrase("schema must be a JSON object (a JSON Schema)."))
         if self.risk not in RISKS:
-            raise RequestError(f"risk must be low, medium or high, not {self.risk!r}.")
+            raise RequestError(
+                phrase("risk must be low, medium or high, not {risk}.", risk=repr(self.risk))
+            )
         object.__setattr__(self, "ref", ModelRef.parse(self.model))
         if self.slo_ms is not None and not 1 <= self.slo_ms <= 3_600_000:
-            raise RequestError("slo_ms must be between 1 and 3600000 milliseconds.")
+            raise RequestError(phrase("slo_ms must be between 1 and 3600000 milliseconds."))
         for message in self.messages:
             if message.role not in ROLES:
                 raise RequestError(
-                    f"a message role must be system, user or assistant, not {message.role!r}."
+                    phrase(
+                        "a message role must be system, user or assistant, not {message_role}.",
+                        message_role=repr(message.role),
+                    )
                 )
         if sum(len(m.content) for m in self.messages) > MAX_PROMPT_CHARS:
             raise RequestError(
-                f"The prompt is longer than {MAX_PROMPT_CHARS:,} characters; shorten it."
+                phrase(
+                    "The prompt is longer than {MAX_PROMPT_CHARS} characters; shorten it.",
+                    MAX_PROMPT_CHARS=format(MAX_PROMPT_CHARS, ","),
+                )
             )
         if not 1 <= self.max_tokens <= 32_768:
-            raise RequestError("max_tokens must be between 1 and 32768.")
+            raise RequestError(phrase("max_tokens must be between 1 and 32768."))
         if not 0.0 <= self.temperature <= 2.0:
-            raise RequestError("temperature must be between 0 and 2.")
+            raise RequestError(phrase("temperature must be between 0 and 2."))
         if self.keep_alive_s is not None and not 0.0 <= self.keep_alive_s <= MAX_KEEP_ALIVE_S:
             raise RequestError(
-                f"keep_alive_s must be a number of seconds from 0 to {MAX_KEEP_ALIVE_S:,} (a week)."
+                phrase(
+                    "keep_alive_s must be a number of seconds from 0 to "
+                    "{MAX_KEEP_ALIVE_S} (a week).",
+                    MAX_KEEP_ALIVE_S=format(MAX_KEEP_ALIVE_S, ","),
+                )
             )
 
     @classmethod
@@ -138,15 +158,21 @@ class Request:
     def from_dict(cls, data: object) -> Request:
         """Build from the JSON call contract; every mistake names the field."""
         if not isinstance(data, Mapping):
-            raise RequestError("A request must be a JSON object.")
+            raise RequestError(phrase("A request must be a JSON object."))
         unknown = sorted(set(data) - set(FIELDS))
         if unknown:
-            raise RequestError(f"Unknown request field {unknown[0]!r}; known: {', '.join(FIELDS)}.")
+            raise RequestError(
+                phrase(
+                    "Unknown request field {unknown_0}; known: {join_FIELDS}.",
+                    unknown_0=repr(unknown[0]),
+                    join_FIELDS=", ".join(FIELDS),
+                )
+            )
         if ("prompt" in data) == ("messages" in data):
-            raise RequestError("A request needs exactly one of prompt or messages.")
+            raise RequestError(phrase("A request needs exactly one of prompt or messages."))
         if "prompt" in data:
             if not isinstance(data["prompt"], str):
-                raise RequestError("prompt must be a string.")
+                raise RequestError(phrase("prompt must be a string."))
             messages: tuple[Message, ...] = (Message("user", data["prompt"]),)
         else:
             messages = _messages(data["messages"])
@@ -163,17 +189,23 @@ class Request:
             if name in data and data[name] is not None:
                 value = data[name]
                 if isinstance(value, bool) or not isinstance(value, kind):
-                    raise RequestError(f"{name} has the wrong type ({type(value).__name__}).")
+                    raise RequestError(
+                        phrase(
+                            "{name} has the wrong type ({type_value___name}).",
+                            name=name,
+                            type_value___name=type(value).__name__,
+                        )
+                    )
                 is_float = name in ("temperature", "keep_alive_s")
                 options[name] = float(value) if is_float else value
         if data.get("labels") is not None:
             labels = data["labels"]
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-                raise RequestError("labels must be a list of strings.")
+                raise RequestError(phrase("labels must be a list of strings."))
             options["labels"] = tuple(labels)
         if data.get("schema") is not None:
             if not isinstance(data["schema"], Mapping):
-                raise RequestError("schema must be a JSON object (a JSON Schema).")
+                raise RequestError(phrase("schema must be a JSON object (a JSON Schema)."))
             options["json_schema"] = data["schema"]
         return cls(messages=messages, **options)
 
@@ -198,21 +230,27 @@ def _clean_surrogates(request: Request) -> None:
 
 def _check_labels(labels: tuple[str, ...]) -> None:
     if not 2 <= len(labels) <= MAX_LABELS:
-        raise RequestError(f"labels must list between 2 and {MAX_LABELS} choices.")
+        raise RequestError(
+            phrase("labels must list between 2 and {MAX_LABELS} choices.", MAX_LABELS=MAX_LABELS)
+        )
     for label in labels:
         if not isinstance(label, str) or not label.strip() or len(label) > 60:
-            raise RequestError(f"each label must be 1 to 60 characters, not {label!r}.")
+            raise RequestError(
+                phrase("each label must be 1 to 60 characters, not {label}.", label=repr(label))
+            )
     if len({label.strip().casefold() for label in labels}) != len(labels):
-        raise RequestError("labels must all be different.")
+        raise RequestError(phrase("labels must all be different."))
 
 
 def _messages(raw: object) -> tuple[Message, ...]:
     if not isinstance(raw, list) or not raw:
-        raise RequestError("messages must be a non-empty list of {role, content} objects.")
+        raise RequestError(
+            phrase("messages must be a non-empty list of {{role, content}} objects.")
+        )
     out = []
     for index, item in enumerate(raw):
         if not isinstance(item, Mapping) or not isinstance(item.get("content"), str):
-            raise RequestError(f"messages[{index}] needs a string content.")
+            raise RequestError(phrase("messages[{index}] needs a string content.", index=index))
         out.append(Message(item.get("role", "user"), item["content"]))
     return tuple(out)
 

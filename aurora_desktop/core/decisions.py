@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.sqlite_file import Report, SqliteFile
-from aurora_desktop.core.text import phrase
+from aurora_desktop.core.text import Message, phrase
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS decisions (
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS decisions (
     tokens_in INTEGER,
     tokens_out INTEGER,
     latency_ms REAL,
-    app TEXT
+    app TEXT,
+    reason TEXT
 );
 CREATE INDEX IF NOT EXISTS decisions_ts ON decisions(ts);
 """
@@ -62,6 +63,7 @@ class DecisionRecord:
     tokens_out: int | None = None
     latency_ms: float | None = None
     app: str | None = None  # the API client that sent the request; None: Aurora's own windows
+    reason: str = ""  # why it was refused or failed, as a message value (Message.to_json)
     ts: float = field(default_factory=time.time)
 
 
@@ -76,7 +78,7 @@ class DecisionLedger:
             pragmas=("PRAGMA synchronous=FULL",),
             report=report,
         )
-        self._db.run(_add_app_column)
+        self._db.run(_add_columns)
 
     @property
     def path(self) -> Path:
@@ -111,6 +113,10 @@ class DecisionLedger:
             item = dict(row)
             item["masked"] = json.loads(item["masked"])
             item["fallbacks"] = json.loads(item["fallbacks"])
+            # the reason in the outcome ("refused: <reason>") as the message it was written
+            # as, so a window can show it in the user's language; English if not recorded
+            english = str(item["outcome"]).partition(": ")[2]
+            item["reason"] = Message.from_json(item.get("reason") or "", english)
             yield item
 
     def bytes_sent_total(self) -> int:
@@ -120,13 +126,15 @@ class DecisionLedger:
         return int(total)
 
 
-def _add_app_column(db: sqlite3.Connection) -> None:
-    """A ledger written before API clients were recorded gets the `app` column (empty)."""
+def _add_columns(db: sqlite3.Connection) -> None:
+    """A ledger written by an older Aurora gets the columns added since (empty): `app`
+    (API clients) and `reason` (the reason of a refusal or failure as a message value)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(decisions)")}
-    if "app" in columns:
-        return
-    try:
-        db.execute("ALTER TABLE decisions ADD COLUMN app TEXT")
-    except sqlite3.OperationalError as exc:  # another process added it first
-        if "duplicate column" not in str(exc):
-            raise
+    for name in ("app", "reason"):
+        if name in columns:
+            continue
+        try:
+            db.execute(f"ALTER TABLE decisions ADD COLUMN {name} TEXT")
+        except sqlite3.OperationalError as exc:  # another process added it first
+            if "duplicate column" not in str(exc):
+                raise

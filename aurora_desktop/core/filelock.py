@@ -35,8 +35,11 @@ class FileLock:
             fd = os.open(self._path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
         except OSError as exc:
             raise ConfigError(
-                f"The lock file {self._path} cannot be opened ({exc.strerror}); "
-                "remove it and retry."
+                phrase(
+                    "The lock file {path} cannot be opened ({exc}); remove it and retry.",
+                    path=self._path,
+                    exc=exc.strerror,
+                )
             ) from exc
         deadline = time.monotonic() + self._timeout
         while True:
@@ -47,8 +50,11 @@ class FileLock:
                 if time.monotonic() > deadline:
                     os.close(fd)
                     raise AuroraError(
-                        f"Another Aurora process is still changing {self._what}; "
-                        "wait for it to finish and retry."
+                        phrase(
+                            "Another Aurora process is still changing {what}; wait for it to "
+                            "finish and retry.",
+                            what=self._what,
+                        )
                     ) from None
                 time.sleep(0.05)
         self._fd = fd

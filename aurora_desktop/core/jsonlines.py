@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 MAX_LINE = 65_536
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -49,7 +50,9 @@ def open_for_append(path: Path) -> int:
         raise _unwritable(path, exc) from exc
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise ConfigError(f"{path} is not a regular file; move it away and retry.")
+        raise ConfigError(
+            phrase("{path} is not a regular file; move it away and retry.", path=path)
+        )
     return fd
 
 
@@ -88,9 +91,19 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _link(path: Path) -> ConfigError:
-    return ConfigError(f"{path} is a link, not the file Aurora writes; remove the link and retry.")
+    return ConfigError(
+        phrase(
+            "{path} is a link, not the file Aurora writes; remove the link and retry.", path=path
+        )
+    )
 
 
 def _unwritable(path: Path, exc: OSError) -> ConfigError:
     reason = exc.strerror or type(exc).__name__
-    return ConfigError(f"Aurora cannot write to {path} ({reason}); check that file and retry.")
+    return ConfigError(
+        phrase(
+            "Aurora cannot write to {path} ({reason}); check that file and retry.",
+            path=path,
+            reason=reason,
+        )
+    )

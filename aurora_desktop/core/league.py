@@ -18,6 +18,7 @@ from typing import Any
 from aurora_desktop.core.contract import Request, Response
 from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.telemetry import percentile
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userfile import read_named_bytes
 from aurora_desktop.core.userinput import load_json
 
@@ -96,11 +97,18 @@ def load_cases(path: Path) -> list[Case]:
     what = f"The league cases file {path}"
     raw = load_json(read_named_bytes(path, limit=MAX_CASES_BYTES, what=what), what=what)
     if not isinstance(raw, list) or not raw:
-        raise ConfigError(f"{path} must hold a non-empty JSON list of cases.")
+        raise ConfigError(phrase("{path} must hold a non-empty JSON list of cases.", path=path))
     cases: list[Case] = []
     for item in raw:
         if not isinstance(item, dict) or item.get("task") not in TASKS or not item.get("prompt"):
-            raise ConfigError(f"{path}: case {item!r:.60} needs a task in {TASKS} and a prompt.")
+            raise ConfigError(
+                phrase(
+                    "{path}: case {item} needs a task in {TASKS} and a prompt.",
+                    path=path,
+                    item=format(repr(item), ".60"),
+                    TASKS=TASKS,
+                )
+            )
         labels = item.get("labels")
         cases.append(
             Case(

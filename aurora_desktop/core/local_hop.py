@@ -159,7 +159,7 @@ class LocalHop:
         name = self.name_for(request)
         self.ensure_installed(name, progress, cancel)
         if cancel.is_set():
-            raise CancelledError("The request was stopped before it started.")
+            raise CancelledError(phrase("The request was stopped before it started."))
         keep_alive = request.keep_alive_s
         if keep_alive is None:  # per request, like Ollama: no value means the default idle time
             keep_alive = self.default_keep_alive_s
@@ -180,9 +180,11 @@ class LocalHop:
                 cancel.set()
                 hung = EngineError(
                     phrase(
-                        f"{engine.model_name} did not finish within "
-                        f"{self.generation_timeout_s:g} s and was restarted; try again or choose "
-                        "a smaller answer length."
+                        "{engine_model_name} did not finish within {generation_timeout_s} "
+                        "s and was restarted; try again or choose a smaller answer "
+                        "length.",
+                        engine_model_name=engine.model_name,
+                        generation_timeout_s=format(self.generation_timeout_s, "g"),
                     )
                 )
                 lease.fail(hung)

@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 HOME_ENV = "AURORA_HOME"
 CACHE_ENV = "AURORA_CACHE"
@@ -48,7 +49,13 @@ class AuroraHome:
 
     def model_dir(self, kind: str, name: str, version: str) -> Path:
         if kind not in MODEL_KINDS:
-            raise ConfigError(f"Unknown model kind {kind!r}; use one of {', '.join(MODEL_KINDS)}.")
+            raise ConfigError(
+                phrase(
+                    "Unknown model kind {kind}; use one of {join_MODEL_KINDS}.",
+                    kind=repr(kind),
+                    join_MODEL_KINDS=", ".join(MODEL_KINDS),
+                )
+            )
         return self.models / kind / name / version
 
 
@@ -99,8 +106,12 @@ def prepare_home(home: AuroraHome) -> AuroraHome:
     root = home.root
     if root.exists() and not root.is_dir():
         raise ConfigError(
-            f"Aurora's data folder {root} is a file, not a folder; "
-            f"point {HOME_ENV} at a folder you own."
+            phrase(
+                "Aurora's data folder {root} is a file, not a folder; point "
+                "{HOME_ENV} at a folder you own.",
+                root=root,
+                HOME_ENV=HOME_ENV,
+            )
         )
     try:
         for sub in (root, home.models, *(home.models / kind for kind in MODEL_KINDS)):
@@ -113,7 +124,12 @@ def prepare_home(home: AuroraHome) -> AuroraHome:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ConfigError(
-            f"Aurora cannot read and write its data folder {root} ({reason}); "
-            f"point {HOME_ENV} at a folder you own."
+            phrase(
+                "Aurora cannot read and write its data folder {root} ({reason}); "
+                "point {HOME_ENV} at a folder you own.",
+                root=root,
+                reason=reason,
+                HOME_ENV=HOME_ENV,
+            )
         ) from exc
     return home

@@ -51,7 +51,7 @@ from aurora_desktop.core.routing.policy_file import PolicyFile
 from aurora_desktop.core.routing.router import RouteFeatures, RoutingDecision, route
 from aurora_desktop.core.routing.tokens import TokenCounter
 from aurora_desktop.core.telemetry import Telemetry
-from aurora_desktop.core.text import phrase
+from aurora_desktop.core.text import Message, message_of, phrase
 
 NoteCallback = Callable[[str], None]
 
@@ -93,7 +93,12 @@ class Tried:
     def why(self) -> str:
         why = self.decision.why
         if self.fallbacks:
-            return phrase(f"{why} It ran on {self.hop.target} after: {'; '.join(self.fallbacks)}.")
+            return phrase(
+                "{why} It ran on {hop_target} after: {join_fallbacks}.",
+                why=why,
+                hop_target=self.hop.target,
+                join_fallbacks="; ".join(self.fallbacks),
+            )
         return why
 
 
@@ -194,9 +199,15 @@ class RequestPipeline:
                 continue  # the route itself failed: the same route again will not help
             number += 1
             if watch.cancel.is_set():
-                raise CancelledError("The request was stopped before it finished.")
+                raise CancelledError(phrase("The request was stopped before it finished."))
             if number > 1:
-                watch.on_note(phrase(f"retry {number}: {attempt.describe()}"))
+                watch.on_note(
+                    phrase(
+                        "retry {number}: {attempt_describe}",
+                        number=number,
+                        attempt_describe=attempt.describe(),
+                    )
+                )
             try:
                 tried = self._try(request, attempt, previous, decision, constraint, check, watch)
             except (CancelledError, RequestError):
@@ -205,14 +216,34 @@ class RequestPipeline:
                 if check is None:
                     raise
                 last_error = exc
-                lines.append(phrase(f"{number} {attempt.describe()}: {exc}"))
+                lines.append(
+                    phrase(
+                        "{number} {attempt_describe}: {exc}",
+                        number=number,
+                        attempt_describe=attempt.describe(),
+                        exc=exc,
+                    )
+                )
                 continue
             if check is None:  # nothing to check: the answer as it came
                 return _response(tried, tried.why, started, facts)
             if tried.hop.finish_reason == "cancelled" or watch.cancel.is_set():
                 # Stop keeps what was written: no check, no retry of an answer cut short
-                lines.append(phrase(f"{number} {attempt.describe()}: stopped"))
-                why = phrase(f"{tried.why} Stopped before it finished; not checked.").strip()
+                lines.append(
+                    phrase(
+                        "{number} {attempt_describe}: stopped",
+                        number=number,
+                        attempt_describe=attempt.describe(),
+                    )
+                )
+                why = (
+                    phrase(
+                        "{tried_why} Stopped before it finished; not checked.",
+                        tried_why=tried.why,
+                    )
+                    if tried.why
+                    else phrase("Stopped before it finished; not checked.")
+                )
                 return _response(
                     tried, why, started, facts, verified=False, attempts=tuple(lines),
                     checks=(phrase("stopped before it finished; not checked"),),
@@ -230,7 +261,10 @@ class RequestPipeline:
         tried, verdict = best
         watch.on_note(phrase("no try passed every check; showing the best effort"))
         why = phrase(
-            f"{tried.why} Unverified: {verdict.summary()} (best effort after {len(lines)} tries)."
+            "{tried_why} Unverified: {verdict_summary} (best effort after {len_lines} tries).",
+            tried_why=tried.why,
+            verdict_summary=verdict.summary(),
+            len_lines=len(lines),
         )
         return _verdict_response(tried, verdict, why, started, facts, lines, False)
 
@@ -288,16 +322,20 @@ class RequestPipeline:
                     hop = self._local(request, live.relay(watch.on_token), watch, constraint)
             except (ConsentDenied, MaskingError) as exc:
                 if "local" in plan[index + 1 :]:  # masking failed: high risk, stays here
-                    fallbacks.append(phrase(f"{target}: {exc}"))
+                    fallbacks.append(phrase("{target}: {exc}", target=target, exc=exc))
                     errors.append(exc)
                     continue
-                self._record(request, decision, decision_id, target, f"refused: {exc}", fallbacks)
+                self._record(
+                    request, decision, decision_id, target, "refused", fallbacks, reason=exc
+                )
                 raise
             except (CancelledError, PolicyDenied) as exc:
-                self._record(request, decision, decision_id, target, f"refused: {exc}", fallbacks)
+                self._record(
+                    request, decision, decision_id, target, "refused", fallbacks, reason=exc
+                )
                 raise
             except (EngineError, ModelError) as exc:  # a broken or missing model is a failed hop
-                fallbacks.append(phrase(f"{target}: {exc}"))
+                fallbacks.append(phrase("{target}: {exc}", target=target, exc=exc))
                 errors.append(exc)
                 continue
             finally:
@@ -308,7 +346,9 @@ class RequestPipeline:
             outcome = "cancelled" if hop.finish_reason == "cancelled" else "ok"
             self._record(request, decision, decision_id, hop.target, outcome, fallbacks, hop)
             return Tried(hop, decision, decision_id, tuple(fallbacks))
-        self._record(request, decision, decision_id, plan[-1], f"failed: {errors[-1]}", fallbacks)
+        self._record(
+            request, decision, decision_id, plan[-1], "failed", fallbacks, reason=errors[-1]
+        )
         raise _final_error(request, plan, errors)
 
     def _local(
@@ -342,8 +382,15 @@ class RequestPipeline:
         outcome: str,
         fallbacks: Sequence[str],
         hop: HopResult | None = None,
+        *,
+        reason: AuroraError | None = None,
     ) -> None:
+        """One row of the decision ledger; `outcome` is ok, cancelled, refused or failed
+        (these two stored as "refused: <reason>" with the reason as a message value)."""
         prompt = "\n".join(m.content for m in request.messages).encode("utf-8")
+        said = message_of(reason) if reason is not None else ""
+        if reason is not None:
+            outcome = f"{outcome}: {said}"
         self.decisions.record(
             DecisionRecord(
                 id=decision_id,
@@ -363,6 +410,7 @@ class RequestPipeline:
                 tokens_out=hop.tokens_out if hop else None,
                 latency_ms=hop.latency_ms if hop else None,
                 app=request.client,
+                reason=said.to_json() if isinstance(said, Message) else "",
             )
         )
 
@@ -458,7 +506,14 @@ def _badness(judged: tuple[Tried, Verdict], spec: VerifySpec) -> tuple[int, int]
 
 def attempt_line(number: int, what: str, hop: HopResult | Response, verdict: Verdict) -> str:
     result = phrase("passed") if verdict.ok else verdict.summary()
-    return phrase(f"{number} {what} ({hop.target} · {hop.model}): {result}")
+    return phrase(
+        "{number} {what} ({hop_target} · {hop_model}): {result}",
+        number=number,
+        what=what,
+        hop_target=hop.target,
+        hop_model=hop.model,
+        result=result,
+    )
 
 
 def _final_error(request: Request, plan: tuple[str, ...], errors: list[AuroraError]) -> AuroraError:
@@ -470,12 +525,19 @@ def _final_error(request: Request, plan: tuple[str, ...], errors: list[AuroraErr
     if request.risk == "high":
         return type(last)(
             phrase(
-                f"This request is high risk, so it may only run on this device, and the local "
-                f"model failed: {last}"
+                "This request is high risk, so it may only run on this device, "
+                "and the local model failed: {last}",
+                last=last,
             )
         )
     if len(errors) > 1:
-        return type(last)(phrase(f"Every route failed ({' then '.join(plan)}): {last}"))
+        return type(last)(
+            phrase(
+                "Every route failed ({then_join_plan}): {last}",
+                then_join_plan=" then ".join(plan),
+                last=last,
+            )
+        )
     return last
 
 

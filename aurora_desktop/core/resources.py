@@ -6,6 +6,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 
 def resources_dir() -> Path:
@@ -13,8 +14,11 @@ def resources_dir() -> Path:
     root = files("aurora_desktop") / "resources"
     if not isinstance(root, Path):
         raise ConfigError(
-            f"Aurora's resources must be plain files on disk, but {root} is inside an archive; "
-            "reinstall Aurora."
+            phrase(
+                "Aurora's resources must be plain files on disk, but {root} is "
+                "inside an archive; reinstall Aurora.",
+                root=root,
+            )
         )
     return root
 

@@ -170,9 +170,21 @@ def validate(data: Any, source: str = THE_SETTINGS, *, advice: bool = True) -> S
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or phrase("the top level")
         if not advice:
-            raise ConfigError(f"{source} are not valid at {where} ({error.message}).")
+            raise ConfigError(
+                phrase(
+                    "{source} are not valid at {where} ({error}).",
+                    source=source,
+                    where=where,
+                    error=error.message,
+                )
+            )
         raise ConfigError(
-            f"{source} are not valid at {where} ({error.message}); fix or reset them."
+            phrase(
+                "{source} are not valid at {where} ({error}); fix or reset them.",
+                source=source,
+                where=where,
+                error=error.message,
+            )
         )
     values = {key: value for key, value in data.items() if key in FIELDS}
     if "warm_models" in values:
@@ -186,8 +198,22 @@ def validate(data: Any, source: str = THE_SETTINGS, *, advice: bool = True) -> S
     if problem is not None:
         where, message = problem
         if not advice:
-            raise ConfigError(f"{source} are not valid at {where} ({message}).")
-        raise ConfigError(f"{source} are not valid at {where} ({message}); fix or reset them.")
+            raise ConfigError(
+                phrase(
+                    "{source} are not valid at {where} ({message}).",
+                    source=source,
+                    where=where,
+                    message=message,
+                )
+            )
+        raise ConfigError(
+            phrase(
+                "{source} are not valid at {where} ({message}); fix or reset them.",
+                source=source,
+                where=where,
+                message=message,
+            )
+        )
     return settings
 
 
@@ -206,8 +232,10 @@ def api_bind_warning(settings: Settings) -> str | None:
     if is_loopback(settings.api_bind):
         return None
     return phrase(
-        f"The API listens on {settings.api_bind}, so other machines on the network can reach "
-        "it; keep its keys secret or set the address back to 127.0.0.1."
+        "The API listens on {settings_api_bind}, so other machines on the "
+        "network can reach it; keep its keys secret or set the address "
+        "back to 127.0.0.1.",
+        settings_api_bind=settings.api_bind,
     )
 
 
@@ -218,7 +246,7 @@ def _api_problem(settings: Settings) -> tuple[str, str] | None:
         try:
             ipaddress.ip_address(bind)
         except ValueError:
-            return "api_bind", phrase(f"{bind!r} is not an IP address")
+            return "api_bind", phrase("{bind} is not an IP address", bind=repr(bind))
     if any(origin.endswith("\n") for origin in settings.api_origins):  # "$" allows one
         return "api_origins", phrase("an origin ends with a line break")
     if not settings.api_require_key and not is_loopback(bind):
@@ -229,11 +257,15 @@ def _api_problem(settings: Settings) -> tuple[str, str] | None:
 
 
 def _kept(reason: str) -> str:
-    return phrase(f"{reason}; the last valid settings stay in force until it is fixed.")
+    return phrase(
+        "{reason}; the last valid settings stay in force until it is fixed.", reason=reason
+    )
 
 
 def _defaulted(reason: str) -> str:
-    return phrase(f"{reason}; Aurora uses the default settings until you fix or delete it.")
+    return phrase(
+        "{reason}; Aurora uses the default settings until you fix or delete it.", reason=reason
+    )
 
 
 class SettingsFile:
@@ -290,8 +322,12 @@ class SettingsFile:
         unknown = sorted(set(changes) - FIELDS)
         if unknown:
             raise ConfigError(
-                f"There is no setting called {', '.join(unknown)}; "
-                f"known settings: {', '.join(sorted(FIELDS))}."
+                phrase(
+                    "There is no setting called {join_unknown}; known settings: "
+                    "{join_sorted_FIELDS}.",
+                    join_unknown=", ".join(unknown),
+                    join_sorted_FIELDS=", ".join(sorted(FIELDS)),
+                )
             )
         values = {key: _jsonable(value) for key, value in changes.items()}
 
@@ -306,7 +342,7 @@ class SettingsFile:
 
     def _parse(self, raw: bytes) -> Settings:
         data = parse_json_bytes(raw, str(self.path))
-        return validate(data, phrase(f"The settings in {self.path}"), advice=False)
+        return validate(data, phrase("The settings in {path}", path=self.path), advice=False)
 
     def _announce(self, new: Settings) -> Settings:
         with self._lock:

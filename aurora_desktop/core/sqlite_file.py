@@ -99,8 +99,11 @@ class SqliteFile:
         reason = str(exc.strerror if isinstance(exc, OSError) else exc).rstrip(".")
         return ConfigError(
             phrase(
-                f"{self.path} ({self.what}) cannot be used ({reason}); check that Aurora may "
-                "read and write it, and retry."
+                "{path} ({what}) cannot be used ({reason}); check that Aurora may "
+                "read and write it, and retry.",
+                path=self.path,
+                what=self.what,
+                reason=reason,
             )
         )
 
@@ -154,14 +157,21 @@ class SqliteFile:
                 moved = set_aside(self.path)
             except OSError as exc:
                 raise ConfigError(
-                    f"{self.path} is damaged and cannot be moved aside ({exc.strerror}); close "
-                    "the other programs using it, or move it away yourself, and retry."
+                    phrase(
+                        "{path} is damaged and cannot be moved aside ({exc}); close the "
+                        "other programs using it, or move it away yourself, and retry.",
+                        path=self.path,
+                        exc=exc.strerror,
+                    )
                 ) from exc
             self._create()
         self.moved = moved
-        sentence = phrase(  # the piece `what` stays lower case, so it is translated too
-            f"{self.path.name} ({self.what}) was damaged, so Aurora moved it aside as "
-            f"{moved.name} and started a new one."
+        sentence = phrase(
+            "{path_name} ({what}) was damaged, so Aurora moved it aside as "
+            "{moved_name} and started a new one.",
+            path_name=self.path.name,
+            what=self.what,
+            moved_name=moved.name,
         )
         if self._report is not None:
             self._report(sentence, self.path, moved)

@@ -21,6 +21,7 @@ from typing import TypeVar
 from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.filelock import FileLock
+from aurora_desktop.core.text import phrase
 
 T = TypeVar("T")
 
@@ -49,20 +50,33 @@ def read_user_bytes(path: Path, *, limit: int = DEFAULT_LIMIT, what: str = "") -
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise ConfigError(
-                f"{name} is a link, not a file Aurora wrote; remove the link and retry."
+                phrase(
+                    "{name} is a link, not a file Aurora wrote; remove the link and retry.",
+                    name=name,
+                )
             ) from exc
-        raise ConfigError(f"{name} cannot be read ({exc.strerror}).") from exc
+        raise ConfigError(
+            phrase("{name} cannot be read ({exc}).", name=name, exc=exc.strerror)
+        ) from exc
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ConfigError(f"{name} is not a regular file; remove it and retry.")
+            raise ConfigError(
+                phrase("{name} is not a regular file; remove it and retry.", name=name)
+            )
         data = _read_at_most(fd, limit)
         if data is None:
             raise ConfigError(
-                f"{name} is larger than {limit:,} bytes; it is not a file Aurora wrote."
+                phrase(
+                    "{name} is larger than {limit} bytes; it is not a file Aurora wrote.",
+                    name=name,
+                    limit=format(limit, ","),
+                )
             )
         return data
     except OSError as exc:
-        raise ConfigError(f"{name} cannot be read ({exc.strerror}).") from exc
+        raise ConfigError(
+            phrase("{name} cannot be read ({exc}).", name=name, exc=exc.strerror)
+        ) from exc
     finally:
         os.close(fd)
 

@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from aurora_desktop.core.atomic import atomic_write_bytes
 from aurora_desktop.core.errors import AuroraError, ConfigError
 from aurora_desktop.core.filelock import FileLock
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userfile import lock_path, locked_update, read_user_bytes
 from aurora_desktop.core.userinput import MAX_JSON_DEPTH, load_json
 
@@ -46,7 +47,11 @@ def encode_text(text: str, what: str) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ConfigError(
-            f"{what} holds a character that is not valid Unicode (at position {exc.start})."
+            phrase(
+                "{what} holds a character that is not valid Unicode (at position {exc_start}).",
+                what=what,
+                exc_start=exc.start,
+            )
         ) from None
 
 
@@ -210,7 +215,13 @@ class WatchedFile(Generic[T]):
         try:
             return self._parse(raw)
         except RecursionError:
-            raise ConfigError(f"{self.what} nests deeper than {MAX_DEPTH} levels.") from None
+            raise ConfigError(
+                phrase(
+                    "{what} nests deeper than {MAX_DEPTH} levels.",
+                    what=self.what,
+                    MAX_DEPTH=MAX_DEPTH,
+                )
+            ) from None
 
     def _load(self, missing: bool) -> None:
         if missing:

@@ -23,6 +23,7 @@ from aurora_desktop.core.policy.consent import (
 )
 from aurora_desktop.core.providers.pool import CloudPool
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
+from aurora_desktop.core.text import phrase
 from aurora_desktop.ui.consent_asker import ConsentAsker
 from aurora_desktop.ui.consent_dialog import ConsentDialog
 from aurora_desktop.ui.i18n import LanguageManager
@@ -388,8 +389,12 @@ def test_keyboard_order_and_mnemonics(qtbot: Any) -> None:
 
 
 def test_korean_and_back_to_english(qtbot: Any, qapp: QApplication) -> None:
-    why = "No rule matched (task=chat, risk=low, tokens_in=12, slo_ms=1500), so the default "
-    why += "target cloud applies."
+    # the reason as the router writes it (core/routing/router.py)
+    why = phrase(
+        "No rule matched ({facts_values}), so the default target {policy_default_target} applies.",
+        facts_values="task=chat, risk=low, tokens_in=12, slo_ms=1500",
+        policy_default_target="cloud",
+    )
     dialog = ConsentDialog(
         ConsentRequest(scope="cloud.send:acme", recipient="acme", why=why, preview="hi"),
         time.monotonic() + 60,

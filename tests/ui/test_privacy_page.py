@@ -17,6 +17,7 @@ from aurora_desktop.core.policy.banned_file import BannedWordsFile
 from aurora_desktop.core.policy.consent import ConsentStore
 from aurora_desktop.core.policy.pii import PiiMasker
 from aurora_desktop.core.settings import SettingsFile
+from aurora_desktop.core.text import phrase
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.settings.banned_words_box import BannedWordsBox
 from aurora_desktop.ui.settings.ledger_csv import LedgerFilter, filter_rows, rows_to_csv
@@ -39,8 +40,13 @@ def parts(tmp_path: Path) -> dict[str, object]:
     record(ledger, "d-cloud", "cloud", "ok", bytes_sent=1234, masked={"EMAIL": 2},
            consent="always", ts=now - 10)  # fmt: skip
     record(ledger, "d-local", "local", "ok", ts=now - 5)
-    refused = "refused: Consent for cloud.send:acme was not given, so nothing was sent to acme."
-    record(ledger, "d-refused", "cloud", refused, ts=now - 86400 * 40)
+    reason = phrase(  # as the consent broker writes it (core/policy/consent.py)
+        "Consent for {request_scope} was not given, so nothing was sent to {request_recipient}.",
+        request_scope="cloud.send:acme",
+        request_recipient="acme",
+    )
+    record(ledger, "d-refused", "cloud", f"refused: {reason}", ts=now - 86400 * 40,
+           reason=reason.to_json())  # fmt: skip
     return {
         "settings": SettingsFile(tmp_path / "settings.json"),
         "masker": PiiMasker(),

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from aurora_desktop.core.contract import Response
+from aurora_desktop.core.text import phrase
 from aurora_desktop.ui.chat_popup import describe_route as popup_describe_route
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.route_badge import RouteBadge
@@ -24,7 +25,12 @@ def response(**changes: Any) -> Response:
         engine="llama.cpp",
         model="SmolLM2-135M-Instruct",
         rule=2,
-        why='Rule 2 "short classification work is local" matched (task=intent, tokens_in=4).',
+        why=phrase(  # as the router writes it (core/routing/router.py)
+            'Rule {rule_index} "{rule_name}" matched ({facts__matched_rule_features_slo}).',
+            rule_index=2,
+            rule_name="short classification work is local",
+            facts__matched_rule_features_slo="task=intent, tokens_in=4",
+        ),
         tokens_in=4,
         tokens_out=12,
         ttft_ms=84.4,
@@ -37,7 +43,16 @@ def response(**changes: Any) -> Response:
         classified_by="embedding 0.81",
         verified=True,
         checks=("passed 1 check",),
-        attempts=("1 first try (local · SmolLM2-135M-Instruct): passed",),
+        attempts=(  # as the pipeline writes it (core/pipeline.py attempt_line)
+            phrase(
+                "{number} {what} ({hop_target} · {hop_model}): {result}",
+                number=1,
+                what=phrase("first try"),
+                hop_target="local",
+                hop_model="SmolLM2-135M-Instruct",
+                result=phrase("passed"),
+            ),
+        ),
     )
     return base.with_changes(**changes)
 

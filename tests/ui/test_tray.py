@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
+from aurora_desktop.core.text import phrase
 from aurora_desktop.ui.i18n import LanguageManager
 from aurora_desktop.ui.log_view import LogBook, LogView
 from aurora_desktop.ui.settings.window import SettingsWindow
@@ -108,7 +109,8 @@ def test_log_view_shows_core_sentences_in_korean(
     book = LogBook()
     view = LogView(book)
     qtbot.addWidget(view)
-    book.add("info", "smollm2", "smollm2 is loaded.")  # a scheduler event, as the core wrote it
+    loaded = phrase("{slot_name} is loaded.", slot_name="smollm2")  # as the scheduler writes it
+    book.add("info", "smollm2", loaded)
     assert view.table.item(0, 3).text() == "smollm2을(를) 로드했습니다."
     assert book.entries[0].message == "smollm2 is loaded."  # the log keeps the core's words
 

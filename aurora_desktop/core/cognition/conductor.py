@@ -127,7 +127,13 @@ class Conductor:
         if task == "auto":
             detected = self.classifier.detect_task(request.prompt, risk=request.risk)
             task = detected.label
-            on_note(phrase(f"task: {task} ({detected.describe()})"))
+            on_note(
+                phrase(
+                    "task: {task} ({detected_describe})",
+                    task=task,
+                    detected_describe=detected.describe(),
+                )
+            )
         # what is known before the answer: the task, and for an auto request how it was told
         facts: dict[str, Any] = {"task": task}
         if detected is not None:
@@ -152,7 +158,7 @@ class Conductor:
         if request.task == "extract" and not (auto and request.json_schema is None):
             if request.json_schema is None:
                 raise RequestError(
-                    "extract needs a JSON Schema for its answer; pass --schema FILE."
+                    phrase("extract needs a JSON Schema for its answer; pass --schema FILE.")
                 )
             schema = dict(request.json_schema)
             constraint = Constraint(grammar=schema_grammar(schema), lookup=True)
@@ -177,7 +183,9 @@ class Conductor:
 
     def _labelled(self, request: Request, call: _Call) -> Response:
         if request.task == "classify" and not request.labels:
-            raise RequestError("classify needs the labels to choose from; pass --labels A,B,C.")
+            raise RequestError(
+                phrase("classify needs the labels to choose from; pass --labels A,B,C.")
+            )
         label_set = None if request.labels else "intent"
         labels = request.labels or self.classifier.labels_of(label_set or "intent")
         spec = spec_for(request.task, labels=labels)
@@ -191,7 +199,9 @@ class Conductor:
         except (CancelledError, PolicyDenied):
             raise
         except AuroraError as exc:  # e.g. a cloud fallback that ignored the label grammar
-            watch.on_note(phrase(f"classifier failed ({exc}); asking with the labels spelled out"))
+            watch.on_note(
+                phrase("classifier failed ({exc}); asking with the labels spelled out", exc=exc)
+            )
             asked = _with_system(request, LABEL_SYSTEM.format(labels=", ".join(labels)))
             return self._verified(
                 replace(asked, labels=labels, max_tokens=16), spec,
@@ -306,7 +316,11 @@ class Conductor:
 
     def _intent_facts(self, request: Request, detected: Classification) -> dict[str, Any]:
         """For auto requests: which task was picked, and the intent label of a chat turn."""
-        facts: dict[str, Any] = {"classified_by": phrase(f"task {detected.describe()}")}
+        facts: dict[str, Any] = {
+            "classified_by": phrase(
+                "task {detected_describe}", detected_describe=detected.describe()
+            )
+        }
         if detected.label != "intent":
             return facts
         # only when the encoder can tell at once: the answer is not held up for it
@@ -318,7 +332,11 @@ class Conductor:
         return {
             "label": intent.label,
             "confidence": round(intent.confidence, 4),
-            "classified_by": phrase(f"task {detected.describe()}; intent {intent.describe()}"),
+            "classified_by": phrase(
+                "task {detected_describe}; intent {intent_describe}",
+                detected_describe=detected.describe(),
+                intent_describe=intent.describe(),
+            ),
         }
 
 

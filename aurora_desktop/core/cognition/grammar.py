@@ -16,6 +16,7 @@ from typing import Any
 
 from aurora_desktop.core.cognition.verifier import check_json_schema
 from aurora_desktop.core.errors import RequestError
+from aurora_desktop.core.text import phrase
 
 STRING_CAP = 200  # characters per JSON string the grammar lets a model write
 ITEMS_CAP = 20  # items per JSON array
@@ -47,20 +48,22 @@ def labels_grammar(labels: Sequence[str]) -> str:
     for label in labels:
         text = unicodedata.normalize("NFC", label).strip()
         if not text:
-            raise RequestError("A label set cannot contain a blank label.")
+            raise RequestError(phrase("A label set cannot contain a blank label."))
         if text not in cleaned:
             cleaned.append(text)
     if not cleaned:
-        raise RequestError("A label set needs at least one label.")
+        raise RequestError(phrase("A label set needs at least one label."))
     return "root ::= " + " | ".join(gbnf_literal(label) for label in cleaned) + "\n"
 
 
 def steps_grammar(max_steps: int, *, min_steps: int = 2, line_chars: int = STEP_CHARS) -> str:
     """A numbered list ("1. …\\n2. …") of min_steps to max_steps non-blank lines."""
     if not 1 <= min_steps <= max_steps <= 20:
-        raise RequestError("A plan has 1 to 20 steps, and its minimum cannot pass its maximum.")
+        raise RequestError(
+            phrase("A plan has 1 to 20 steps, and its minimum cannot pass its maximum.")
+        )
     if line_chars < 4:
-        raise RequestError("A plan step line must allow at least 4 characters.")
+        raise RequestError(phrase("A plan step line must allow at least 4 characters."))
     required = " ".join(
         (f'"{n}. " line' if n == 1 else f'"\\n{n}. " line') for n in range(1, min_steps + 1)
     )
@@ -90,11 +93,16 @@ def schema_grammar(
     except (AssertionError, ValueError, KeyError, TypeError, NotImplementedError) as exc:
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise RequestError(
-            f"This JSON Schema cannot be turned into an output grammar ({reason}); "
-            "simplify it or leave it to the verifier."
+            phrase(
+                "This JSON Schema cannot be turned into an output grammar "
+                "({reason}); simplify it or leave it to the verifier.",
+                reason=reason,
+            )
         ) from exc
     except RecursionError as exc:
-        raise RequestError("This JSON Schema is nested too deeply to build a grammar.") from exc
+        raise RequestError(
+            phrase("This JSON Schema is nested too deeply to build a grammar.")
+        ) from exc
     return grammar
 
 
@@ -107,7 +115,9 @@ def check_grammar(grammar: str) -> None:
     quiet_llama_logs()
     sampler = llama_cpp.llama_sampler_init_grammar(None, grammar.encode("utf-8"), b"root")
     if not sampler:
-        raise RequestError("The output grammar does not parse; fix the label set or schema.")
+        raise RequestError(
+            phrase("The output grammar does not parse; fix the label set or schema.")
+        )
     with contextlib.suppress(Exception):
         llama_cpp.llama_sampler_free(sampler)
 

@@ -83,10 +83,14 @@ class Classification:
 
     def describe(self) -> str:
         if self.stage == "embedding":
-            return phrase(f"embedding {self.confidence:.2f}")
+            return phrase("embedding {confidence}", confidence=format(self.confidence, ".2f"))
         if self.stage == "combined":
-            return phrase(f"embedding + grammar {self.confidence:.2f} ({self.note})")
-        return phrase(f"grammar ({self.note})") if self.note else phrase("grammar")
+            return phrase(
+                "embedding + grammar {confidence} ({note})",
+                confidence=format(self.confidence, ".2f"),
+                note=self.note,
+            )
+        return phrase("grammar ({note})", note=self.note) if self.note else phrase("grammar")
 
 
 def reads_latin(text: str) -> bool:
@@ -114,9 +118,16 @@ def embedding_verdict(
     ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
     best, top = ranked[0]
     if top < floor:
-        return None, phrase(f"best similarity {top:.2f} < {floor:.2f}")
+        return None, phrase(
+            "best similarity {top} < {floor}", top=format(top, ".2f"), floor=format(floor, ".2f")
+        )
     if len(ranked) > 1 and top - ranked[1][1] < margin:
-        return None, phrase(f"{best} and {ranked[1][0]} are within {margin:.2f}")
+        return None, phrase(
+            "{best} and {ranked_1_0} are within {margin}",
+            best=best,
+            ranked_1_0=ranked[1][0],
+            margin=format(margin, ".2f"),
+        )
     return best, ""
 
 
@@ -267,7 +278,7 @@ class IntentClassifier:
         elif label_set:
             chosen = sets.get(label_set)
         else:
-            raise RequestError("Say which labels to choose from (a label set or a list).")
+            raise RequestError(phrase("Say which labels to choose from (a label set or a list)."))
         text = text.strip()[:MAX_TEXT_CHARS]
         read = instruction_head(text) if label_set == "task" else text
         encoder = self._encoder_for(read)
@@ -277,7 +288,7 @@ class IntentClassifier:
             try:
                 scores, thresholds = self._scores(chosen, read, encoder)
             except AuroraError as exc:  # no encoder: the grammar stage still answers
-                note = phrase(f"embeddings unavailable: {exc}")
+                note = phrase("embeddings unavailable: {exc}", exc=exc)
                 encoder = None
             else:
                 label, note = embedding_verdict(
@@ -365,8 +376,12 @@ class IntentClassifier:
         label = find_label(response.text, label_set.labels)
         if label is None:  # only a model that ignored the grammar (a cloud one) gets here
             raise EngineError(
-                f"{response.model} answered {response.text.strip()[:40]!r}, which is none of "
-                "the labels."
+                phrase(
+                    "{response_model} answered {response_text_strip_40}, which is "
+                    "none of the labels.",
+                    response_model=response.model,
+                    response_text_strip_40=repr(response.text.strip()[:40]),
+                )
             )
         return label, response
 

@@ -81,7 +81,11 @@ class LabelSets:
         except KeyError:
             known = ", ".join(sorted(self.sets))
             raise ConfigError(
-                f"There is no label set {name!r} in labels.json; known: {known}."
+                phrase(
+                    "There is no label set {name} in labels.json; known: {known}.",
+                    name=repr(name),
+                    known=known,
+                )
             ) from None
 
     def adhoc(self, labels: tuple[str, ...]) -> LabelSet:
@@ -101,7 +105,14 @@ def parse_label_sets(data: object, *, source: str = "labels.json") -> LabelSets:
     error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or phrase("the top level")
-        raise ConfigError(f"{source} is not a valid label file ({where}: {error.message}).")
+        raise ConfigError(
+            phrase(
+                "{source} is not a valid label file ({where}: {error}).",
+                source=source,
+                where=where,
+                error=error.message,
+            )
+        )
     assert isinstance(data, dict)
     sets = {
         name: LabelSet(
@@ -114,18 +125,26 @@ def parse_label_sets(data: object, *, source: str = "labels.json") -> LabelSets:
     unknown = sorted(set(sets["task"].examples) - set(TASKS))
     if unknown:
         raise ConfigError(
-            f"{source}: the task set may only use task names ({', '.join(TASKS)}), "
-            f"not {unknown[0]!r}."
+            phrase(
+                "{source}: the task set may only use task names ({join_TASKS}), not {unknown_0}.",
+                source=source,
+                join_TASKS=", ".join(TASKS),
+                unknown_0=repr(unknown[0]),
+            )
         )
     return LabelSets(sets)
 
 
 def _kept(reason: str) -> str:
-    return phrase(f"{reason}; the last valid label sets stay in force until it is fixed.")
+    return phrase(
+        "{reason}; the last valid label sets stay in force until it is fixed.", reason=reason
+    )
 
 
 def _shipped(reason: str) -> str:
-    return phrase(f"{reason}; the shipped label sets are used until the file is fixed.")
+    return phrase(
+        "{reason}; the shipped label sets are used until the file is fixed.", reason=reason
+    )
 
 
 class LabelSetsFile(WatchedUser[LabelSets]):

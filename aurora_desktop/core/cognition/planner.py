@@ -80,13 +80,24 @@ class PlanEvent:
             if self.plan.fallback:
                 return phrase("Plan: no usable step list, so the request runs as one step.")
             listed = "; ".join(f"{n}. {s}" for n, s in enumerate(self.plan.steps, 1))
-            return phrase(f"Plan: {listed}")
+            return phrase("Plan: {listed}", listed=listed)
         if self.step is None:
-            return phrase(f"Step {self.index} of {total}: {self.plan.steps[self.index - 1]}")
+            return phrase(
+                "Step {index} of {total}: {plan_steps_index_1}",
+                index=self.index,
+                total=total,
+                plan_steps_index_1=self.plan.steps[self.index - 1],
+            )
         step = self.step
         return phrase(
-            f"Step {self.index} of {total} done on {step.target} ({step.model}, "
-            f"{step.tokens_out} tokens, {step.latency_ms:.0f} ms)."
+            "Step {index} of {total} done on {step_target} ({step_model}, "
+            "{step_tokens_out} tokens, {step_latency_ms} ms).",
+            index=self.index,
+            total=total,
+            step_target=step.target,
+            step_model=step.model,
+            step_tokens_out=step.tokens_out,
+            step_latency_ms=format(step.latency_ms, ".0f"),
         )
 
 
@@ -112,12 +123,16 @@ class PlannedAnswer:
         seconds = self.latency_ms / 1000.0
         fallbacks = tuple(dict.fromkeys(f for s in self.steps for f in s.response.fallbacks))
         shown = (
-            phrase("one step") if self.plan.fallback else phrase(f"{len(self.steps)} planned steps")
+            phrase("one step")
+            if self.plan.fallback
+            else phrase("{len_steps} planned steps", len_steps=len(self.steps))
         )
         return last.with_changes(
             text=self.text,
             target="cloud" if "cloud" in self.targets else "local",
-            why=phrase(f"{last.why} Answered in {shown}.").strip(),
+            why=phrase("{last_why} Answered in {shown}.", last_why=last.why, shown=shown)
+            if last.why
+            else phrase("Answered in {shown}.", shown=shown),
             tokens_in=self.tokens_in,
             tokens_out=self.tokens_out,
             latency_ms=self.latency_ms,
@@ -134,7 +149,7 @@ class Planner:
 
     def __init__(self, generate: Generate, *, max_steps: int = 5) -> None:
         if not 2 <= max_steps <= 12:
-            raise RequestError("A planner runs between 2 and 12 steps.")
+            raise RequestError(phrase("A planner runs between 2 and 12 steps."))
         self._generate = generate
         self.max_steps = max_steps
 
@@ -171,7 +186,14 @@ class Planner:
             if results and cancel is not None and cancel.is_set():
                 stopped = True  # keep what was written so far
                 break
-            _stop_if(cancel, phrase(f"after {index - 1} of {len(plan.steps)} planned steps"))
+            _stop_if(
+                cancel,
+                phrase(
+                    "after {index_1} of {len_plan_steps} planned steps",
+                    index_1=index - 1,
+                    len_plan_steps=len(plan.steps),
+                ),
+            )
             emit(PlanEvent(kind="step_started", plan=plan, index=index))
             asking = request if plan.fallback else _step_request(request, plan, index)
             response = self._generate(asking, NO_CONSTRAINT)
@@ -237,4 +259,4 @@ def _step_request(request: Request, plan: Plan, index: int) -> Request:
 
 def _stop_if(cancel: threading.Event | None, when: str) -> None:
     if cancel is not None and cancel.is_set():
-        raise CancelledError(f"The planned answer was stopped {when}.")
+        raise CancelledError(phrase("The planned answer was stopped {when}.", when=when))

@@ -66,7 +66,11 @@ class VerifySpec:
                 re.compile(self.regex)
             except re.error as exc:
                 raise RequestError(
-                    f"The output pattern {self.regex!r} is not a valid regex ({exc})."
+                    phrase(
+                        "The output pattern {regex} is not a valid regex ({exc}).",
+                        regex=repr(self.regex),
+                        exc=exc,
+                    )
                 ) from exc
         if self.json_schema is not None:
             check_json_schema(self.json_schema)
@@ -75,20 +79,27 @@ class VerifySpec:
             (self.min_words, self.max_words, phrase("words")),
         ):
             if (low is not None and low < 0) or (high is not None and high < 0):
-                raise RequestError(f"Output length bounds in {unit} cannot be negative.")
+                raise RequestError(
+                    phrase("Output length bounds in {unit} cannot be negative.", unit=unit)
+                )
             if low is not None and high is not None and low > high:
                 raise RequestError(
-                    f"The minimum output length ({low} {unit}) is above the maximum ({high})."
+                    phrase(
+                        "The minimum output length ({low} {unit}) is above the maximum ({high}).",
+                        low=low,
+                        unit=unit,
+                        high=high,
+                    )
                 )
         if self.labels is not None:
             cleaned = [_clean_label(label) for label in self.labels]
             if not cleaned or not all(cleaned):
                 raise RequestError(
-                    "A label set needs at least one label, and no label may be blank."
+                    phrase("A label set needs at least one label, and no label may be blank.")
                 )
             if len({label.casefold() for label in cleaned}) != len(cleaned):
                 raise RequestError(
-                    "The label set names the same label twice; make each label unique."
+                    phrase("The label set names the same label twice; make each label unique.")
                 )
 
 
@@ -112,12 +123,22 @@ class Verdict:
     def summary(self) -> str:
         if self.ok:
             count = len(self.checks)
-            return phrase("passed 1 check") if count == 1 else phrase(f"passed {count} checks")
+            return (
+                phrase("passed 1 check")
+                if count == 1
+                else phrase("passed {count} checks", count=count)
+            )
         if len(self.failures) == 1:
             (check,) = self.failures
-            return phrase(f"failed: {check.name} ({check.detail})")
+            return phrase(
+                "failed: {check_name} ({check_detail})",
+                check_name=check.name,
+                check_detail=check.detail,
+            )
         names = ", ".join(check.name for check in self.failures)  # each detail is in .checks
-        return phrase(f"failed {len(self.failures)} checks: {names}")
+        return phrase(
+            "failed {len_failures} checks: {names}", len_failures=len(self.failures), names=names
+        )
 
 
 def verify(text: str, spec: VerifySpec) -> Verdict:
@@ -151,7 +172,7 @@ def verify(text: str, spec: VerifySpec) -> Verdict:
         detail = (
             phrase("The output matches the pattern.")
             if found
-            else phrase(f"The output does not match {spec.regex!r}.")
+            else phrase("The output does not match {spec_regex}.", spec_regex=repr(spec.regex))
         )
         checks.append(Check("regex", found, detail))
     checks.extend(_length_checks(body, spec))
@@ -176,12 +197,16 @@ def _grounded_check(body: str, source: str) -> Check:
     share = sum(1 for w in words if w in known) / len(words)
     if share >= GROUNDED_SHARE:
         return Check(
-            "grounded", True, phrase(f"{share:.0%} of its words come from the source text.")
+            "grounded",
+            True,
+            phrase("{share} of its words come from the source text.", share=format(share, ".0%")),
         )
     return Check(
         "grounded",
         False,
-        phrase(f"Only {share:.0%} of its words come from the text it was given."),
+        phrase(
+            "Only {share} of its words come from the text it was given.", share=format(share, ".0%")
+        ),
     )
 
 
@@ -228,10 +253,16 @@ def _clean_label(text: str) -> str:
 def _label_check(body: str, labels: tuple[str, ...]) -> tuple[Check, str | None]:
     label = canonical_label(body, labels)
     if label is not None:
-        return Check("label", True, phrase(f"The output is the label {label!r}.")), label
+        return Check(
+            "label", True, phrase("The output is the label {label}.", label=repr(label))
+        ), label
     shown = ", ".join(labels[:8]) + (", …" if len(labels) > 8 else "")
     said = body if len(body) <= 40 else body[:37] + "…"
-    return Check("label", False, phrase(f"The output {said!r} is not one of: {shown}.")), None
+    return Check(
+        "label",
+        False,
+        phrase("The output {said} is not one of: {shown}.", said=repr(said), shown=shown),
+    ), None
 
 
 def _parse_json(body: str) -> tuple[bool, Any]:
@@ -252,18 +283,20 @@ def _schema_check(parsed: tuple[bool, Any], schema: Mapping[str, Any]) -> Check:
         return Check("json_schema", True, phrase("The output is JSON that matches the schema."))
     where = "/".join(str(part) for part in error.absolute_path) or phrase("the top level")
     message = error.message if len(error.message) <= 120 else error.message[:117] + "…"
-    return Check("json_schema", False, phrase(f"At {where}: {message}."))
+    return Check(
+        "json_schema", False, phrase("At {where}: {message}.", where=where, message=message)
+    )
 
 
 def check_json_schema(schema: Mapping[str, Any]) -> None:
     """RequestError, in one sentence, if the schema breaks its own metaschema."""
     if not isinstance(schema, Mapping):
-        raise RequestError("A JSON Schema must be a JSON object.")
+        raise RequestError(phrase("A JSON Schema must be a JSON object."))
     try:
         jsonschema.validators.validator_for(schema).check_schema(dict(schema))
     except jsonschema.exceptions.SchemaError as exc:
         raise RequestError(
-            f"The JSON Schema is invalid ({exc.message}); fix it and try again."
+            phrase("The JSON Schema is invalid ({exc}); fix it and try again.", exc=exc.message)
         ) from exc
 
 
@@ -274,7 +307,12 @@ def _refusal_check(body: str, *, is_data: bool) -> Check:
     if found is None:
         return Check("no_refusal", True, phrase("The output is not a refusal."))
     return Check(
-        "no_refusal", False, phrase(f"The output refuses or apologises ({found.group(0)!r}).")
+        "no_refusal",
+        False,
+        phrase(
+            "The output refuses or apologises ({found_group_0}).",
+            found_group_0=repr(found.group(0)),
+        ),
     )
 
 
@@ -289,7 +327,14 @@ def _length_checks(body: str, spec: VerifySpec) -> list[Check]:
         if low is not None and size < low:
             checks.append(
                 Check(
-                    name, False, phrase(f"The output has {size} {unit}; at least {low} are needed.")
+                    name,
+                    False,
+                    phrase(
+                        "The output has {size} {unit}; at least {low} are needed.",
+                        size=size,
+                        unit=unit,
+                        low=low,
+                    ),
                 )
             )
         elif high is not None and size > high:
@@ -297,12 +342,21 @@ def _length_checks(body: str, spec: VerifySpec) -> list[Check]:
                 Check(
                     name,
                     False,
-                    phrase(f"The output has {size} {unit}; at most {high} are allowed."),
+                    phrase(
+                        "The output has {size} {unit}; at most {high} are allowed.",
+                        size=size,
+                        unit=unit,
+                        high=high,
+                    ),
                 )
             )
         else:
             checks.append(
-                Check(name, True, phrase(f"The output has {size} {unit}, within bounds."))
+                Check(
+                    name,
+                    True,
+                    phrase("The output has {size} {unit}, within bounds.", size=size, unit=unit),
+                )
             )
     return checks
 
@@ -316,5 +370,9 @@ def _banned_check(text: str, banned: BannedCheck | tuple[str, ...]) -> Check:
         return Check("banned", True, phrase("The output has no banned words."))
     words = ", ".join(repr(hit) for hit in hits)
     if len(hits) == 1:
-        return Check("banned", False, phrase(f"The output contains the banned word {words}."))
-    return Check("banned", False, phrase(f"The output contains the banned words {words}."))
+        return Check(
+            "banned", False, phrase("The output contains the banned word {words}.", words=words)
+        )
+    return Check(
+        "banned", False, phrase("The output contains the banned words {words}.", words=words)
+    )

@@ -17,6 +17,7 @@ from aurora_desktop.core.errors import EngineLoadError
 from aurora_desktop.core.models.catalog import Catalog
 from aurora_desktop.core.models.progress import FetchProgress, ProgressCallback, no_progress
 from aurora_desktop.core.models.store import InstalledVersion, ModelStore
+from aurora_desktop.core.text import phrase
 
 if TYPE_CHECKING:  # numpy and the ONNX engines load with the first model, not at start-up
     import numpy as np
@@ -220,7 +221,10 @@ def _model_files(installed: InstalledVersion) -> tuple[Path, Path | None]:
     model = next((p for p in paths if p.suffix == ".onnx"), None)
     if model is None:
         raise EngineLoadError(
-            f"{installed.entry.display_name} is not an ONNX model; choose a sentence-embedding "
-            "model from the catalog."
+            phrase(
+                "{installed_entry_display_name} is not an ONNX model; choose a "
+                "sentence-embedding model from the catalog.",
+                installed_entry_display_name=installed.entry.display_name,
+            )
         )
     return model, tokenizer

@@ -61,7 +61,10 @@ class CloudEngine(ThreadedEngine):
         if self.available():
             return EngineHealth(True, phrase("reachable as far as Aurora knows"))
         return EngineHealth(
-            False, phrase(f"{self.model_name} is cooling down after repeated failures.")
+            False,
+            phrase(
+                "{model_name} is cooling down after repeated failures.", model_name=self.model_name
+            ),
         )
 
     def memory_bytes(self) -> int:

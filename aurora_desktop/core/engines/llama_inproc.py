@@ -39,6 +39,7 @@ from aurora_desktop.core.engines.base import (
 from aurora_desktop.core.engines.llama_logging import quiet_llama_logs
 from aurora_desktop.core.engines.threaded import ThreadedEngine, free_model_memory
 from aurora_desktop.core.errors import EngineLoadError
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.threads import RECHECK_S, ThreadPolicy
 
 if TYPE_CHECKING:
@@ -123,8 +124,12 @@ class LlamaCppEngine(ThreadedEngine):
             self._in_use = (choice.decode, choice.batch)
         except (ValueError, RuntimeError, OSError) as exc:
             raise EngineLoadError(
-                f"llama.cpp could not load {self.model_path.name} ({exc}); "
-                "reinstall the model or choose another one."
+                phrase(
+                    "llama.cpp could not load {model_path_name} ({exc}); reinstall "
+                    "the model or choose another one.",
+                    model_path_name=self.model_path.name,
+                    exc=exc,
+                )
             ) from exc
         template = llm.metadata.get("tokenizer.chat_template")
         if template:

@@ -116,8 +116,10 @@ class LlamaServerEngine(ThreadedEngine):
             return EngineHealth(
                 False,
                 phrase(
-                    f"The llama.cpp server for {self.model_name} exited "
-                    f"(code {server.returncode}); it will be restarted for the next request."
+                    "The llama.cpp server for {model_name} exited (code "
+                    "{server_returncode}); it will be restarted for the next request.",
+                    model_name=self.model_name,
+                    server_returncode=server.returncode,
                 ),
             )
         return self._status
@@ -185,13 +187,22 @@ class LlamaServerEngine(ThreadedEngine):
             self._stop_server()
             raise self._closed()
         self._status = EngineHealth(
-            True, phrase(f"serving {self.model_name} on 127.0.0.1:{server.port} (pid {server.pid})")
+            True,
+            phrase(
+                "serving {model_name} on 127.0.0.1:{server_port} (pid {server_pid})",
+                model_name=self.model_name,
+                server_port=server.port,
+                server_pid=server.pid,
+            ),
         )
         return server, client
 
     def _closed(self) -> EngineClosedError:
         return EngineClosedError(
-            phrase(f"The {self.model_name} engine has shut down; restart Aurora to use it again.")
+            phrase(
+                "The {model_name} engine has shut down; restart Aurora to use it again.",
+                model_name=self.model_name,
+            )
         )
 
     def _stop_server(self) -> None:
@@ -224,7 +235,9 @@ class LlamaServerEngine(ThreadedEngine):
             )  # fmt: skip
         except ProviderError as exc:
             raise self._failure(server, exc) from exc
-        self._status = EngineHealth(True, phrase(f"answered on 127.0.0.1:{server.port}"))
+        self._status = EngineHealth(
+            True, phrase("answered on 127.0.0.1:{server_port}", server_port=server.port)
+        )
         tokens_in = chat.tokens_in if chat.usage_reported else _count_prompt(server, chat, messages)
         return GenerationResult(
             text=chat.text, tokens_in=tokens_in, tokens_out=chat.tokens_out,
@@ -237,14 +250,16 @@ class LlamaServerEngine(ThreadedEngine):
             return EngineError(str(exc))
         if server.wait_exit(CRASH_GRACE_S):
             message = phrase(
-                f"The llama.cpp server for {self.model_name} stopped while answering; "
-                "it will be restarted for the next request."
+                "The llama.cpp server for {model_name} stopped while answering; "
+                "it will be restarted for the next request.",
+                model_name=self.model_name,
             )
         else:  # alive, yet it did not answer in time: a stuck server is replaced
             self._stop_server()
             message = phrase(
-                f"The llama.cpp server for {self.model_name} stopped answering; "
-                "it will be restarted for the next request."
+                "The llama.cpp server for {model_name} stopped answering; it will "
+                "be restarted for the next request.",
+                model_name=self.model_name,
             )
         self._status = EngineHealth(False, message)
         return EngineError(message)
@@ -279,6 +294,7 @@ def _count_prompt(server: ServerProcess, chat: ChatResult, messages: Sequence[Me
 
 def _missing(model_path: Path) -> str:
     return phrase(
-        f"llama.cpp server could not load {model_path.name}: the file is missing; "
-        "reinstall the model or choose another one."
+        "llama.cpp server could not load {model_path_name}: the file is "
+        "missing; reinstall the model or choose another one.",
+        model_path_name=model_path.name,
     )

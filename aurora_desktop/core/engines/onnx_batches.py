@@ -22,6 +22,7 @@ from aurora_desktop.core.engines.onnx_providers import (
 from aurora_desktop.core.errors import EngineError, EngineLoadError
 from aurora_desktop.core.hardware import physical_cores
 from aurora_desktop.core.memory import release_freed_memory
+from aurora_desktop.core.text import phrase
 
 
 def open_session(
@@ -48,8 +49,12 @@ def open_session(
     except Exception as exc:  # onnxruntime's errors derive from bare Exception
         reason = " ".join(str(exc).split(" : ")[-1].split()) or type(exc).__name__
         raise EngineLoadError(
-            f"ONNX Runtime could not load the embedding model {path.name} ({reason}); "
-            "reinstall the model."
+            phrase(
+                "ONNX Runtime could not load the embedding model {path_name} "
+                "({reason}); reinstall the model.",
+                path_name=path.name,
+                reason=reason,
+            )
         ) from exc
 
 
@@ -90,7 +95,9 @@ class BatchedEncoder(ABC):
         with self._lock:
             session = self._session
             if session is None:
-                raise EngineError("The embedding model was unloaded; load it again, then retry.")
+                raise EngineError(
+                    phrase("The embedding model was unloaded; load it again, then retry.")
+                )
             for start in range(0, len(order), self.batch_size):
                 rows = order[start : start + self.batch_size]
                 out[rows] = self._embed_batch(session, [texts[i] for i in rows])

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from aurora_desktop.core.engines.onnx_batches import BatchedEncoder, open_session, unit_rows
 from aurora_desktop.core.errors import EngineLoadError
+from aurora_desktop.core.text import phrase
 
 _TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _INT_TYPES: dict[str, type[np.signedinteger[Any]]] = {
@@ -46,7 +47,12 @@ class OnnxEmbedder(BatchedEncoder):
         self.max_length = max_length
         self._tokenizer: Any = _load_tokenizer(tokenizer_path, max_length)
         if not model_path.is_file():
-            raise EngineLoadError(f"The embedding model {model_path} is missing; reinstall it.")
+            raise EngineLoadError(
+                phrase(
+                    "The embedding model {model_path} is missing; reinstall it.",
+                    model_path=model_path,
+                )
+            )
         session = open_session(model_path, providers=providers, threads=threads)
         super().__init__(session, batch_size=batch_size)
         self._inputs = _input_types(session, model_path)
@@ -83,14 +89,21 @@ def _load_tokenizer(path: Path, max_length: int) -> Any:
 
     if not path.is_file():
         raise EngineLoadError(
-            f"The embedding tokenizer {path} is missing; reinstall the embedding model."
+            phrase(
+                "The embedding tokenizer {path} is missing; reinstall the embedding model.",
+                path=path,
+            )
         )
     try:
         tokenizer = Tokenizer.from_file(str(path))
     except Exception as exc:  # the tokenizers package raises bare Exception
         raise EngineLoadError(
-            f"The embedding tokenizer {path.name} cannot be read ({' '.join(str(exc).split())}); "
-            "reinstall the embedding model."
+            phrase(
+                "The embedding tokenizer {path_name} cannot be read "
+                "({join_str_exc_split}); reinstall the embedding model.",
+                path_name=path.name,
+                join_str_exc_split=" ".join(str(exc).split()),
+            )
         ) from exc
     tokenizer.enable_truncation(max_length=max_length)
     tokenizer.enable_padding(pad_id=tokenizer.padding["pad_id"] if tokenizer.padding else 0)
@@ -102,13 +115,22 @@ def _input_types(session: Any, path: Path) -> dict[str, type[np.signedinteger[An
     for arg in session.get_inputs():
         if arg.name not in _TOKEN_INPUTS or arg.type not in _INT_TYPES:
             raise EngineLoadError(
-                f"The embedding model {path.name} asks for an input Aurora cannot give "
-                f"({arg.name}: {arg.type}); choose a sentence-embedding model."
+                phrase(
+                    "The embedding model {path_name} asks for an input Aurora cannot "
+                    "give ({arg_name}: {arg_type}); choose a sentence-embedding "
+                    "model.",
+                    path_name=path.name,
+                    arg_name=arg.name,
+                    arg_type=arg.type,
+                )
             )
         inputs[arg.name] = _INT_TYPES[arg.type]
     if "input_ids" not in inputs:
         raise EngineLoadError(
-            f"The embedding model {path.name} takes no input_ids; choose a text encoder."
+            phrase(
+                "The embedding model {path_name} takes no input_ids; choose a text encoder.",
+                path_name=path.name,
+            )
         )
     return inputs
 
@@ -119,7 +141,12 @@ def _pick_output(session: Any, path: Path) -> tuple[str, int]:
     width = arg.shape[-1] if arg.shape else None
     if not isinstance(width, int) or len(arg.shape) not in (2, 3):
         raise EngineLoadError(
-            f"The embedding model {path.name} gives no fixed-width vectors "
-            f"({arg.name}: {arg.shape}); choose a sentence-embedding model."
+            phrase(
+                "The embedding model {path_name} gives no fixed-width vectors "
+                "({arg_name}: {arg_shape}); choose a sentence-embedding model.",
+                path_name=path.name,
+                arg_name=arg.name,
+                arg_shape=arg.shape,
+            )
         )
     return str(arg.name), width

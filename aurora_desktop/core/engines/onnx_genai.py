@@ -81,7 +81,7 @@ class OnnxGenAIEngine(ThreadedEngine):
     def _health(self) -> EngineHealth:
         if not self.loaded:
             return EngineHealth(True, phrase("not loaded"))
-        return EngineHealth(True, phrase(f"loaded on {self._provider}"))
+        return EngineHealth(True, phrase("loaded on {provider}", provider=self._provider))
 
     def memory_bytes(self) -> int:
         """The weights plus a full-context KV cache (fp32 keys and values per layer)."""
@@ -98,8 +98,11 @@ class OnnxGenAIEngine(ThreadedEngine):
     def _open(self) -> None:
         if not (self.model_dir / "genai_config.json").is_file():
             raise EngineLoadError(
-                f"{self.model_dir} holds no ONNX GenAI model (genai_config.json is missing); "
-                "reinstall the model or choose another one."
+                phrase(
+                    "{model_dir} holds no ONNX GenAI model (genai_config.json is "
+                    "missing); reinstall the model or choose another one.",
+                    model_dir=self.model_dir,
+                )
             )
         try:
             og = _genai()
@@ -114,8 +117,12 @@ class OnnxGenAIEngine(ThreadedEngine):
         except (RuntimeError, OSError, ValueError) as exc:
             reason = " ".join(str(exc).split()) or type(exc).__name__
             raise EngineLoadError(
-                f"ONNX Runtime GenAI could not load {self.model_dir.name} ({reason}); "
-                "reinstall the model or choose another one."
+                phrase(
+                    "ONNX Runtime GenAI could not load {model_dir_name} ({reason}); "
+                    "reinstall the model or choose another one.",
+                    model_dir_name=self.model_dir.name,
+                    reason=reason,
+                )
             ) from exc
         config_json = _read_config(self.model_dir)
         self._model, self._tokenizer = model, tokenizer
@@ -180,8 +187,12 @@ class OnnxGenAIEngine(ThreadedEngine):
                 finish = "stop"  # the generator ended by itself
         except RuntimeError as exc:
             raise EngineError(
-                f"{self.model_name} failed while generating ({' '.join(str(exc).split())}); "
-                "retry, or reload the model."
+                phrase(
+                    "{model_name} failed while generating ({join_str_exc_split}); "
+                    "retry, or reload the model.",
+                    model_name=self.model_name,
+                    join_str_exc_split=" ".join(str(exc).split()),
+                )
             ) from exc
         finally:
             del generator

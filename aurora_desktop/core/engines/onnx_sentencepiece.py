@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from aurora_desktop.core.engines.onnx_batches import BatchedEncoder, open_session, unit_rows
 from aurora_desktop.core.errors import EngineLoadError
+from aurora_desktop.core.text import phrase
 
 TOKENIZER_OP = "SentencepieceTokenizer"
 CUSTOM_DOMAIN = "ai.onnx.contrib"
@@ -50,24 +51,35 @@ def cut_tokenizer(path: Path) -> CutGraph:
         from onnx.utils import Extractor
     except ImportError as exc:
         raise EngineLoadError(
-            f"The onnx package is missing ({exc}); reinstall Aurora to use this model."
+            phrase(
+                "The onnx package is missing ({exc}); reinstall Aurora to use this model.", exc=exc
+            )
         ) from exc
     try:
         model = onnx.load(str(path))
     except Exception as exc:  # onnx raises DecodeError and friends from protobuf
         raise EngineLoadError(
-            f"{path.name} is not a readable ONNX file ({type(exc).__name__}); reinstall the model."
+            phrase(
+                "{path_name} is not a readable ONNX file ({type_exc___name}); reinstall the model.",
+                path_name=path.name,
+                type_exc___name=type(exc).__name__,
+            )
         ) from exc
     nodes = [n for n in model.graph.node if n.op_type == TOKENIZER_OP]
     if len(nodes) != 1 or len(nodes[0].output) != 2:
         raise EngineLoadError(
-            f"{path.name} has no sentencepiece tokenizer at its start; choose another "
-            "embedding model."
+            phrase(
+                "{path_name} has no sentencepiece tokenizer at its start; choose "
+                "another embedding model.",
+                path_name=path.name,
+            )
         )
     node = nodes[0]
     attributes = {a.name: a for a in node.attribute}
     if "model" not in attributes:
-        raise EngineLoadError(f"{path.name} carries no sentencepiece model; reinstall it.")
+        raise EngineLoadError(
+            phrase("{path_name} carries no sentencepiece model; reinstall it.", path_name=path.name)
+        )
     constants = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
 
     def flag(index: int, default: bool) -> bool:
@@ -80,7 +92,11 @@ def cut_tokenizer(path: Path) -> CutGraph:
         cut = Extractor(model).extract_model(list(node.output), outputs)
     except Exception as exc:  # onnx's checker raises ValidationError / ValueError
         raise EngineLoadError(
-            f"{path.name} could not be prepared for ONNX Runtime ({exc}); reinstall it."
+            phrase(
+                "{path_name} could not be prepared for ONNX Runtime ({exc}); reinstall it.",
+                path_name=path.name,
+                exc=exc,
+            )
         ) from exc
     kept = [o for o in cut.opset_import if o.domain != CUSTOM_DOMAIN]
     del cut.opset_import[:]
@@ -112,7 +128,12 @@ class SentencepieceGraphEmbedder(BatchedEncoder):
         if batch_size < 1 or max_tokens < 3:
             raise ValueError("batch_size must be at least 1 and max_tokens at least 3")
         if not model_path.is_file():
-            raise EngineLoadError(f"The embedding model {model_path} is missing; reinstall it.")
+            raise EngineLoadError(
+                phrase(
+                    "The embedding model {model_path} is missing; reinstall it.",
+                    model_path=model_path,
+                )
+            )
         self.model_path = model_path
         self.tokenizer_path: Path | None = None
         self.max_tokens = max_tokens
@@ -159,14 +180,21 @@ def _load_spm(data: bytes, path: Path) -> Any:
         import sentencepiece
     except ImportError as exc:
         raise EngineLoadError(
-            f"The sentencepiece package is missing ({exc}); reinstall Aurora to use this model."
+            phrase(
+                "The sentencepiece package is missing ({exc}); reinstall Aurora to use this model.",
+                exc=exc,
+            )
         ) from exc
     processor = sentencepiece.SentencePieceProcessor()
     try:
         processor.LoadFromSerializedProto(data)
     except Exception as exc:  # sentencepiece raises RuntimeError/OSError from C++
         raise EngineLoadError(
-            f"The tokenizer inside {path.name} cannot be read ({exc}); reinstall the model."
+            phrase(
+                "The tokenizer inside {path_name} cannot be read ({exc}); reinstall the model.",
+                path_name=path.name,
+                exc=exc,
+            )
         ) from exc
     return processor
 
@@ -177,7 +205,10 @@ def _output_of(session: Any, path: Path) -> tuple[str, int]:
     width = arg.shape[-1] if arg is not None and arg.shape else None
     if arg is None or not isinstance(width, int) or len(arg.shape) != 2:
         raise EngineLoadError(
-            f"The embedding model {path.name} gives no fixed-width sentence vectors; choose "
-            "another embedding model."
+            phrase(
+                "The embedding model {path_name} gives no fixed-width sentence "
+                "vectors; choose another embedding model.",
+                path_name=path.name,
+            )
         )
     return str(arg.name), width

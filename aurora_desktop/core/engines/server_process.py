@@ -180,8 +180,13 @@ def start_server(spec: ServerSpec, *, ready_timeout_s: float, stopping: threadin
             server = _spawn(spec, pick_port())
         except OSError as exc:  # no interpreter, an unwritable log folder, no free port
             raise EngineLoadError(
-                f"The llama.cpp server for {name} could not be started ({exc}); check that "
-                "Aurora's data folder is writable, and reinstall Aurora if this repeats."
+                phrase(
+                    "The llama.cpp server for {name} could not be started ({exc}); "
+                    "check that Aurora's data folder is writable, and reinstall "
+                    "Aurora if this repeats.",
+                    name=name,
+                    exc=exc,
+                )
             ) from exc
         try:
             if _wait_ready(server, spec.alias, deadline, stopping):
@@ -194,14 +199,23 @@ def start_server(spec: ServerSpec, *, ready_timeout_s: float, stopping: threadin
         tail = server.log_tail()
         if timed_out:
             raise EngineLoadError(
-                f"The llama.cpp server for {name} did not start within {ready_timeout_s:g} s; "
-                "try again, or choose a smaller model."
+                phrase(
+                    "The llama.cpp server for {name} did not start within "
+                    "{ready_timeout_s} s; try again, or choose a smaller model.",
+                    name=name,
+                    ready_timeout_s=format(ready_timeout_s, "g"),
+                )
             )
         if _bind_failed(tail) and attempt < PORT_ATTEMPTS and time.monotonic() < deadline:
             continue
         raise EngineLoadError(
-            f"llama.cpp server could not load {name}: "
-            f"{startup_error(tail, server.returncode)}; reinstall the model or choose another one."
+            phrase(
+                "llama.cpp server could not load {name}: "
+                "{startup_error_tail_server_return}; reinstall the model or "
+                "choose another one.",
+                name=name,
+                startup_error_tail_server_return=startup_error(tail, server.returncode),
+            )
         )
     raise AssertionError("unreachable: the last attempt always returns or raises")
 
@@ -233,12 +247,15 @@ def _how_it_ended(returncode: int | None) -> str:
         return phrase("it stopped without saying why")
     if returncode < 0:  # POSIX: ended by a signal, e.g. a segmentation fault in the loader
         try:
-            return phrase(f"it crashed with {signal.Signals(-returncode).name}")
+            return phrase(
+                "it crashed with {signal_Signals_returncode_name}",
+                signal_Signals_returncode_name=signal.Signals(-returncode).name,
+            )
         except ValueError:
-            return phrase(f"it crashed with signal {-returncode}")
+            return phrase("it crashed with signal {returncode}", returncode=-returncode)
     if returncode >= 0xC0000000:  # Windows: an NTSTATUS such as an access violation
-        return phrase(f"it crashed with code 0x{returncode:08X}")
-    return phrase(f"it exited with code {returncode}")
+        return phrase("it crashed with code 0x{returncode}", returncode=format(returncode, "08X"))
+    return phrase("it exited with code {returncode}", returncode=returncode)
 
 
 def server_env(base: Mapping[str, str], api_key: str) -> dict[str, str]:
@@ -295,8 +312,10 @@ def _wait_ready(server: ServerProcess, alias: str, deadline: float,
                 return False
             if stopping.wait(POLL_S):
                 raise EngineClosedError(
-                    "The llama.cpp server was stopped while starting because its engine is "
-                    "closing; restart Aurora to use this model again."
+                    phrase(
+                        "The llama.cpp server was stopped while starting because its "
+                        "engine is closing; restart Aurora to use this model again."
+                    )
                 )
     return False
 

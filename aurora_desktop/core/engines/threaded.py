@@ -56,7 +56,10 @@ class ThreadedEngine(ABC):
 
     def health(self) -> EngineHealth:
         if not self._worker.thread.is_alive():
-            return EngineHealth(False, phrase(f"The {self.model_name} engine thread has stopped."))
+            return EngineHealth(
+                False,
+                phrase("The {model_name} engine thread has stopped.", model_name=self.model_name),
+            )
         return self._health()
 
     def load(self) -> Future[float]:
@@ -150,8 +153,13 @@ class ThreadedEngine(ABC):
         room = n_ctx - len(tokens)
         if room < 1:
             raise RequestError(
-                f"The conversation is {len(tokens):,} tokens but {self.model_name} reads at "
-                f"most {n_ctx:,}; start a new chat or shorten the prompt."
+                phrase(
+                    "The conversation is {len_tokens} tokens but {model_name} reads "
+                    "at most {n_ctx}; start a new chat or shorten the prompt.",
+                    len_tokens=format(len(tokens), ","),
+                    model_name=self.model_name,
+                    n_ctx=format(n_ctx, ","),
+                )
             )
         return room
 

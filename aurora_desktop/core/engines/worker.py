@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from typing import Any, TypeVar
 
 from aurora_desktop.core.errors import EngineClosedError
+from aurora_desktop.core.text import phrase
 
 T = TypeVar("T")
 _STOP = object()
@@ -29,7 +30,9 @@ class EngineWorker:
 
     def submit(self, fn: Callable[[], T]) -> Future[T]:
         if self._closed.is_set():
-            raise EngineClosedError("The engine has shut down; restart Aurora to use it again.")
+            raise EngineClosedError(
+                phrase("The engine has shut down; restart Aurora to use it again.")
+            )
         future: Future[T] = Future()
         self._jobs.put((fn, future))
         return future

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userfile import read_named_bytes
 from aurora_desktop.core.userinput import load_json
 
@@ -89,7 +90,9 @@ class EvalData:
 def load_folder(folder: Path, only: Sequence[str] = KINDS) -> EvalData:
     """Every set of the `only` kinds in `folder`, checked; `ConfigError` for any problem."""
     if not folder.is_dir():
-        raise ConfigError(f"{folder} is not a folder; give a folder of evaluation files.")
+        raise ConfigError(
+            phrase("{folder} is not a folder; give a folder of evaluation files.", folder=folder)
+        )
     verified = verify_manifest(folder)
     intents = (
         tuple(load_intent(p) for p in sorted(folder.glob("intent_*.jsonl")))
@@ -101,8 +104,12 @@ def load_folder(folder: Path, only: Sequence[str] = KINDS) -> EvalData:
     data = EvalData(folder, intents, pii, rag, verified)
     if data.empty:
         raise ConfigError(
-            f"{folder} holds no evaluation set ({', '.join(only)}); see bench/eval-data/README.md "
-            "for the file names and formats."
+            phrase(
+                "{folder} holds no evaluation set ({join_only}); see "
+                "bench/eval-data/README.md for the file names and formats.",
+                folder=folder,
+                join_only=", ".join(only),
+            )
         )
     return data
 
@@ -117,16 +124,28 @@ def verify_manifest(folder: Path) -> int:
         manifest.get("sha256") or manifest.get("sha256_16") if isinstance(manifest, dict) else None
     )
     if not isinstance(digests, dict) or not all(isinstance(v, str) for v in digests.values()):
-        raise ConfigError(f"{path} has no 'sha256' (or 'sha256_16') map of file names to digests.")
+        raise ConfigError(
+            phrase(
+                "{path} has no 'sha256' (or 'sha256_16') map of file names to digests.", path=path
+            )
+        )
     for name, expected in digests.items():
         target = folder / name
         if not target.is_file():
-            raise ConfigError(f"{target} is listed in {path} but missing.")
+            raise ConfigError(
+                phrase("{target} is listed in {path} but missing.", target=target, path=path)
+            )
         actual = hashlib.sha256(read_named_bytes(target, limit=MAX_FILE_BYTES)).hexdigest()
         if not expected or not actual.startswith(expected.lower()):
             raise ConfigError(
-                f"{target} does not match its sha256 in {path} ({actual[:16]} is not "
-                f"{expected[:16]}); restore the file or update the manifest."
+                phrase(
+                    "{target} does not match its sha256 in {path} ({actual_16} is not "
+                    "{expected_16}); restore the file or update the manifest.",
+                    target=target,
+                    path=path,
+                    actual_16=actual[:16],
+                    expected_16=expected[:16],
+                )
             )
     return len(digests)
 
@@ -161,7 +180,9 @@ def load_intent(path: Path) -> IntentSet:
             raise _bad_line(path, number, f"has the label {label!r}, which is not in its 'labels'")
         rows.append(IntentRow(text, label))
     if labels is None:
-        raise ConfigError(f"{path} has no lines; an intent file needs at least one.")
+        raise ConfigError(
+            phrase("{path} has no lines; an intent file needs at least one.", path=path)
+        )
     name = set_name(path)
     examples_path = path.with_name(f"{name}_examples.json")
     examples = load_examples(examples_path, labels) if examples_path.exists() else None
@@ -172,14 +193,26 @@ def load_examples(path: Path, labels: tuple[str, ...]) -> dict[str, tuple[str, .
     """A few-shot file: every label of the set (and only those) with a list of texts."""
     data = load_json(read_named_bytes(path, limit=MAX_FILE_BYTES, what=str(path)), what=str(path))
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} must be a JSON object of label names to lists of examples.")
+        raise ConfigError(
+            phrase("{path} must be a JSON object of label names to lists of examples.", path=path)
+        )
     for label, texts in data.items():
         if label not in labels:
             raise ConfigError(
-                f"{path} has examples for {label!r}, which is not a label of the set."
+                phrase(
+                    "{path} has examples for {label}, which is not a label of the set.",
+                    path=path,
+                    label=repr(label),
+                )
             )
         if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
-            raise ConfigError(f"{path}: the examples of {label!r} must be a list of texts.")
+            raise ConfigError(
+                phrase(
+                    "{path}: the examples of {label} must be a list of texts.",
+                    path=path,
+                    label=repr(label),
+                )
+            )
     return {label: tuple(data.get(label, ())) for label in labels}
 
 
@@ -199,7 +232,7 @@ def load_pii(path: Path) -> PiiSet:
             raise _bad_line(path, number, "has no 'entities' list (use [] for none)")
         rows.append(row)
     if not rows:
-        raise ConfigError(f"{path} has no lines; a PII file needs at least one.")
+        raise ConfigError(phrase("{path} has no lines; a PII file needs at least one.", path=path))
     return PiiSet(path.name.removesuffix(".jsonl"), path, tuple(rows))
 
 
@@ -231,7 +264,9 @@ def load_rag(folder: Path) -> RagSet:
                 raise _bad_line(path, number, "has a 'lang' that is not text")
             rows.append(row)
         if not rows:
-            raise ConfigError(f"{path} has no lines; a question file needs at least one.")
+            raise ConfigError(
+                phrase("{path} has no lines; a question file needs at least one.", path=path)
+            )
         questions[path.name] = tuple(rows)
     return RagSet(folder.name, folder, questions)
 
@@ -250,7 +285,13 @@ def _json_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path} is not UTF-8 text (bad byte at offset {exc.start}).") from exc
+        raise ConfigError(
+            phrase(
+                "{path} is not UTF-8 text (bad byte at offset {exc_start}).",
+                path=path,
+                exc_start=exc.start,
+            )
+        ) from exc
     out: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -263,4 +304,6 @@ def _json_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _bad_line(path: Path, number: int, problem: str) -> ConfigError:
-    return ConfigError(f"{path} line {number} {problem}.")
+    return ConfigError(
+        phrase("{path} line {number} {problem}.", path=path, number=number, problem=problem)
+    )

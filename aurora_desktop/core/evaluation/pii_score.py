@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 Detection = tuple[str, int, int]  # (Aurora kind, start, end)
 Detect = Callable[[str], Sequence[Detection]]
@@ -142,16 +143,25 @@ def _checked_row(
     entities = row.get("entities", [])
     others = row.get("other_entities", [])
     if not isinstance(text, str) or not isinstance(entities, list) or not isinstance(others, list):
-        raise ConfigError(f"PII row {number} needs a text and lists of entities.")
+        raise ConfigError(
+            phrase("PII row {number} needs a text and lists of entities.", number=number)
+        )
     for entity in [*entities, *others]:
         start, end = entity.get("start"), entity.get("end")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-            raise ConfigError(f"PII row {number} has a span outside its text.")
+            raise ConfigError(
+                phrase("PII row {number} has a span outside its text.", number=number)
+            )
     for entity in entities:
         if entity.get("type") not in TYPE_TO_KIND:
             raise ConfigError(
-                f"PII row {number} has the type {entity.get('type')!r}; "
-                f"use one of {', '.join(TYPE_TO_KIND)}."
+                phrase(
+                    "PII row {number} has the type {entity_get_type}; use one of "
+                    "{join_TYPE_TO_KIND}.",
+                    number=number,
+                    entity_get_type=repr(entity.get("type")),
+                    join_TYPE_TO_KIND=", ".join(TYPE_TO_KIND),
+                )
             )
     return text, entities, others
 

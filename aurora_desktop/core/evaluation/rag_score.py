@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 
 CUTOFFS = (1, 3, 5)
 ALL = "all"
@@ -85,7 +86,9 @@ def score_rag(
 def _rank(row: Mapping[str, Any], line: int, search: Search, depth: int) -> QuestionRank:
     question, gold = row.get("question"), row.get("doc")
     if not isinstance(question, str) or not question.strip() or not isinstance(gold, str):
-        raise ConfigError(f"Question {line} needs a 'question' text and a gold 'doc' file name.")
+        raise ConfigError(
+            phrase("Question {line} needs a 'question' text and a gold 'doc' file name.", line=line)
+        )
     lang = row.get("lang")
     found = tuple(dict.fromkeys(search(question, depth)))[:depth]
     rank = found.index(gold) + 1 if gold in found else None

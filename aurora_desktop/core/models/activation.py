@@ -19,16 +19,24 @@ def decide_activation(
 ) -> Activation:
     """Never let an older version replace a newer one silently; rolling back is explicit."""
     if active is None:
-        return Activation(True, phrase(f"{new} is now active (no other version was active)."))
+        return Activation(
+            True, phrase("{new} is now active (no other version was active).", new=new)
+        )
     if new == active:
-        return Activation(False, phrase(f"{new} is already the active version."))
+        return Activation(False, phrase("{new} is already the active version.", new=new))
     newest = highest_seen if highest_seen is not None else active
     if version_key(new) > version_key(newest):
-        return Activation(True, phrase(f"{new} is newer than {active} and is now active."))
+        return Activation(
+            True, phrase("{new} is newer than {active} and is now active.", new=new, active=active)
+        )
     return Activation(
         False,
         phrase(
-            f"{new} is older than {newest}, which Aurora has already seen; it was installed but "
-            f"not activated. Use 'aurora models switch {name} --version {new}' to roll back."
+            "{new} is older than {newest}, which Aurora has already seen; it "
+            "was installed but not activated. Use 'aurora models switch "
+            "{name} --version {new}' to roll back.",
+            new=new,
+            newest=newest,
+            name=name,
         ),
     )

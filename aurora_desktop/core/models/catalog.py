@@ -41,7 +41,13 @@ class Catalog:
             if refused:
                 raise SignatureError(refused[0])
             known = ", ".join(sorted({e.name for e in self.entries})) or phrase("none")
-            raise ModelError(f"The catalog has no model {label}; available: {known}.")
+            raise ModelError(
+                phrase(
+                    "The catalog has no model {label}; available: {known}.",
+                    label=label,
+                    known=known,
+                )
+            )
         return max(matches, key=lambda e: version_key(e.version))
 
     @property
@@ -53,22 +59,30 @@ def load_catalog(path: Path, trust: TrustStore) -> Catalog:
     """Read the catalog and keep only entries signed by a trusted key."""
     try:
         if path.stat().st_size > MAX_CATALOG_BYTES:
-            raise ManifestError(f"The model catalog {path} is too large to be genuine.")
+            raise ManifestError(
+                phrase("The model catalog {path} is too large to be genuine.", path=path)
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ManifestError(f"The model catalog {path} cannot be read ({exc.strerror}).") from exc
+        raise ManifestError(
+            phrase("The model catalog {path} cannot be read ({exc}).", path=path, exc=exc.strerror)
+        ) from exc
     except ValueError as exc:
-        raise ManifestError(f"The model catalog {path} is not valid JSON ({exc}).") from exc
+        raise ManifestError(
+            phrase("The model catalog {path} is not valid JSON ({exc}).", path=path, exc=exc)
+        ) from exc
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(_TOP_LEVEL).iter_errors(data)
     )
     if error is not None:
-        raise ManifestError(f"The model catalog {path} is invalid ({error.message}).")
+        raise ManifestError(
+            phrase("The model catalog {path} is invalid ({error}).", path=path, error=error.message)
+        )
     keys = trust.public_keys()
     entries: list[ModelEntry] = []
     rejected: dict[str, str] = {}
     for index, raw in enumerate(data["models"]):
-        where = phrase(f"{path} (model {index + 1})")
+        where = phrase("{path} (model {index_1})", path=path, index_1=index + 1)
         try:
             entry = parse_entry(raw, where=where, with_source=True)
             verify_entry(entry.record, keys)

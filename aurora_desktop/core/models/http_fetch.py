@@ -90,7 +90,7 @@ def _resume(
         total = partial.stat().st_size
         with partial.open("rb") as handle:
             while chunk := handle.read(CHUNK):
-                check_cancel(cancel, phrase(f"Checking the partial download of {name}"))
+                check_cancel(cancel, phrase("Checking the partial download of {name}", name=name))
                 digest.update(chunk)
                 done += len(chunk)
                 progress(FetchProgress("verify", name, done, total))
@@ -111,15 +111,18 @@ def _download(
     failures = 0
     restarted = False
     while True:
-        check_cancel(cancel, phrase(f"Downloading {sink.name}"))
+        check_cancel(cancel, phrase("Downloading {sink_name}", sink_name=sink.name))
         try:
             _attempt(opener, url, sink, report, cancel, timeout_s)
             return
         except _RangeRefused:
             if restarted:
                 raise ModelFetchError(
-                    f"The server at {shown_url(url)} refused every byte range (HTTP 416); "
-                    "check the model's source address."
+                    phrase(
+                        "The server at {shown_url_url} refused every byte range (HTTP "
+                        "416); check the model's source address.",
+                        shown_url_url=shown_url(url),
+                    )
                 ) from None
             restarted = True
             sink.restart()  # the server has fewer bytes than our partial: it is not a prefix
@@ -127,9 +130,16 @@ def _download(
             failures += 1
             if failures > retries:
                 raise ModelFetchError(
-                    f"Could not download {sink.name} from {shown_url(url)} after "
-                    f"{_attempts(failures)} ({exc}); the {sink.done:,} bytes received were kept, "
-                    "so try again to resume."
+                    phrase(
+                        "Could not download {sink_name} from {shown_url_url} after "
+                        "{attempts_failures} ({exc}); the {sink_done} bytes received were "
+                        "kept, so try again to resume.",
+                        sink_name=sink.name,
+                        shown_url_url=shown_url(url),
+                        attempts_failures=_attempts(failures),
+                        exc=exc,
+                        sink_done=format(sink.done, ","),
+                    )
                 ) from exc
             _pause(BACKOFF_S[min(failures, len(BACKOFF_S)) - 1], cancel)
 
@@ -157,11 +167,17 @@ def _attempt(
         _start_body(response.status, response.headers, sink, url)
         report()
         while chunk := _read(response):
-            check_cancel(cancel, phrase(f"Downloading {sink.name}"))
+            check_cancel(cancel, phrase("Downloading {sink_name}", sink_name=sink.name))
             sink.write(chunk)
             report()
     if sink.done < sink.size:
-        raise _Retry(phrase(f"the connection ended after {sink.done:,} of {sink.size:,} bytes"))
+        raise _Retry(
+            phrase(
+                "the connection ended after {sink_done} of {sink_size} bytes",
+                sink_done=format(sink.done, ","),
+                sink_size=format(sink.size, ","),
+            )
+        )
 
 
 def _read(response: IO[bytes]) -> bytes:
@@ -182,26 +198,50 @@ def _start_body(status: int, headers: Message, sink: CappedSink, url: str) -> No
         if int(match[1]) == 0:
             sink.restart()
         elif int(match[1]) != sink.done:
-            raise _Retry(phrase(f"the server sent bytes from {match[1]}, not from {sink.done}"))
+            raise _Retry(
+                phrase(
+                    "the server sent bytes from {match_1}, not from {sink_done}",
+                    match_1=match[1],
+                    sink_done=sink.done,
+                )
+            )
     elif status == 200:
         sink.restart()  # a full body: the server ignored our Range (or there was none)
         length = headers.get("Content-Length", "")
         if length.strip().isdigit():
             _check_announced(int(length), sink)
     else:
-        raise _Retry(phrase(f"unexpected HTTP {status} from {shown_url(url)}"))
+        raise _Retry(
+            phrase(
+                "unexpected HTTP {status} from {shown_url_url}",
+                status=status,
+                shown_url_url=shown_url(url),
+            )
+        )
 
 
 def _check_announced(total: int, sink: CappedSink) -> None:
     if total > sink.size:
         raise IntegrityError(
-            f"The source of {sink.name} announced {total:,} bytes, more than the "
-            f"{sink.size:,} declared; it was not installed, so check where the model comes from."
+            phrase(
+                "The source of {sink_name} announced {total} bytes, more than the "
+                "{sink_size} declared; it was not installed, so check where the "
+                "model comes from.",
+                sink_name=sink.name,
+                total=format(total, ","),
+                sink_size=format(sink.size, ","),
+            )
         )
     if total < sink.size:
         raise IntegrityError(
-            f"The source of {sink.name} announced only {total:,} of the {sink.size:,} bytes "
-            "declared; it was not installed, so check where the model comes from."
+            phrase(
+                "The source of {sink_name} announced only {total} of the "
+                "{sink_size} bytes declared; it was not installed, so check where "
+                "the model comes from.",
+                sink_name=sink.name,
+                total=format(total, ","),
+                sink_size=format(sink.size, ","),
+            )
         )
 
 
@@ -212,14 +252,17 @@ def _status_error(code: int, reason: str, url: str, *, ranged: bool) -> Exceptio
         return _Retry(f"HTTP {code} {reason}")
     return ModelFetchError(
         phrase(
-            f"The server answered HTTP {code} ({reason}) for {shown_url(url)}; check the model's "
-            "source address."
+            "The server answered HTTP {code} ({reason}) for {shown_url_url}; "
+            "check the model's source address.",
+            code=code,
+            reason=reason,
+            shown_url_url=shown_url(url),
         )
     )
 
 
 def _attempts(count: int) -> str:
-    return phrase("1 attempt") if count == 1 else phrase(f"{count} attempts")
+    return phrase("1 attempt") if count == 1 else phrase("{count} attempts", count=count)
 
 
 def _reason(exc: BaseException) -> str:
@@ -258,8 +301,12 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
             raise ModelFetchError(
-                f"{shown_url(req.full_url)} redirects to {shown_url(newurl)}, which is not "
-                "http(s); check the model's source address."
+                phrase(
+                    "{shown_url_req_full_url} redirects to {shown_url_newurl}, which "
+                    "is not http(s); check the model's source address.",
+                    shown_url_req_full_url=shown_url(req.full_url),
+                    shown_url_newurl=shown_url(newurl),
+                )
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 

@@ -27,7 +27,11 @@ def guess_format(path: Path) -> str:
     fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
         raise ModelError(
-            f"Cannot tell the format of {path.name}; pass --format ({', '.join(MODEL_FORMATS)})."
+            phrase(
+                "Cannot tell the format of {path_name}; pass --format ({join_MODEL_FORMATS}).",
+                path_name=path.name,
+                join_MODEL_FORMATS=", ".join(MODEL_FORMATS),
+            )
         )
     return fmt
 
@@ -49,12 +53,18 @@ def import_model(
     """Install a local file as NAME VERSION, signed by this computer's key (the user vouches)."""
     if not re.match(NAME_PATTERN, name):
         raise ModelError(
-            f"{name!r} is not a usable model name; use lowercase letters, digits, '.', '-' or '_'."
+            phrase(
+                "{name} is not a usable model name; use lowercase letters, "
+                "digits, '.', '-' or '_'.",
+                name=repr(name),
+            )
         )
     if not re.match(VERSION_PATTERN, version):
-        raise ModelError(f"{version!r} is not a version number like 1.0.0.")
+        raise ModelError(
+            phrase("{version} is not a version number like 1.0.0.", version=repr(version))
+        )
     if not path.is_file():
-        raise ModelError(f"{path} is not a file that can be imported.")
+        raise ModelError(phrase("{path} is not a file that can be imported.", path=path))
     fmt = fmt or guess_format(path)
     size = path.stat().st_size
     progress(FetchProgress("verify", path.name, 0, size))
@@ -77,5 +87,5 @@ def import_model(
     }
     signed = signer.sign(record)
     signed["files"] = [{**signed["files"][0], "source": {"type": "file", "path": str(path)}}]
-    entry = parse_entry(signed, where=phrase(f"import of {path}"), with_source=True)
+    entry = parse_entry(signed, where=phrase("import of {path}", path=path), with_source=True)
     return store.install(entry, origin="import", progress=progress, cancel=cancel)

@@ -44,24 +44,48 @@ def check_folder(
 ) -> None:
     """Raise `IntegrityError` naming the file and the reason unless `folder` matches `entry`."""
     if not folder.is_dir():
-        raise IntegrityError(f"{entry.label} is missing its folder {folder}; reinstall it.")
+        raise IntegrityError(
+            phrase(
+                "{entry_label} is missing its folder {folder}; reinstall it.",
+                entry_label=entry.label,
+                folder=folder,
+            )
+        )
     listed = {f.path for f in entry.files}
     for present in sorted(folder.iterdir()):
         if present.name not in listed:
             raise IntegrityError(
-                f"{entry.label}: {present.name} in {folder} is not part of the signed model; "
-                "remove it or reinstall the model."
+                phrase(
+                    "{entry_label}: {present_name} in {folder} is not part of the "
+                    "signed model; remove it or reinstall the model.",
+                    entry_label=entry.label,
+                    present_name=present.name,
+                    folder=folder,
+                )
             )
     for file in entry.files:
         path = folder / file.path
         if not path.is_file():
-            raise IntegrityError(f"{entry.label}: {file.path} is missing; reinstall the model.")
+            raise IntegrityError(
+                phrase(
+                    "{entry_label}: {file_path} is missing; reinstall the model.",
+                    entry_label=entry.label,
+                    file_path=file.path,
+                )
+            )
         size = path.stat().st_size
         if size != file.size:
             change = phrase("truncated") if size < file.size else phrase("extended")
             raise IntegrityError(
-                f"{entry.label}: {file.path} was {change} ({size:,} bytes, signed size "
-                f"{file.size:,}); reinstall the model."
+                phrase(
+                    "{entry_label}: {file_path} was {change} ({size} bytes, signed "
+                    "size {file_size}); reinstall the model.",
+                    entry_label=entry.label,
+                    file_path=file.path,
+                    change=change,
+                    size=format(size, ","),
+                    file_size=format(file.size, ","),
+                )
             )
         if not contents:
             continue
@@ -69,7 +93,11 @@ def check_folder(
         report = _Throttled(progress, file.path, file.size)
         if sha256_file(path, cancel, report) != file.sha256:
             raise IntegrityError(
-                f"{entry.label}: {file.path} does not match its signed sha256 (the bytes were "
-                "modified or damaged); reinstall the model."
+                phrase(
+                    "{entry_label}: {file_path} does not match its signed sha256 (the "
+                    "bytes were modified or damaged); reinstall the model.",
+                    entry_label=entry.label,
+                    file_path=file.path,
+                )
             )
         progress(FetchProgress("verify", file.path, file.size, file.size))

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from aurora_desktop.core.errors import SignatureError
 from aurora_desktop.core.models.signing import key_id_of
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userfile import read_named_bytes
 from aurora_desktop.core.userinput import load_json
 
@@ -59,12 +60,27 @@ def read_key_file(path: Path) -> PublicKeyFile:
     )
     try:
         if not isinstance(data, dict) or data.get("format") != KEY_FORMAT:
-            raise SignatureError(f"{path} is not an Aurora public key ({KEY_FORMAT}).")
+            raise SignatureError(
+                phrase(
+                    "{path} is not an Aurora public key ({KEY_FORMAT}).",
+                    path=path,
+                    KEY_FORMAT=KEY_FORMAT,
+                )
+            )
         raw = base64.b64decode(str(data["public_key"]), validate=True)
         public = Ed25519PublicKey.from_public_bytes(raw)
     except (ValueError, KeyError, binascii.Error) as exc:
-        raise SignatureError(f"{path} is not a valid ed25519 public key ({exc}).") from exc
+        raise SignatureError(
+            phrase("{path} is not a valid ed25519 public key ({exc}).", path=path, exc=exc)
+        ) from exc
     key_id = key_id_of(public)
     if data.get("key_id") != key_id:
-        raise SignatureError(f"{path} names key {data.get('key_id')} but holds key {key_id}.")
+        raise SignatureError(
+            phrase(
+                "{path} names key {data_get_key_id} but holds key {key_id}.",
+                path=path,
+                data_get_key_id=data.get("key_id"),
+                key_id=key_id,
+            )
+        )
     return PublicKeyFile(key_id, public, str(data.get("owner", "")), str(data.get("created", "")))

@@ -20,6 +20,7 @@ from aurora_desktop.core.errors import KeyringError
 from aurora_desktop.core.models.keys import make_key_file
 from aurora_desktop.core.models.signing import sign_entry
 from aurora_desktop.core.models.trust import TrustStore
+from aurora_desktop.core.text import phrase
 
 KEYRING_SERVICE = "Aurora local model signing key"
 
@@ -50,7 +51,10 @@ class LocalSigner:
             value = keyring.get_password(KEYRING_SERVICE, self._account)
         except keyring.errors.KeyringError as exc:
             raise KeyringError(
-                f"The OS keyring cannot be read ({exc}); unlock or install a keyring and retry."
+                phrase(
+                    "The OS keyring cannot be read ({exc}); unlock or install a keyring and retry.",
+                    exc=exc,
+                )
             ) from exc
         return value
 
@@ -59,9 +63,12 @@ class LocalSigner:
             keyring.set_password(KEYRING_SERVICE, self._account, secret)
         except keyring.errors.KeyringError as exc:
             raise KeyringError(
-                "No usable OS keyring can hold your local signing key "
-                f"({exc}); install or unlock one (Windows Credential Manager, GNOME Keyring, "
-                "KWallet) and retry."
+                phrase(
+                    "No usable OS keyring can hold your local signing key ({exc}); "
+                    "install or unlock one (Windows Credential Manager, GNOME "
+                    "Keyring, KWallet) and retry.",
+                    exc=exc,
+                )
             ) from exc
 
     def _decode(self, stored: str) -> Ed25519PrivateKey:
@@ -69,6 +76,10 @@ class LocalSigner:
             return Ed25519PrivateKey.from_private_bytes(base64.b64decode(stored, validate=True))
         except (ValueError, binascii.Error) as exc:
             raise KeyringError(
-                "The local signing key in the OS keyring is damaged; remove the "
-                f"'{KEYRING_SERVICE}' entry from the keyring and import the model again."
+                phrase(
+                    "The local signing key in the OS keyring is damaged; remove the "
+                    "'{KEYRING_SERVICE}' entry from the keyring and import the model "
+                    "again.",
+                    KEYRING_SERVICE=KEYRING_SERVICE,
+                )
             ) from exc

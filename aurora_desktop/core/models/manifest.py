@@ -95,7 +95,9 @@ def parse_entry(raw: object, *, where: str, with_source: bool) -> ModelEntry:
     error = jsonschema.exceptions.best_match(validator.iter_errors(raw))
     if error is not None:
         at = "/".join(str(p) for p in error.absolute_path) or phrase("entry")
-        raise ManifestError(f"{where}: {at} is invalid ({error.message}).")
+        raise ManifestError(
+            phrase("{where}: {at} is invalid ({error}).", where=where, at=at, error=error.message)
+        )
     assert isinstance(raw, dict)
     files = []
     for item in raw["files"]:
@@ -105,18 +107,37 @@ def parse_entry(raw: object, *, where: str, with_source: bool) -> ModelEntry:
                 source = parse_source(item["source"])
             except ValueError as exc:
                 raise ManifestError(
-                    f"{where}: the source of {item['path']} is invalid ({exc})."
+                    phrase(
+                        "{where}: the source of {item_path} is invalid ({exc}).",
+                        where=where,
+                        item_path=item["path"],
+                        exc=exc,
+                    )
                 ) from exc
         files.append(FileRecord(item["path"], int(item["size"]), item["sha256"], source))
     record = dict(raw)
     record["files"] = [{"path": f.path, "size": f.size, "sha256": f.sha256} for f in files]
     label = f"{raw['name']} {raw['version']}"
     if len({f.path for f in files}) != len(files):
-        raise ManifestError(f"{where}: {label} lists the same file twice.")
+        raise ManifestError(
+            phrase("{where}: {label} lists the same file twice.", where=where, label=label)
+        )
     if raw["hash"] != f"sha256:{files[0].sha256}":
-        raise ManifestError(f"{where}: {label} has a hash that is not its first file's sha256.")
+        raise ManifestError(
+            phrase(
+                "{where}: {label} has a hash that is not its first file's sha256.",
+                where=where,
+                label=label,
+            )
+        )
     if raw["size"] != sum(f.size for f in files):
-        raise ManifestError(f"{where}: {label} has a size that is not the sum of its files.")
+        raise ManifestError(
+            phrase(
+                "{where}: {label} has a size that is not the sum of its files.",
+                where=where,
+                label=label,
+            )
+        )
     return ModelEntry(record, tuple(files))
 
 
@@ -146,11 +167,20 @@ def parse_store_manifest(raw: bytes | None, path: Path) -> dict[str, Any]:
     try:
         data = load_json(raw, what=f"The model manifest {path}", error=ManifestError)
     except RecursionError as exc:  # pragma: no cover - load_json checks the depth first
-        raise ManifestError(f"The model manifest {path} is nested too deeply.") from exc
+        raise ManifestError(
+            phrase("The model manifest {path} is nested too deeply.", path=path)
+        ) from exc
     error = jsonschema.exceptions.best_match(_VALIDATORS["manifest"].iter_errors(data))
     if error is not None:
         at = "/".join(str(p) for p in error.absolute_path) or phrase("top level")
-        raise ManifestError(f"The model manifest {path} is invalid at {at} ({error.message}).")
+        raise ManifestError(
+            phrase(
+                "The model manifest {path} is invalid at {at} ({error}).",
+                path=path,
+                at=at,
+                error=error.message,
+            )
+        )
     assert isinstance(data, dict)
     return data
 
@@ -159,7 +189,9 @@ def dump_store_manifest(data: dict[str, Any]) -> str:
     """The manifest as written to disk; refuses what could not be read back."""
     error = jsonschema.exceptions.best_match(_VALIDATORS["manifest"].iter_errors(data))
     if error is not None:
-        raise ManifestError(f"Refusing to write an invalid model manifest ({error.message}).")
+        raise ManifestError(
+            phrase("Refusing to write an invalid model manifest ({error}).", error=error.message)
+        )
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 

@@ -29,6 +29,7 @@ from aurora_desktop.core.atomic import atomic_write_text
 from aurora_desktop.core.audit import AuditLedger
 from aurora_desktop.core.errors import ConfigError, KeyringError
 from aurora_desktop.core.filelock import FileLock
+from aurora_desktop.core.text import phrase
 from aurora_desktop.core.userfile import lock_path, read_user_bytes
 
 KEYRING_SERVICE = "Aurora data folder seal"
@@ -150,8 +151,12 @@ class Seal:
             stored = _read_secret(fallback)
             if stored is None and seal_exists:
                 raise KeyringError(
-                    "The OS keyring cannot be read, so Aurora cannot check which keys and model "
-                    f"versions it approved ({exc}); unlock the keyring and retry."
+                    phrase(
+                        "The OS keyring cannot be read, so Aurora cannot check which keys "
+                        "and model versions it approved ({exc}); unlock the keyring and "
+                        "retry.",
+                        exc=exc,
+                    )
                 ) from exc
         fresh = stored is None
         if stored is None:

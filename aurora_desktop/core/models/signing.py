@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from aurora_desktop.core.errors import SignatureError
+from aurora_desktop.core.text import phrase
 
 PAYLOAD_TYPE = "application/vnd.aurora.model-entry+json;version=1"
 SIGNATURE_PREFIX = "ed25519:"
@@ -95,26 +96,41 @@ def verify_entry(
     raw_sig = entry.get("signature")
     key_id = entry.get("key_id")
     if not isinstance(raw_sig, str) or not raw_sig.startswith(SIGNATURE_PREFIX):
-        raise SignatureError(f"{label} carries no ed25519 signature, so it cannot be trusted.")
+        raise SignatureError(
+            phrase("{label} carries no ed25519 signature, so it cannot be trusted.", label=label)
+        )
     if not isinstance(key_id, str) or key_id not in trusted:
         raise SignatureError(
-            f"{label} is signed by key {key_id}, which is not a trusted key; "
-            "add the publisher's key with 'aurora models trust add' if you trust it."
+            phrase(
+                "{label} is signed by key {key_id}, which is not a trusted key; "
+                "add the publisher's key with 'aurora models trust add' if you "
+                "trust it.",
+                label=label,
+                key_id=key_id,
+            )
         )
     try:
         signature = base64.b64decode(raw_sig[len(SIGNATURE_PREFIX) :], validate=True)
         trusted[key_id].verify(signature, pae(PAYLOAD_TYPE, signed_body(entry)))
     except (InvalidSignature, binascii.Error, ValueError) as exc:
         raise SignatureError(
-            f"{label} does not match its signature: a field was changed after signing "
-            "or the signature belongs to another entry. Do not use this model."
+            phrase(
+                "{label} does not match its signature: a field was changed after "
+                "signing or the signature belongs to another entry. Do not use "
+                "this model.",
+                label=label,
+            )
         ) from exc
     expires = entry.get("expires")
     if expires is not None:
         when = _parse_time(expires, label)
         if (now or datetime.now(UTC)) >= when:
             raise SignatureError(
-                f"{label} expired on {when:%Y-%m-%d}; fetch a current version of the model."
+                phrase(
+                    "{label} expired on {when}; fetch a current version of the model.",
+                    label=label,
+                    when=format(when, "%Y-%m-%d"),
+                )
             )
     return key_id
 
@@ -133,5 +149,7 @@ def _parse_time(value: object, label: str) -> datetime:
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError as exc:
-        raise SignatureError(f"{label} has an unreadable expiry date {value!r}.") from exc
+        raise SignatureError(
+            phrase("{label} has an unreadable expiry date {value}.", label=label, value=repr(value))
+        ) from exc
     return when if when.tzinfo else when.replace(tzinfo=UTC)

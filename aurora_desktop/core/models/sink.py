@@ -20,7 +20,7 @@ CHUNK = 1 << 20
 
 def check_cancel(cancel: threading.Event | None, what: str) -> None:
     if cancel is not None and cancel.is_set():
-        raise CancelledError(f"{what} was cancelled.")
+        raise CancelledError(phrase("{what} was cancelled.", what=what))
 
 
 class CappedSink:
@@ -54,8 +54,12 @@ class CappedSink:
         """Refuse now if `count` more bytes would pass the declared size."""
         if count > self.size - self.done:
             raise IntegrityError(
-                f"The source of {self.name} sent more bytes than the {self.size:,} declared; "
-                "it was not installed, so check where the model comes from."
+                phrase(
+                    "The source of {name} sent more bytes than the {size} declared; "
+                    "it was not installed, so check where the model comes from.",
+                    name=self.name,
+                    size=format(self.size, ","),
+                )
             )
 
     def write(self, chunk: bytes) -> None:
@@ -64,7 +68,11 @@ class CappedSink:
             self._handle.write(chunk)
         except OSError as exc:
             raise ModelFetchError(
-                f"Could not write {self.path} ({exc.strerror}); free some disk space and try again."
+                phrase(
+                    "Could not write {path} ({exc}); free some disk space and try again.",
+                    path=self.path,
+                    exc=exc.strerror,
+                )
             ) from exc
         self._digest.update(chunk)
         self.done += len(chunk)
@@ -80,14 +88,24 @@ class CappedSink:
         """Move the file onto `dest` if it is complete and its sha256 matches; else refuse."""
         if self.done != self.size:
             raise IntegrityError(
-                f"The source of {self.name} ended after {self.done:,} of {self.size:,} bytes; "
-                "it was not installed, so check where the model comes from."
+                phrase(
+                    "The source of {name} ended after {done} of {size} bytes; it was "
+                    "not installed, so check where the model comes from.",
+                    name=self.name,
+                    done=format(self.done, ","),
+                    size=format(self.size, ","),
+                )
             )
         actual = self._digest.hexdigest()
         if actual != sha256:
             raise IntegrityError(
-                f"{self.name} failed its integrity check (sha256 {actual[:16]}…, expected "
-                f"{sha256[:16]}…); it was not installed."
+                phrase(
+                    "{name} failed its integrity check (sha256 {actual_16}…, expected "
+                    "{sha256_16}…); it was not installed.",
+                    name=self.name,
+                    actual_16=actual[:16],
+                    sha256_16=sha256[:16],
+                )
             )
         self._handle.flush()
         os.fsync(self._handle.fileno())
@@ -114,6 +132,6 @@ def pump(
 ) -> None:
     """Copy `stream` into `sink` chunk by chunk, reporting progress and honouring `cancel`."""
     while chunk := stream.read(CHUNK):
-        check_cancel(cancel, phrase(f"Fetching {sink.name}"))
+        check_cancel(cancel, phrase("Fetching {sink_name}", sink_name=sink.name))
         sink.write(chunk)
         progress(FetchProgress(phase, sink.name, sink.done, sink.size))

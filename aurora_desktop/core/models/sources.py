@@ -54,7 +54,12 @@ Source = WheelSource | UrlSource | LocalFileSource
 def parse_source(raw: object) -> Source:
     """Read a catalog `source` object; anything malformed raises `ValueError` saying what."""
     if not isinstance(raw, dict):
-        raise ValueError(phrase(f"a source must be an object, not {type(raw).__name__}"))
+        raise ValueError(
+            phrase(
+                "a source must be an object, not {type_raw___name}",
+                type_raw___name=type(raw).__name__,
+            )
+        )
     kind = raw.get("type")
     if kind == "wheel":
         if "parts" in raw:
@@ -68,9 +73,15 @@ def parse_source(raw: object) -> Source:
         _only(raw, {"type", "path"}, phrase("file source"))
         path = Path(_text(raw, "path"))
         if not path.is_absolute():
-            raise ValueError(phrase(f"a file source needs an absolute path, not {str(path)!r}"))
+            raise ValueError(
+                phrase(
+                    "a file source needs an absolute path, not {str_path}", str_path=repr(str(path))
+                )
+            )
         return LocalFileSource(path=path)
-    raise ValueError(phrase(f"unknown source type {kind!r}; expected 'wheel', 'url' or 'file'"))
+    raise ValueError(
+        phrase("unknown source type {kind}; expected 'wheel', 'url' or 'file'", kind=repr(kind))
+    )
 
 
 def source_to_dict(source: Source) -> dict[str, object]:
@@ -94,20 +105,31 @@ def describe_source(source: Source) -> str:
         return str(source.path)
     first = source.parts[0]
     if len(source.parts) == 1:
-        return phrase(f"{first.package} {first.version} (wheel)")
-    return phrase(f"{first.package} {first.version} and {len(source.parts) - 1} more (wheels)")
+        return phrase(
+            "{first_package} {first_version} (wheel)",
+            first_package=first.package,
+            first_version=first.version,
+        )
+    return phrase(
+        "{first_package} {first_version} and {len_source_parts_1} more (wheels)",
+        first_package=first.package,
+        first_version=first.version,
+        len_source_parts_1=len(source.parts) - 1,
+    )
 
 
 def _only(raw: dict[object, object], allowed: set[str], what: str) -> None:
     extra = sorted(str(key) for key in raw if key not in allowed)
     if extra:
-        raise ValueError(phrase(f"unexpected field {extra[0]!r} in a {what}"))
+        raise ValueError(
+            phrase("unexpected field {extra_0} in a {what}", extra_0=repr(extra[0]), what=what)
+        )
 
 
 def _text(raw: dict[object, object], key: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(phrase(f"the field {key!r} must be a non-empty string"))
+        raise ValueError(phrase("the field {key} must be a non-empty string", key=repr(key)))
     return value
 
 
@@ -126,7 +148,9 @@ def _member(raw: object) -> WheelMember:
 
 def _parts(raw: object) -> tuple[WheelMember, ...]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_PARTS:
-        raise ValueError(phrase(f"'parts' must be a list of 1 to {MAX_PARTS} wheel members"))
+        raise ValueError(
+            phrase("'parts' must be a list of 1 to {MAX_PARTS} wheel members", MAX_PARTS=MAX_PARTS)
+        )
     return tuple(_member(part) for part in raw)
 
 
@@ -142,10 +166,12 @@ def _url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
-            phrase(f"a url source must be an http:// or https:// address, not {url!r}")
+            phrase("a url source must be an http:// or https:// address, not {url}", url=repr(url))
         )
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise ValueError(phrase(f"the url {url!r} contains spaces or control characters"))
+        raise ValueError(
+            phrase("the url {url} contains spaces or control characters", url=repr(url))
+        )
     return url
 
 
@@ -190,8 +216,14 @@ def fetch_file(
             sink.discard()
     except OSError as exc:  # network errors were turned into ModelFetchError below this
         raise ModelFetchError(
-            f"Could not write {dest.name} into {dest.parent} ({exc.strerror or exc}); check "
-            "free disk space and folder permissions, then try again."
+            phrase(
+                "Could not write {dest_name} into {dest_parent} "
+                "({exc_strerror_or_exc}); check free disk space and folder "
+                "permissions, then try again.",
+                dest_name=dest.name,
+                dest_parent=dest.parent,
+                exc_strerror_or_exc=exc.strerror or exc,
+            )
         ) from exc
 
 
@@ -207,6 +239,10 @@ def _fetch_local(
             pump(stream, sink, "download", progress, cancel)
     except OSError as exc:
         raise ModelFetchError(
-            f"Cannot read the model file {source.path} ({exc.strerror or exc}); check that it "
-            "exists and is readable."
+            phrase(
+                "Cannot read the model file {source_path} "
+                "({exc_strerror_or_exc}); check that it exists and is readable.",
+                source_path=source.path,
+                exc_strerror_or_exc=exc.strerror or exc,
+            )
         ) from exc

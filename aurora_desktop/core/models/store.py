@@ -131,7 +131,10 @@ class ModelStore:
             if existing is not None and existing.entry.record == entry.record:
                 check_folder(existing.folder, entry, progress, cancel)
                 return InstallResult(
-                    existing, False, False, phrase(f"{entry.label} is already installed.")
+                    existing,
+                    False,
+                    False,
+                    phrase("{entry_label} is already installed.", entry_label=entry.label),
                 )
             fetched = self._place(entry, folder, progress, cancel)
             outcome: dict[str, Any] = {}
@@ -203,7 +206,13 @@ class ModelStore:
                 continue  # placed by an earlier, interrupted run
             dest.unlink(missing_ok=True)
             if file.source is None:
-                raise ModelError(f"{entry.label} has no source for {file.path}.")
+                raise ModelError(
+                    phrase(
+                        "{entry_label} has no source for {file_path}.",
+                        entry_label=entry.label,
+                        file_path=file.path,
+                    )
+                )
             fetch_file(
                 file.source,
                 dest,
@@ -312,7 +321,12 @@ class ModelStore:
         if target.active or self._sealed_models().get(name, {}).get("active") == version:
             state = phrase("loaded and in use") if in_use(name) else phrase("the active version")
             raise ModelInUseError(
-                f"{target.entry.label} is {state}; switch {name} to another version first."
+                phrase(
+                    "{target_entry_label} is {state}; switch {name} to another version first.",
+                    target_entry_label=target.entry.label,
+                    state=state,
+                    name=name,
+                )
             )
 
         def change(manifest: dict[str, Any]) -> None:
@@ -331,14 +345,23 @@ class ModelStore:
     def _pick(self, name: str, version: str | None) -> InstalledVersion:
         versions = self.versions(name)
         if not versions:
-            raise ModelError(f"No version of {name} is installed; see 'aurora models list'.")
+            raise ModelError(
+                phrase("No version of {name} is installed; see 'aurora models list'.", name=name)
+            )
         if version is None:
             return next((v for v in versions if v.active), versions[-1])
         for candidate in versions:
             if candidate.version == version:
                 return candidate
         have = ", ".join(v.version for v in versions)
-        raise ModelError(f"{name} {version} is not installed; installed versions: {have}.")
+        raise ModelError(
+            phrase(
+                "{name} {version} is not installed; installed versions: {have}.",
+                name=name,
+                version=version,
+                have=have,
+            )
+        )
 
     def _recorded(self, entry: ModelEntry) -> InstalledVersion | None:
         return next((v for v in self.versions(entry.name) if v.version == entry.version), None)
@@ -359,29 +382,41 @@ class ModelStore:
         record = self.read_manifest()["models"].get(name)
         if record is None or record["active"] is None:
             raise ModelError(
-                f"No version of {name} is installed; run 'aurora models fetch {name}'."
+                phrase(
+                    "No version of {name} is installed; run 'aurora models fetch {name}'.",
+                    name=name,
+                )
             )
         found = str(record["active"])
         sealed = self._sealed_models().get(name, {}).get("active")
         if found not in record["versions"]:
             reason = phrase(
-                f"model_manifest.json names {found} as the active version of {name}, but that "
-                f"version is not installed; run 'aurora models switch {name} --version V' with "
-                "an installed version (see 'aurora models list')."
+                "model_manifest.json names {found} as the active version of "
+                "{name}, but that version is not installed; run 'aurora models "
+                "switch {name} --version V' with an installed version (see "
+                "'aurora models list').",
+                found=found,
+                name=name,
             )
         elif found in (sealed, self._sealed_models().get(name, {}).get("changing_from")):
             return self._installed(name, found, record["versions"][found], found)
         elif sealed is None:
             reason = phrase(
-                f"Aurora has no record of making {name} {found} active (model_manifest.json was "
-                f"edited by hand, or the seal was removed); to use it run 'aurora models switch "
-                f"{name} --version {found}'."
+                "Aurora has no record of making {name} {found} active "
+                "(model_manifest.json was edited by hand, or the seal was "
+                "removed); to use it run 'aurora models switch {name} --version "
+                "{found}'.",
+                name=name,
+                found=found,
             )
         else:
             reason = phrase(
-                f"model_manifest.json was edited by hand to make {name} {found} active instead "
-                f"of {sealed}, so it is not used; to roll back run 'aurora models switch {name} "
-                f"--version {found}'."
+                "model_manifest.json was edited by hand to make {name} {found} "
+                "active instead of {sealed}, so it is not used; to roll back run "
+                "'aurora models switch {name} --version {found}'.",
+                name=name,
+                found=found,
+                sealed=sealed,
             )
         self._ledger.append("model.refused", model=name, version=found, reason=reason)
         raise SignatureError(reason)
@@ -420,8 +455,14 @@ class ModelStore:
         verify_entry(installed.entry.record, self._trust.public_keys())
         if (installed.entry.name, installed.entry.version) != (installed.name, installed.version):
             raise SignatureError(
-                f"{installed.name} {installed.version} holds the signed entry of "
-                f"{installed.entry.label}; the manifest was edited. Reinstall the model."
+                phrase(
+                    "{installed_name} {installed_version} holds the signed entry of "
+                    "{installed_entry_label}; the manifest was edited. Reinstall the "
+                    "model.",
+                    installed_name=installed.name,
+                    installed_version=installed.version,
+                    installed_entry_label=installed.entry.label,
+                )
             )
 
     def _stat_record(self, folder: Path, entry: ModelEntry) -> dict[str, Any]:

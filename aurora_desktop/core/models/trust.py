@@ -97,8 +97,10 @@ class TrustStore:
                 continue
             if allowed.get(key.key_id) != key.to_dict()["public_key"]:
                 refused[path] = phrase(
-                    f"{path.name} was not added through Aurora, so key {key.key_id} is not "
-                    "trusted; to trust a key run 'aurora models trust add FILE'."
+                    "{path_name} was not added through Aurora, so key {key_key_id} is "
+                    "not trusted; to trust a key run 'aurora models trust add FILE'.",
+                    path_name=path.name,
+                    key_key_id=key.key_id,
                 )
                 self._log_once("trust.refused", path, key.key_id)
                 continue
@@ -138,7 +140,10 @@ class TrustStore:
         )
         if trusted is None:
             raise SignatureError(
-                f"No trusted key has the id {key_id}; see 'aurora models trust list'."
+                phrase(
+                    "No trusted key has the id {key_id}; see 'aurora models trust list'.",
+                    key_id=key_id,
+                )
             )
         if trusted.origin == "publisher":
             self._write_revoked(self._revoked() | {trusted.key_id})
@@ -191,9 +196,11 @@ class TrustStore:
             raw = read_user_bytes(path, limit=MAX_REVOKED_BYTES, what=str(path))
             data: Any = [] if raw is None else load_json(raw, what=str(path))
         except ConfigError as exc:
-            raise SignatureError(f"{path} cannot be read ({exc}); fix or delete it.") from exc
+            raise SignatureError(
+                phrase("{path} cannot be read ({exc}); fix or delete it.", path=path, exc=exc)
+            ) from exc
         if not isinstance(data, list):
-            raise SignatureError(f"{path} must be a JSON list of key ids.")
+            raise SignatureError(phrase("{path} must be a JSON list of key ids.", path=path))
         return {str(k) for k in data}
 
     def _write_revoked(self, revoked: set[str]) -> None:

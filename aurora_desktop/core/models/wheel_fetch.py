@@ -98,14 +98,20 @@ def _unpacked(
     """The archive member `info` written to a temp file beside the sink (then removed)."""
     if info.file_size > MAX_NESTED_ARCHIVE_BYTES:
         raise IntegrityError(
-            f"{info.filename} is {info.file_size:,} bytes, too large for an archive holding "
-            f"{sink.name}; it was not unpacked, so check where the model comes from."
+            phrase(
+                "{info_filename} is {info_file_size} bytes, too large for an "
+                "archive holding {sink_name}; it was not unpacked, so check where "
+                "the model comes from.",
+                info_filename=info.filename,
+                info_file_size=format(info.file_size, ","),
+                sink_name=sink.name,
+            )
         )
     fd, name = tempfile.mkstemp(prefix=f".{sink.name}.", suffix=".zip.part", dir=sink.path.parent)
     try:
         with os.fdopen(fd, "wb") as out, archive.open(info) as stream:
             while chunk := stream.read(CHUNK):
-                check_cancel(cancel, phrase(f"Fetching {sink.name}"))
+                check_cancel(cancel, phrase("Fetching {sink_name}", sink_name=sink.name))
                 out.write(chunk)
         yield Path(name)
     finally:

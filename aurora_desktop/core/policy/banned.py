@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aurora_desktop.core.errors import PolicyDenied
+from aurora_desktop.core.text import phrase
 
 REDACTED = "[redacted]"  # fixed width on purpose: "█" per letter would leak the word's length
 # A Latin word must not touch another Latin letter or digit ("ass" never hits "class"); a
@@ -64,8 +65,13 @@ class BannedWords:
         verdict = self.check(text)
         if verdict.blocked_by is not None:
             raise PolicyDenied(
-                f"Aurora stopped {where} because it contains the banned word "
-                f'"{verdict.blocked_by}". Rephrase it, or edit the banned-word list in Settings.'
+                phrase(
+                    "Aurora stopped {where} because it contains the banned word "
+                    '"{verdict_blocked_by}". Rephrase it, or edit the banned-word '
+                    "list in Settings.",
+                    where=where,
+                    verdict_blocked_by=verdict.blocked_by,
+                )
             )
         return verdict.text
 

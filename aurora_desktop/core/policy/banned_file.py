@@ -21,11 +21,13 @@ MAX_BYTES = 1_000_000
 
 
 def _kept(reason: str) -> str:
-    return phrase(f"{reason}; the last valid banned-word list stays in force until it is fixed.")
+    return phrase(
+        "{reason}; the last valid banned-word list stays in force until it is fixed.", reason=reason
+    )
 
 
 def _refused(reason: str) -> str:
-    return phrase(f"{reason}; fix or delete it: until then no request is answered.")
+    return phrase("{reason}; fix or delete it: until then no request is answered.", reason=reason)
 
 
 class BannedWordsFile(WatchedUser[BannedWords]):
@@ -57,13 +59,21 @@ class BannedWordsFile(WatchedUser[BannedWords]):
         name = str(self.path)
         data: Any = parse_json_bytes(raw, name)
         if not isinstance(data, list):
-            raise ConfigError(f"{name} must be a JSON list of {{word, action}} objects.")
+            raise ConfigError(
+                phrase("{name} must be a JSON list of {{word, action}} objects.", name=name)
+            )
         words = []
         for item in data:
             if not isinstance(item, dict) or not str(item.get("word", "")).strip():
-                raise ConfigError(f"{name}: every entry needs a non-empty word.")
+                raise ConfigError(phrase("{name}: every entry needs a non-empty word.", name=name))
             action = item.get("action", "block")
             if action not in ("block", "mask"):
-                raise ConfigError(f"{name}: action must be block or mask, not {action!r}.")
+                raise ConfigError(
+                    phrase(
+                        "{name}: action must be block or mask, not {action}.",
+                        name=name,
+                        action=repr(action),
+                    )
+                )
             words.append(BannedWord(str(item["word"]).strip(), action))
         return BannedWords(words)

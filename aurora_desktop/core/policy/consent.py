@@ -131,16 +131,26 @@ class ConsentStore:
             data: Any = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ConfigError(
-                f"{self._path} is damaged ({_reason(exc)}); fix it or delete it to start over."
+                phrase(
+                    "{path} is damaged ({reason_exc}); fix it or delete it to start over.",
+                    path=self._path,
+                    reason_exc=_reason(exc),
+                )
             ) from exc
         if not isinstance(data, list):
             raise ConfigError(
-                f"{self._path} must hold a list of consents; fix it or delete it to start over."
+                phrase(
+                    "{path} must hold a list of consents; fix it or delete it to start over.",
+                    path=self._path,
+                )
             )
         if data and all(_grant_of(row, 0.0) is None for row in data):
             raise ConfigError(
-                f"{self._path} is damaged (none of its entries is a consent Aurora wrote); "
-                "fix it or delete it to start over."
+                phrase(
+                    "{path} is damaged (none of its entries is a consent Aurora "
+                    "wrote); fix it or delete it to start over.",
+                    path=self._path,
+                )
             )
         return data
 
@@ -156,7 +166,7 @@ def check_scope(scope: object) -> str:
     """`scope` if it is one Aurora asks for (`cloud.send:NAME`, `file.read:FOLDER`); else refuse."""
     hint = phrase("give one like cloud.send:PROVIDER or file.read:/path.")
     if not isinstance(scope, str) or not scope.strip():
-        raise ConfigError(f"The consent scope is empty; {hint}")
+        raise ConfigError(phrase("The consent scope is empty; {hint}", hint=hint))
     kind, sep, target = scope.partition(":")
     if (
         not sep
@@ -167,7 +177,9 @@ def check_scope(scope: object) -> str:
         or any(unicodedata.category(c) in ("Cc", "Cs") for c in scope)
     ):
         shown = repr(scope) if len(scope) <= 60 else repr(scope[:57]) + "…"
-        raise ConfigError(f"{shown} is not a consent scope Aurora asks for; {hint}")
+        raise ConfigError(
+            phrase("{shown} is not a consent scope Aurora asks for; {hint}", shown=shown, hint=hint)
+        )
     return scope
 
 
@@ -175,8 +187,12 @@ def expiry_after(days: float, now: float | None = None) -> float:
     """The expiry `days` from `now`; refused unless 0 < days <= MAX_DAYS."""
     if isinstance(days, bool) or not (math.isfinite(days) and 0 < days <= MAX_DAYS):
         raise ConfigError(
-            f"A consent can last more than 0 and at most {MAX_DAYS:,} days (ten years), "
-            f"not {days!r}."
+            phrase(
+                "A consent can last more than 0 and at most {MAX_DAYS} days (ten "
+                "years), not {days}.",
+                MAX_DAYS=format(MAX_DAYS, ","),
+                days=repr(days),
+            )
         )
     return (time.time() if now is None else now) + days * 86_400
 
@@ -191,7 +207,11 @@ def _check_expiry(expires_at: float | None, now: float) -> float | None:
         or not (now < expires_at <= now + MAX_DAYS * 86_400 + 60)
     ):
         raise ConfigError(
-            f"A consent can last at most {MAX_DAYS:,} days (ten years) and must end in the future."
+            phrase(
+                "A consent can last at most {MAX_DAYS} days (ten years) and must "
+                "end in the future.",
+                MAX_DAYS=format(MAX_DAYS, ","),
+            )
         )
     return float(expires_at)
 
@@ -256,6 +276,10 @@ class ConsentBroker:
         if reply.answer is ConsentAnswer.ALLOW_ONCE:
             return "once"
         raise ConsentDenied(
-            f"Consent for {request.scope} was not given, so nothing was sent to "
-            f"{request.recipient}."
+            phrase(
+                "Consent for {request_scope} was not given, so nothing was sent "
+                "to {request_recipient}.",
+                request_scope=request.scope,
+                request_recipient=request.recipient,
+            )
         )

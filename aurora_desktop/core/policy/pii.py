@@ -12,6 +12,7 @@ from typing import Literal, get_args
 
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.policy.pii_patterns import DETECTORS
+from aurora_desktop.core.text import phrase
 
 EntityKind = Literal["EMAIL", "PHONE", "CARD", "RRN", "IP", "SECRET"]
 ALL_KINDS: frozenset[str] = frozenset(get_args(EntityKind))
@@ -137,8 +138,11 @@ def _checked(kinds: frozenset[str]) -> frozenset[str]:
     unknown = sorted(set(kinds) - ALL_KINDS)
     if unknown:
         raise ConfigError(
-            f"Unknown kind of personal data {', '.join(unknown)}; "
-            f"choose from {', '.join(PRIORITY)}."
+            phrase(
+                "Unknown kind of personal data {join_unknown}; choose from {join_PRIORITY}.",
+                join_unknown=", ".join(unknown),
+                join_PRIORITY=", ".join(PRIORITY),
+            )
         )
     return frozenset(kinds)
 

@@ -77,12 +77,31 @@ class _Retryable(Exception):
         """What the user reads when Aurora gives up."""
         what, cause, advice = self.what, self.cause, self.advice
         if attempts > 1 and cause:
-            return phrase(f"{name} {what} ({cause}; {attempts} attempts); {advice}.")
+            return phrase(
+                "{name} {what} ({cause}; {attempts} attempts); {advice}.",
+                name=name,
+                what=what,
+                cause=cause,
+                attempts=attempts,
+                advice=advice,
+            )
         if attempts > 1:
-            return phrase(f"{name} {what} ({attempts} attempts); {advice}.")
+            return phrase(
+                "{name} {what} ({attempts} attempts); {advice}.",
+                name=name,
+                what=what,
+                attempts=attempts,
+                advice=advice,
+            )
         if cause:
-            return phrase(f"{name} {what} ({cause}); {advice}.")
-        return phrase(f"{name} {what}; {advice}.")
+            return phrase(
+                "{name} {what} ({cause}); {advice}.",
+                name=name,
+                what=what,
+                cause=cause,
+                advice=advice,
+            )
+        return phrase("{name} {what}; {advice}.", name=name, what=what, advice=advice)
 
 
 class OpenAICompatClient:
@@ -155,8 +174,13 @@ class OpenAICompatClient:
         if not self.breaker.allow():
             wait = math.ceil(self.breaker.seconds_until_retry())
             raise ProviderUnavailableError(
-                f"{name} is resting after {self.breaker.failures} failed requests in a row; "
-                f"Aurora will try it again in {wait} s."
+                phrase(
+                    "{name} is resting after {breaker_failures} failed requests in a "
+                    "row; Aurora will try it again in {wait} s.",
+                    name=name,
+                    breaker_failures=self.breaker.failures,
+                    wait=wait,
+                )
             )
         cancel = cancel or threading.Event()
         body = self.request_body(
@@ -231,7 +255,10 @@ class OpenAICompatClient:
             response = self._client.send(request, stream=True)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise _Retryable(
-                phrase(f"could not be reached at {self.config.base_url}"),
+                phrase(
+                    "could not be reached at {config_base_url}",
+                    config_base_url=self.config.base_url,
+                ),
                 _why(exc),
                 advice=phrase(
                     "check that it is running and the address is right, or try again later"
@@ -265,8 +292,12 @@ class OpenAICompatClient:
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             if answer.delivered:
                 raise ProviderUnavailableError(
-                    f"{name} stopped mid-answer because the connection was interrupted "
-                    f"({_why(exc)}); the reply is incomplete, so ask again."
+                    phrase(
+                        "{name} stopped mid-answer because the connection was interrupted "
+                        "({why_exc}); the reply is incomplete, so ask again.",
+                        name=name,
+                        why_exc=_why(exc),
+                    )
                 ) from exc
             if isinstance(exc, httpx.TimeoutException):
                 raise _timed_out(self.config.timeout_s) from exc
@@ -275,8 +306,11 @@ class OpenAICompatClient:
             return finish
         if answer.delivered:
             raise ProviderUnavailableError(
-                f"{name} stopped mid-answer because the connection was interrupted (the stream "
-                "ended early); the reply is incomplete, so ask again."
+                phrase(
+                    "{name} stopped mid-answer because the connection was interrupted "
+                    "(the stream ended early); the reply is incomplete, so ask again.",
+                    name=name,
+                )
             )
         raise _Retryable(phrase("closed the connection before answering"))
 
@@ -295,8 +329,8 @@ class OpenAICompatClient:
         detail = f"{status}: {said}" if said else str(status)
         retry_after = parse_retry_after(response.headers.get("retry-after"))
         if status == 429:
-            advice = (phrase(f"it asks Aurora to wait {math.ceil(retry_after)} s, so try again "
-                             "after that")
+            advice = (phrase("it asks Aurora to wait {math_ceil_retry_after} s, so try again "
+"after that", math_ceil_retry_after=math.ceil(retry_after))
                       if retry_after else phrase("wait a minute and try again"))  # fmt: skip
             raise _Retryable(
                 phrase("is limiting requests"), detail, advice=advice, retry_after=retry_after
@@ -305,16 +339,31 @@ class OpenAICompatClient:
             raise _Retryable(phrase("failed with a server error"), detail, retry_after=retry_after)
         if status in (401, 403):
             raise ProviderError(
-                f"{name} refused the API key ({detail}); store the right key with "
-                f"'aurora providers add {name} … --key-stdin'."
+                phrase(
+                    "{name} refused the API key ({detail}); store the right key with "
+                    "'aurora providers add {name} … --key-stdin'.",
+                    name=name,
+                    detail=detail,
+                )
             )
         if status == 404:
             raise ProviderError(
-                f"{name} has no chat endpoint or model {self.config.model!r} at {self.url} "
-                f"({detail}); check the base URL and the model name."
+                phrase(
+                    "{name} has no chat endpoint or model {config_model} at {url} "
+                    "({detail}); check the base URL and the model name.",
+                    name=name,
+                    config_model=repr(self.config.model),
+                    url=self.url,
+                    detail=detail,
+                )
             )
-        raise ProviderError(f"{name} rejected the request ({detail}); check the model and "
-                            "the request settings.")  # fmt: skip
+        raise ProviderError(
+            phrase(
+                "{name} rejected the request ({detail}); check the model and the request settings.",
+                name=name,
+                detail=detail,
+            )
+        )
 
 
 class _Answer:
@@ -397,7 +446,9 @@ class _Answer:
         try:
             event = json.loads(data)
         except ValueError as exc:
-            raise self._malformed(phrase(f"an event is not JSON: {data[:60]!r}")) from exc
+            raise self._malformed(
+                phrase("an event is not JSON: {data_60}", data_60=repr(data[:60]))
+            ) from exc
         return self._event(event)
 
     def _event(self, event: Any) -> bool:
@@ -407,9 +458,19 @@ class _Answer:
             said = _server_message(json.dumps(event).encode())
             if self.delivered:
                 raise ProviderUnavailableError(
-                    f"{self.name} stopped mid-answer with an error ({said}); ask again."
+                    phrase(
+                        "{name} stopped mid-answer with an error ({said}); ask again.",
+                        name=self.name,
+                        said=said,
+                    )
                 )
-            raise ProviderError(f"{self.name} reported an error ({said}); check the request.")
+            raise ProviderError(
+                phrase(
+                    "{name} reported an error ({said}); check the request.",
+                    name=self.name,
+                    said=said,
+                )
+            )
         usage = event.get("usage")
         if isinstance(usage, dict):
             prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
@@ -454,8 +515,10 @@ class _Answer:
     def _malformed(self, detail: str) -> ProviderError:
         return ProviderError(
             phrase(
-                f"{self.name} sent a reply Aurora cannot read ({detail}); check that its base "
-                "URL points to an OpenAI-compatible API."
+                "{name} sent a reply Aurora cannot read ({detail}); check that "
+                "its base URL points to an OpenAI-compatible API.",
+                name=self.name,
+                detail=detail,
             )
         )
 
@@ -500,5 +563,5 @@ def _why(exc: Exception) -> str:
 
 
 def _timed_out(timeout: float) -> _Retryable:
-    return _Retryable(phrase(f"did not answer within {timeout:g} s"),
+    return _Retryable(phrase("did not answer within {timeout} s", timeout=format(timeout, "g")),
                       advice=phrase("try again later or give it a longer timeout"))  # fmt: skip

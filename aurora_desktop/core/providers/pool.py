@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from aurora_desktop.core.errors import KeyringError, ProviderUnavailableError
 from aurora_desktop.core.providers.registry import ProviderConfig, ProviderRegistry
+from aurora_desktop.core.text import phrase
 
 if TYPE_CHECKING:  # the HTTP client is imported with the first cloud engine, not at start-up
     from aurora_desktop.core.engines.cloud import CloudEngine
@@ -36,8 +37,10 @@ class CloudPool:
             raise ProviderUnavailableError(str(self.registry.problem))
         if not configs:
             raise ProviderUnavailableError(
-                "No cloud provider is configured; add one with 'aurora providers add', "
-                "or keep the request on this device."
+                phrase(
+                    "No cloud provider is configured; add one with 'aurora providers "
+                    "add', or keep the request on this device."
+                )
             )
         if not wanted:
             return configs[0]
@@ -51,7 +54,11 @@ class CloudPool:
                 return config
         known = ", ".join(by_name)
         raise ProviderUnavailableError(
-            f"No cloud provider matches {wanted!r}; configured providers: {known}."
+            phrase(
+                "No cloud provider matches {wanted}; configured providers: {known}.",
+                wanted=repr(wanted),
+                known=known,
+            )
         )
 
     def engine_for(self, wanted: str | None) -> tuple[CloudEngine, ProviderConfig]:
@@ -64,9 +71,12 @@ class CloudPool:
                     api_key = self.registry.key_for(config)
                 except KeyringError as exc:
                     raise ProviderUnavailableError(
-                        f"{config.name} cannot be used because the OS keyring that holds its "
-                        "API key cannot be read; unlock or install a keyring, or keep the "
-                        "request on this device."
+                        phrase(
+                            "{config_name} cannot be used because the OS keyring that holds "
+                            "its API key cannot be read; unlock or install a keyring, or keep "
+                            "the request on this device.",
+                            config_name=config.name,
+                        )
                     ) from exc
                 engine = self._factory(config, api_key)
                 self._engines[key] = engine

@@ -47,14 +47,21 @@ class ProviderConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not NAME_PATTERN.fullmatch(self.name):
             raise ConfigError(
-                f"The provider name {_shown(self.name)} is not allowed; use 1-40 lower-case "
-                "letters, digits, '.', '_' or '-', starting with a letter or digit."
+                phrase(
+                    "The provider name {shown_name} is not allowed; use 1-40 "
+                    "lower-case letters, digits, '.', '_' or '-', starting with a "
+                    "letter or digit.",
+                    shown_name=_shown(self.name),
+                )
             )
         object.__setattr__(self, "base_url", _check_url(self.base_url))
         if not isinstance(self.model, str) or not MODEL_PATTERN.fullmatch(self.model):
             raise ConfigError(
-                f"The model name {_shown(self.model)} is not allowed; give the provider's model "
-                "name (1-200 characters, no spaces)."
+                phrase(
+                    "The model name {shown_model} is not allowed; give the provider's "
+                    "model name (1-200 characters, no spaces).",
+                    shown_model=_shown(self.model),
+                )
             )
         timeout = self.timeout_s
         if (
@@ -63,7 +70,11 @@ class ProviderConfig:
             or not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT_S)
         ):
             raise ConfigError(
-                f"The timeout must be between 0 and {MAX_TIMEOUT_S:.0f} seconds, not {timeout!r}."
+                phrase(
+                    "The timeout must be between 0 and {MAX_TIMEOUT_S} seconds, not {timeout}.",
+                    MAX_TIMEOUT_S=format(MAX_TIMEOUT_S, ".0f"),
+                    timeout=repr(timeout),
+                )
             )
         retries = self.max_retries
         if (
@@ -71,9 +82,14 @@ class ProviderConfig:
             or not isinstance(retries, int)
             or not (0 <= retries <= MAX_RETRIES)
         ):
-            raise ConfigError(f"max_retries must be a whole number from 0 to {MAX_RETRIES}.")
+            raise ConfigError(
+                phrase(
+                    "max_retries must be a whole number from 0 to {MAX_RETRIES}.",
+                    MAX_RETRIES=MAX_RETRIES,
+                )
+            )
         if not isinstance(self.anonymous, bool):
-            raise ConfigError("anonymous must be true or false.")
+            raise ConfigError(phrase("anonymous must be true or false."))
         object.__setattr__(self, "timeout_s", float(timeout))
 
     @property
@@ -106,13 +122,18 @@ class ProviderRegistry:
             api_key = api_key.strip()
             if not api_key or any(c.isspace() for c in api_key):
                 raise ConfigError(
-                    "The API key is empty or contains spaces; paste the key exactly as the "
-                    "provider shows it."
+                    phrase(
+                        "The API key is empty or contains spaces; paste the key exactly "
+                        "as the provider shows it."
+                    )
                 )
             if urlsplit(config.base_url).scheme == "http" and not config.is_loopback:
                 raise ConfigError(
-                    f"{config.base_url} is plain http, which would send the API key unencrypted; "
-                    "use its https:// address."
+                    phrase(
+                        "{config_base_url} is plain http, which would send the API key "
+                        "unencrypted; use its https:// address.",
+                        config_base_url=config.base_url,
+                    )
                 )
         config = replace(config, anonymous=api_key is None)
         existed = False
@@ -168,7 +189,10 @@ class ProviderRegistry:
             return keyring.get_password(self.keyring_service, name)
         except keyring.errors.KeyringError as exc:
             raise KeyringError(
-                f"The OS keyring cannot be read ({exc}); unlock or install a keyring and retry."
+                phrase(
+                    "The OS keyring cannot be read ({exc}); unlock or install a keyring and retry.",
+                    exc=exc,
+                )
             ) from exc
 
     def key_for(self, config: ProviderConfig) -> str | None:
@@ -204,8 +228,12 @@ class ProviderRegistry:
                 return config
         known = ", ".join(c.name for c in configs) or phrase("none yet")
         raise ConfigError(
-            f"There is no cloud provider called {name!r} (configured: {known}); "
-            "add it with 'aurora providers add'."
+            phrase(
+                "There is no cloud provider called {name} (configured: {known}); "
+                "add it with 'aurora providers add'.",
+                name=repr(name),
+                known=known,
+            )
         )
 
     def _read(self) -> Configs:
@@ -224,14 +252,21 @@ class ProviderRegistry:
             configs = [_config_from(row) for row in rows]
         except (ValueError, KeyError, TypeError, RecursionError, ConfigError) as exc:
             raise ConfigError(
-                f"{self.path} is damaged ({_problem(exc)}), so no cloud provider can be used; "
-                "fix it or delete it and add the providers again."
+                phrase(
+                    "{path} is damaged ({problem_exc}), so no cloud provider can be "
+                    "used; fix it or delete it and add the providers again.",
+                    path=self.path,
+                    problem_exc=_problem(exc),
+                )
             ) from exc
         names = [c.name for c in configs]
         if len(set(names)) != len(names):
             raise ConfigError(
-                f"{self.path} names a provider twice, so no cloud provider can be used; "
-                "fix it or delete it and add the providers again."
+                phrase(
+                    "{path} names a provider twice, so no cloud provider can be used; "
+                    "fix it or delete it and add the providers again.",
+                    path=self.path,
+                )
             )
         return configs
 
@@ -242,8 +277,13 @@ class ProviderRegistry:
             keyring.set_password(self.keyring_service, name, key)
         except keyring.errors.KeyringError as exc:
             raise KeyringError(
-                f"No usable OS keyring can hold the API key for {name} ({exc}); install or "
-                "unlock one (Windows Credential Manager, GNOME Keyring, KWallet) and retry."
+                phrase(
+                    "No usable OS keyring can hold the API key for {name} ({exc}); "
+                    "install or unlock one (Windows Credential Manager, GNOME "
+                    "Keyring, KWallet) and retry.",
+                    name=name,
+                    exc=exc,
+                )
             ) from exc
 
     def _delete_key(self, name: str) -> None:
@@ -256,8 +296,12 @@ class ProviderRegistry:
                 keyring.delete_password(self.keyring_service, name)
         except keyring.errors.KeyringError as exc:
             raise KeyringError(
-                f"The API key for {name} could not be removed from the OS keyring ({exc}); "
-                "unlock the keyring and retry."
+                phrase(
+                    "The API key for {name} could not be removed from the OS keyring "
+                    "({exc}); unlock the keyring and retry.",
+                    name=name,
+                    exc=exc,
+                )
             ) from exc
 
 
@@ -272,7 +316,7 @@ def _problem(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return phrase("it is nested too deeply")
     if isinstance(exc, KeyError):
-        return phrase(f"it has no {exc.args[0]!r}")
+        return phrase("it has no {exc_args_0}", exc_args_0=repr(exc.args[0]))
     return str(exc).rstrip(".")
 
 
@@ -286,18 +330,34 @@ def _config_from(row: Any) -> ProviderConfig:
 def _check_url(url: object) -> str:
     hint = phrase("give it like https://api.example.com/v1 or http://127.0.0.1:8080/v1.")
     if not isinstance(url, str) or not url or len(url) > 500 or any(c.isspace() for c in url):
-        raise ConfigError(f"The base URL {_shown(url)} is not a web address; {hint}")
+        raise ConfigError(
+            phrase(
+                "The base URL {shown_url} is not a web address; {hint}",
+                shown_url=_shown(url),
+                hint=hint,
+            )
+        )
     parts = urlsplit(url)
     try:
         port = parts.port
     except ValueError:
         port = -1
     if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
-        raise ConfigError(f"The base URL {_shown(url)} is not an http(s) address; {hint}")
+        raise ConfigError(
+            phrase(
+                "The base URL {shown_url} is not an http(s) address; {hint}",
+                shown_url=_shown(url),
+                hint=hint,
+            )
+        )
     if parts.username or parts.password or parts.query or parts.fragment:
         raise ConfigError(
-            f"The base URL {_shown(url)} must not hold a user name, password, query or "
-            f"fragment; {hint}"
+            phrase(
+                "The base URL {shown_url} must not hold a user name, password, "
+                "query or fragment; {hint}",
+                shown_url=_shown(url),
+                hint=hint,
+            )
         )
     return url.rstrip("/")
 

@@ -26,6 +26,7 @@ from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.rag import lexical
 from aurora_desktop.core.rag.chunker import Chunk
 from aurora_desktop.core.sqlite_file import is_damage
+from aurora_desktop.core.text import phrase
 
 T = TypeVar("T")
 SCHEMA_VERSION = 1
@@ -96,8 +97,12 @@ class DocumentStore:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         except sqlite3.Error as exc:
             raise ConfigError(
-                f"The document index {path} cannot be opened ({exc}); "
-                "check that Aurora's data folder is writable."
+                phrase(
+                    "The document index {path} cannot be opened ({exc}); check that "
+                    "Aurora's data folder is writable.",
+                    path=path,
+                    exc=exc,
+                )
             ) from exc
         try:
             self._db.execute("PRAGMA foreign_keys = ON")
@@ -113,8 +118,12 @@ class DocumentStore:
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise ConfigError(
-                f"The document index {path} cannot be read ({exc}); "
-                "delete the folder it is in and ingest again."
+                phrase(
+                    "The document index {path} cannot be read ({exc}); delete the "
+                    "folder it is in and ingest again.",
+                    path=path,
+                    exc=exc,
+                )
             ) from exc
 
     def close(self) -> None:
@@ -434,16 +443,25 @@ class DocumentStore:
             return
         if int(row[0]) != SCHEMA_VERSION:
             raise ConfigError(
-                f"The document index {self.path} has schema version {row[0]}, and this Aurora "
-                f"reads version {SCHEMA_VERSION}; delete its folder and ingest again."
+                phrase(
+                    "The document index {path} has schema version {row_0}, and this "
+                    "Aurora reads version {SCHEMA_VERSION}; delete its folder and "
+                    "ingest again.",
+                    path=self.path,
+                    row_0=row[0],
+                    SCHEMA_VERSION=SCHEMA_VERSION,
+                )
             )
         meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
         try:
             self.dimension = int(meta["dimension"])
         except (KeyError, ValueError):
             raise ConfigError(
-                f"The document index {self.path} does not say how wide its vectors are; "
-                "delete its folder and ingest again."
+                phrase(
+                    "The document index {path} does not say how wide its vectors are; "
+                    "delete its folder and ingest again.",
+                    path=self.path,
+                )
             ) from None
         self.model = meta.get("embedding_model", "")
         if not self.model and self.dimension == self.wanted[1]:  # made before names were kept

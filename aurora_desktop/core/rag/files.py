@@ -72,9 +72,15 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceTe
     try:
         data = read_regular_at_most(path, max_bytes)
     except NotRegularFile as exc:
-        return Skipped(str(path), phrase(f"not a regular file ({exc.kind})"))
+        return Skipped(str(path), phrase("not a regular file ({exc_kind})", exc_kind=exc.kind))
     except OSError as exc:
-        return Skipped(str(path), phrase(f"cannot be read ({exc.strerror or type(exc).__name__})"))
+        return Skipped(
+            str(path),
+            phrase(
+                "cannot be read ({exc_strerror_or_type_exc___name})",
+                exc_strerror_or_type_exc___name=exc.strerror or type(exc).__name__,
+            ),
+        )
     if data is None:
         return Skipped(str(path), _too_large(max_bytes))
     if b"\x00" in data[:SNIFF_BYTES]:
@@ -137,7 +143,9 @@ def _markup_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _too_large(max_bytes: int) -> str:
-    return phrase(f"larger than {max_bytes // (1024 * 1024)} MB")
+    return phrase(
+        "larger than {max_bytes_1024_1024} MB", max_bytes_1024_1024=max_bytes // (1024 * 1024)
+    )
 
 
 def _reason_to_skip(path: Path, max_bytes: int) -> str | None:
@@ -149,11 +157,14 @@ def _reason_to_skip(path: Path, max_bytes: int) -> str | None:
         return phrase("not a regular file")
     if path.suffix.lower() not in TEXT_SUFFIXES:
         kind = path.suffix or phrase("no extension")
-        return phrase(f"not a text file type ({kind})")
+        return phrase("not a text file type ({kind})", kind=kind)
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return phrase(f"cannot be read ({exc.strerror or type(exc).__name__})")
+        return phrase(
+            "cannot be read ({exc_strerror_or_type_exc___name})",
+            exc_strerror_or_type_exc___name=exc.strerror or type(exc).__name__,
+        )
     if size > max_bytes:
         return _too_large(max_bytes)
     return None

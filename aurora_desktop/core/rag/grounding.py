@@ -12,6 +12,7 @@ from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.models.fetch import ProgressCallback
 from aurora_desktop.core.policy.consent import ConsentBroker
 from aurora_desktop.core.sqlite_file import Report
+from aurora_desktop.core.text import phrase
 
 if TYPE_CHECKING:  # RAG (faiss) loads when first used, not at start-up
     from aurora_desktop.core.rag.retrieval import Hit
@@ -52,7 +53,9 @@ class Grounding:
         self._encoder.ensure(progress)
         hits = relevant(self.service().query(question, k))
         if not hits:
-            raise ConfigError("No documents are indexed yet; run 'aurora rag ingest FOLDER' first.")
+            raise ConfigError(
+                phrase("No documents are indexed yet; run 'aurora rag ingest FOLDER' first.")
+            )
         messages = rag_messages(question, hits, budget=RAG_SOURCE_CHARS)
         return Retrieval(messages, tuple(citations(hits)))
 

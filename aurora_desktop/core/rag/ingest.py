@@ -129,8 +129,13 @@ class Ingestor:
             self._keeper.save()
         if cancel.is_set():
             raise CancelledError(
-                f"The ingest was stopped after {run.files_done} of "
-                f"{run.files_total} files; run it again to finish, nothing done is lost."
+                phrase(
+                    "The ingest was stopped after {run_files_done} of "
+                    "{run_files_total} files; run it again to finish, nothing done is "
+                    "lost.",
+                    run_files_done=run.files_done,
+                    run_files_total=run.files_total,
+                )
             )
         documents, chunks = self._store.counts()
         seconds = self._clock() - run.started
@@ -157,7 +162,7 @@ class Ingestor:
         try:
             stat = path.stat()
         except OSError as exc:
-            run.skipped.append(Skipped(key, phrase(f"cannot be read ({exc.strerror})")))
+            run.skipped.append(Skipped(key, phrase("cannot be read ({exc})", exc=exc.strerror)))
             self._done(run, key, progress)
             return
         if known and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):

@@ -17,6 +17,7 @@ from pathlib import Path
 from aurora_desktop.core.errors import CancelledError
 from aurora_desktop.core.rag.docstore import DocumentStore
 from aurora_desktop.core.rag.ingest import EmbedFn
+from aurora_desktop.core.text import phrase
 
 REEMBED_BATCH = 64
 
@@ -61,8 +62,13 @@ def reembed(
     while True:
         if cancel is not None and cancel.is_set():
             raise CancelledError(
-                f"Embedding the documents again with {model} was stopped "
-                f"after {done} of {total} chunks; it goes on from there next time."
+                phrase(
+                    "Embedding the documents again with {model} was stopped after "
+                    "{done} of {total} chunks; it goes on from there next time.",
+                    model=model,
+                    done=done,
+                    total=total,
+                )
             )
         todo = store.unstaged(batch)
         if not todo and store.finish_reembed():  # False: a chunk was added meanwhile

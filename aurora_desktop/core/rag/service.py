@@ -126,9 +126,13 @@ class RagService:
         try:
             root = Path(folder).expanduser().resolve()
         except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (3.11)
-            raise ConfigError(f"{folder} cannot be opened as a folder ({exc}).") from exc
+            raise ConfigError(
+                phrase("{folder} cannot be opened as a folder ({exc}).", folder=folder, exc=exc)
+            ) from exc
         if not root.is_dir():
-            raise ConfigError(f"{root} is not a folder; give the folder of documents to ingest.")
+            raise ConfigError(
+                phrase("{root} is not a folder; give the folder of documents to ingest.", root=root)
+            )
         how = self._require_consent(root, assume_yes)
         self.embedder.ensure(model_progress, cancel)
         self._open()  # first: an index of another model is embedded again, under the lock
@@ -146,11 +150,18 @@ class RagService:
         or "lexical".
         """
         if not text.strip():
-            raise RequestError("The question is empty; type what to look for.")
+            raise RequestError(phrase("The question is empty; type what to look for."))
         if not 1 <= k <= MAX_K:
-            raise RequestError(f"k must be between 1 and {MAX_K}; ask for fewer sources.")
+            raise RequestError(
+                phrase("k must be between 1 and {MAX_K}; ask for fewer sources.", MAX_K=MAX_K)
+            )
         if using not in RETRIEVERS:
-            raise RequestError(f"The retriever must be one of {', '.join(RETRIEVERS)}.")
+            raise RequestError(
+                phrase(
+                    "The retriever must be one of {join_RETRIEVERS}.",
+                    join_RETRIEVERS=", ".join(RETRIEVERS),
+                )
+            )
         store, keeper = self._open()
         vector = self.embedder.embed([text])[0]
         return retrieve(keeper, store, vector, text, k, using)
@@ -158,7 +169,9 @@ class RagService:
     def documents(self, text: str, k: int = DEFAULT_K, *, using: str = FUSED) -> list[str]:
         """The paths of the `k` best documents for `text`: each at its best chunk's place."""
         if not 1 <= k <= MAX_K:
-            raise RequestError(f"k must be between 1 and {MAX_K}; ask for fewer documents.")
+            raise RequestError(
+                phrase("k must be between 1 and {MAX_K}; ask for fewer documents.", MAX_K=MAX_K)
+            )
         hits = self.query(text, MAX_K, using=using)
         return list(dict.fromkeys(hit.path for hit in hits))[:k]
 
@@ -183,17 +196,20 @@ class RagService:
             scope=read_scope(root),
             recipient=phrase("the document index on this device"),
             why=phrase(
-                "to split the text files in this folder into chunks and index them on this "
-                "device for retrieval; nothing is sent anywhere"
+                "to split the text files in this folder into chunks and index "
+                "them on this device for retrieval; nothing is sent anywhere"
             ),
-            preview=phrase(f"every text file under {root}"),
+            preview=phrase("every text file under {root}", root=root),
         )
         try:
             return broker.require(request)
         except ConsentDenied:
             raise ConsentDenied(
-                f"Aurora may not read {root} without your consent, so nothing was ingested; "
-                "allow it when asked, or pass --yes."
+                phrase(
+                    "Aurora may not read {root} without your consent, so nothing was "
+                    "ingested; allow it when asked, or pass --yes.",
+                    root=root,
+                )
             ) from None
 
     def _document_store(self) -> DocumentStore:
@@ -209,8 +225,12 @@ class RagService:
         with FileLock(self.folder.parent / f".{RAG_DIR}.lock", timeout=30.0, what=DOCUMENTS):
             moved = set_aside(self.folder, companions=())
         sentence = phrase(
-            f"The document index {RAG_DIR}/{DB_NAME} was damaged, so Aurora moved the folder "
-            f"aside as {moved.name}; run 'aurora rag ingest FOLDER' again to rebuild it."
+            "The document index {RAG_DIR}/{DB_NAME} was damaged, so Aurora "
+            "moved the folder aside as {moved_name}; run 'aurora rag ingest "
+            "FOLDER' again to rebuild it.",
+            RAG_DIR=RAG_DIR,
+            DB_NAME=DB_NAME,
+            moved_name=moved.name,
         )
         if self._report is not None:
             self._report(sentence, path, moved)

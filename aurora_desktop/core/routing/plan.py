@@ -61,8 +61,8 @@ class Attempt:
         if self.kind == "repair":
             return phrase("retry with the problem pointed out")
         if self.kind == "alternate":
-            return phrase(f"alternate local model {self.model}")
-        return phrase(f"escalated to {self.model}")
+            return phrase("alternate local model {model}", model=self.model)
+        return phrase("escalated to {model}", model=self.model)
 
     def ref(self, request: Request) -> ModelRef:
         """The model this try asks for."""
@@ -108,8 +108,10 @@ def plan_attempts(
     targets. A request pinned to a cloud model that may not leave is refused here."""
     if request.ref.pinned == "cloud" and not may_leave(request.risk):
         raise PolicyDenied(
-            "A high-risk request cannot be sent to a cloud model; "
-            "choose a local model or lower the risk."
+            phrase(
+                "A high-risk request cannot be sent to a cloud model; choose a "
+                "local model or lower the risk."
+            )
         )
     ladder = escalation_ladder(
         request, repairs=repairs, local_models=local_models, cloud=cloud, local_only=local_only

@@ -144,13 +144,19 @@ def schema_error(data: object) -> str | None:
     if error is None:
         return None
     where = "/".join(str(p) for p in error.absolute_path) or phrase("the top level")
-    return phrase(f"{where}: {error.message}")
+    return phrase("{where}: {error}", where=where, error=error.message)
 
 
 def parse_policy(data: object, *, source: str = "model_router.json") -> RouterPolicy:
     problem = schema_error(data)
     if problem is not None:
-        raise ConfigError(f"{source} is not a valid routing policy ({problem}).")
+        raise ConfigError(
+            phrase(
+                "{source} is not a valid routing policy ({problem}).",
+                source=source,
+                problem=problem,
+            )
+        )
     assert isinstance(data, dict)
     defaults = data["defaults"]
     rules = tuple(

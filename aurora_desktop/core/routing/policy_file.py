@@ -23,11 +23,15 @@ MAX_POLICY_BYTES = 1_000_000
 
 
 def _kept(reason: str) -> str:
-    return phrase(f"{reason}; the last valid routing policy stays in force until it is fixed.")
+    return phrase(
+        "{reason}; the last valid routing policy stays in force until it is fixed.", reason=reason
+    )
 
 
 def _defaulted(reason: str) -> str:
-    return phrase(f"{reason}; the built-in routing policy is used until the file is fixed.")
+    return phrase(
+        "{reason}; the built-in routing policy is used until the file is fixed.", reason=reason
+    )
 
 
 class PolicyFile(WatchedUser[RouterPolicy]):

@@ -65,8 +65,10 @@ def route(policy: RouterPolicy, features: RouteFeatures) -> RoutingDecision:
         rule_name="defaults",
         fallback=policy.default_fallback,
         why=phrase(
-            f"No rule matched ({_facts(values)}), so the default target "
-            f"{policy.default_target} applies."
+            "No rule matched ({facts_values}), so the default target "
+            "{policy_default_target} applies.",
+            facts_values=_facts(values),
+            policy_default_target=policy.default_target,
         ),
         tokens_in=features.tokens_in,
         tokens_counted_by=features.tokens_counted_by,
@@ -82,7 +84,10 @@ def _decision(rule: Rule, features: RouteFeatures, slo: int | None) -> RoutingDe
         rule_name=rule.name,
         fallback=rule.fallback,
         why=phrase(
-            f'Rule {rule.index} "{rule.name}" matched ({_facts(_matched(rule, features, slo))}).'
+            'Rule {rule_index} "{rule_name}" matched ({facts__matched_rule_features_slo}).',
+            rule_index=rule.index,
+            rule_name=rule.name,
+            facts__matched_rule_features_slo=_facts(_matched(rule, features, slo)),
         ),
         tokens_in=features.tokens_in,
         tokens_counted_by=features.tokens_counted_by,

@@ -25,14 +25,22 @@ def refusal_message(name: str, *, need_bytes: int, free_bytes: int, idle_bytes: 
     need, free = gigabytes(need_bytes, free_bytes)
     if idle_bytes <= 0:
         return phrase(
-            f"Loading {name} needs {need} but only {free} is free, and every loaded model is "
-            "in use or pinned; close other programs or unpin a model."
+            "Loading {name} needs {need} but only {free} is free, and every "
+            "loaded model is in use or pinned; close other programs or unpin "
+            "a model.",
+            name=name,
+            need=need,
+            free=free,
         )
     idle = f"{idle_bytes / 1e9:.1f} GB"
     return phrase(
-        f"Loading {name} needs {need} but only {free} is free, and unloading every idle model "
-        f"would free just {idle} more; close other programs, unpin a model or choose a "
-        "smaller one."
+        "Loading {name} needs {need} but only {free} is free, and "
+        "unloading every idle model would free just {idle} more; close "
+        "other programs, unpin a model or choose a smaller one.",
+        name=name,
+        need=need,
+        free=free,
+        idle=idle,
     )
 
 
@@ -50,24 +58,41 @@ def load_failure_message(name: str, cause: BaseException, *, advice: str = REINS
     out of memory or took too long, REINSTALL otherwise)."""
     cause_clause = cause_text(cause)
     if advice in cause_clause:  # the engine already said what to do: do not say it twice
-        return phrase(f"{name} could not be loaded, even on a second try: {cause_clause}.")
-    return phrase(f"{name} could not be loaded, even on a second try ({cause_clause}); {advice}.")
+        return phrase(
+            "{name} could not be loaded, even on a second try: {cause_clause}.",
+            name=name,
+            cause_clause=cause_clause,
+        )
+    return phrase(
+        "{name} could not be loaded, even on a second try ({cause_clause}); {advice}.",
+        name=name,
+        cause_clause=cause_clause,
+        advice=advice,
+    )
 
 
 def timeout_cause(timeout_s: float) -> str:
     """The cause recorded for a load that hung (the user sees it inside a failure sentence)."""
-    return phrase(f"loading took longer than {timeout_s:g} s")
+    return phrase("loading took longer than {timeout_s} s", timeout_s=format(timeout_s, "g"))
 
 
 def memory_warning(name: str, *, evicted: Sequence[str], loaded: bool) -> str:
     """The tray's warning after a load ran out of memory and was retried."""
-    freed = phrase(f"unloaded {', '.join(evicted)} and ") if evicted else ""
+    freed = (
+        phrase("unloaded {join_evicted} and ", join_evicted=", ".join(evicted)) if evicted else ""
+    )
     if loaded:
         return phrase(
-            f"{name} ran out of memory while loading, so Aurora {freed}loaded it on a second "
-            "try; close other programs to keep it from happening again."
+            "{name} ran out of memory while loading, so Aurora {freed}loaded "
+            "it on a second try; close other programs to keep it from "
+            "happening again.",
+            name=name,
+            freed=freed,
         )
     return phrase(
-        f"{name} ran out of memory while loading, and Aurora {freed}tried again without "
-        "success; close other programs or choose a smaller model."
+        "{name} ran out of memory while loading, and Aurora {freed}tried "
+        "again without success; close other programs or choose a smaller "
+        "model.",
+        name=name,
+        freed=freed,
     )

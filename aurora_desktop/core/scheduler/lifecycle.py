@@ -284,12 +284,16 @@ class Lifecycle:
     def unload_batch(self, batch: Batch, why: str = "") -> None:
         for slot, engine in batch:
             idle = (
-                phrase(f"after {slot.ttl_s:g} s idle")
+                phrase("after {slot_ttl_s} s idle", slot_ttl_s=format(slot.ttl_s, "g"))
                 if slot.ttl_s > 0
                 else phrase("as soon as it went idle")
             )
             reason = why or idle
-            self.unload(slot, engine, phrase(f"Unloading {slot.name} {reason}."))
+            self.unload(
+                slot,
+                engine,
+                phrase("Unloading {slot_name} {reason}.", slot_name=slot.name, reason=reason),
+            )
 
     def unload(self, slot: Slot, engine: Engine, detail: str) -> None:
         """Unload a slot claimed by mark_unloading(); an engine that fails to unload is closed
@@ -309,14 +313,18 @@ class Lifecycle:
             self.emit(
                 "failed",
                 slot.name,
-                phrase(f"{slot.name} failed to unload ({cause}); it was closed."),
+                phrase(
+                    "{slot_name} failed to unload ({cause}); it was closed.",
+                    slot_name=slot.name,
+                    cause=cause,
+                ),
             )
             return
         with self.cond:
             if slot.engine is engine and slot.state == "unloading":
                 slot.state, slot.ram_bytes = "unloaded", 0
             self.cond.notify_all()
-        self.emit("unloaded", slot.name, phrase(f"{slot.name} was unloaded."))
+        self.emit("unloaded", slot.name, phrase("{slot_name} was unloaded.", slot_name=slot.name))
 
     def close_engine(self, engine: Engine, timeout: float | None = None) -> bool:
         try:

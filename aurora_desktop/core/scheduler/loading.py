@@ -59,7 +59,7 @@ class Loader:
         if error is not None:
             life.close_engine(engine)
             raise error
-        life.emit("loaded", slot.name, phrase(f"{slot.name} is loaded."))
+        life.emit("loaded", slot.name, phrase("{slot_name} is loaded.", slot_name=slot.name))
         if warning:
             life.emit("warning", slot.name, warning)
 
@@ -97,7 +97,7 @@ class Loader:
             )
             life.emit("warning", slot.name, message)
             raise EngineLoadError(message)
-        life.unload_batch(batch, phrase(f"to make room for {slot.name}"))
+        life.unload_batch(batch, phrase("to make room for {slot_name}", slot_name=slot.name))
 
     def _load_with_retry(self, slot: Slot) -> tuple[Engine, str]:
         """Load once; on failure retry once with a fresh engine, after unloading every idle
@@ -114,7 +114,7 @@ class Loader:
                 others = [s.resident() for s in life.loaded(besides=slot)]
                 evicted = tuple(r.name for r in eviction_order(others))
                 batch = life.mark_unloading(evicted)
-            life.unload_batch(batch, phrase(f"because {name} ran out of memory"))
+            life.unload_batch(batch, phrase("because {name} ran out of memory", name=name))
         try:
             engine = self._load_once(slot, retry=True)
         except _LoadFailed as failed:
@@ -148,7 +148,9 @@ class Loader:
         life.emit(
             "loading",
             name,
-            phrase(f"Loading {name} again.") if retry else phrase(f"Loading {name}."),
+            phrase("Loading {name} again.", name=name)
+            if retry
+            else phrase("Loading {name}.", name=name),
         )
         try:
             engine.load().result(timeout=self._load_timeout_s)
@@ -159,7 +161,13 @@ class Loader:
             life.load_failed(slot, engine, failures.cause_text(cause))
             life.close_engine(engine)
             life.emit(
-                "failed", name, phrase(f"{name} failed to load ({failures.cause_text(cause)}).")
+                "failed",
+                name,
+                phrase(
+                    "{name} failed to load ({failures_cause_text_cause}).",
+                    name=name,
+                    failures_cause_text_cause=failures.cause_text(cause),
+                ),
             )
             raise _LoadFailed(cause, timed_out=cause is not exc) from exc
         return engine

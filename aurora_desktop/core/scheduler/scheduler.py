@@ -102,12 +102,14 @@ class ModelScheduler:
             "failed",
             name,
             phrase(
-                f"{name} failed while answering ({failures.cause_text(exc)}); Aurora unloaded it "
-                "and will load it afresh for the next request."
+                "{name} failed while answering ({failures_cause_text_exc}); "
+                "Aurora unloaded it and will load it afresh for the next request.",
+                name=name,
+                failures_cause_text_exc=failures.cause_text(exc),
             ),
         )
         life.close_engine(broken)
-        life.emit("unloaded", name, phrase(f"{name} was unloaded after a failure."))
+        life.emit("unloaded", name, phrase("{name} was unloaded after a failure.", name=name))
         return True
 
     def pin(self, name: str) -> None:
@@ -220,7 +222,9 @@ class ModelScheduler:
             closed = life.close_engine(engine, left) and closed
             if state == "loaded":
                 life.emit(
-                    "unloaded", name, phrase(f"{name} was unloaded because Aurora is closing.")
+                    "unloaded",
+                    name,
+                    phrase("{name} was unloaded because Aurora is closing.", name=name),
                 )
         return closed
 

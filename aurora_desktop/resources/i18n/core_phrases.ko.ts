@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
 <context>
-    <name>CoreText</name>
+    <name></name>
     <message>
         <source>&apos;parts&apos; must be a list of 1 to {MAX_PARTS} wheel members</source>
         <translation>&apos;parts&apos;는 1~{MAX_PARTS}개의 wheel 구성 파일 목록이어야 합니다</translation>
@@ -242,6 +242,10 @@
     <message>
         <source>Plan: {listed}</source>
         <translation>계획: {listed}</translation>
+    </message>
+    <message>
+        <source>Answered in {shown}.</source>
+        <translation>{shown}(으)로 답변했습니다.</translation>
     </message>
     <message>
         <source>Question {line} needs a &apos;question&apos; text and a gold &apos;doc&apos; file name.</source>
@@ -1736,6 +1740,10 @@
         <translation>{path}에 줄이 없습니다. 질문 파일에는 한 줄 이상이 필요합니다.</translation>
     </message>
     <message>
+        <source>{path} line {number} {problem}.</source>
+        <translation>{path} {number}번째 줄: {problem}.</translation>
+    </message>
+    <message>
         <source>{path} has no lines; an intent file needs at least one.</source>
         <translation>{path}에 줄이 없습니다. 의도 파일에는 한 줄 이상이 필요합니다.</translation>
     </message>
@@ -1750,6 +1758,14 @@
     <message>
         <source>{path} is not a regular file; move it away and retry.</source>
         <translation>{path}은(는) 일반 파일이 아닙니다. 다른 곳으로 옮기고 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>{path} is a link, not the file Aurora writes; remove the link and retry.</source>
+        <translation>{path}은(는) Aurora가 쓰는 파일이 아니라 링크입니다. 링크를 지우고 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Aurora cannot write to {path} ({reason}); check that file and retry.</source>
+        <translation>Aurora가 {path}에 쓸 수 없습니다({reason}). 그 파일을 확인하고 다시 시도하세요.</translation>
     </message>
     <message>
         <source>{path} is not a valid ed25519 public key ({exc}).</source>
@@ -1858,6 +1874,10 @@
     <message>
         <source>{tried_why} Stopped before it finished; not checked.</source>
         <translation>{tried_why} 끝나기 전에 중지되어 검사하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Stopped before it finished; not checked.</source>
+        <translation>끝나기 전에 중지되어 검사하지 않았습니다.</translation>
     </message>
     <message>
         <source>{tried_why} Unverified: {verdict_summary} (best effort after {len_lines} tries).</source>

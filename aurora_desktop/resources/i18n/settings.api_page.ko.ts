@@ -100,7 +100,7 @@
         <translation>앱</translation>
     </message>
     <message>
-        <source>May</source>
+        <source>Can use</source>
         <translation>권한</translation>
     </message>
     <message>

@@ -342,7 +342,7 @@ class ApiPage(QWidget):
         self.table.setHorizontalHeaderLabels(
             [
                 QCoreApplication.translate("ApiPage", "App"),
-                QCoreApplication.translate("ApiPage", "May"),
+                QCoreApplication.translate("ApiPage", "Can use"),
                 QCoreApplication.translate("ApiPage", "Created"),
                 QCoreApplication.translate("ApiPage", "Status"),
             ]

@@ -166,7 +166,7 @@ class LedgerBox(QWidget):
                 stamp, where_name(str(row.get("target", ""))), str(row.get("model") or ""),
                 f"{int(row.get('bytes_sent') or 0):,}", masked_text(row.get("masked") or {}),
                 consent_text(str(row.get("consent") or "")),
-                outcome_text(str(row.get("outcome", ""))),
+                outcome_text(str(row.get("outcome", "")), row.get("reason")),
                 str(row.get("task", "")),
             )  # fmt: skip
             for column, text in enumerate(cells):

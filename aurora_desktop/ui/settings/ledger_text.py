@@ -17,9 +17,11 @@ def consent_text(consent: str) -> str:
     return names.get(consent, consent)
 
 
-def outcome_text(outcome: str) -> str:
-    """ok, cancelled, "refused: …" or "failed: …" (see core/pipeline.py), in words."""
-    code, _, reason = outcome.partition(": ")
+def outcome_text(outcome: str, reason: str | None = None) -> str:
+    """ok, cancelled, "refused: …" or "failed: …" (see core/pipeline.py), in words; `reason`
+    is the ledger's message value of the part after the colon, when it has one."""
+    code, _, said = outcome.partition(": ")
+    reason = reason or said
     if code == "ok" and not reason:
         return QCoreApplication.translate("LedgerText", "Answered")
     if code == "cancelled" and not reason:

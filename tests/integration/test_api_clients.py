@@ -36,6 +36,7 @@ from aurora_desktop.core.errors import (
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.policy.consent import ConsentAnswer, ConsentReply, ConsentRequest
 from aurora_desktop.core.providers.registry import ProviderConfig
+from aurora_desktop.core.routing.policy import DEFAULT_POLICY
 from aurora_desktop.server.gateway import StopFilter, cut_at_stop, model_ref, status_of
 from aurora_desktop.server.ollama_api import keep_alive_seconds
 from aurora_desktop.server.openai_api import response_schema
@@ -347,6 +348,23 @@ def test_a_disconnect_mid_stream_stops_the_generation(api: Api) -> None:
     assert again.choices[0].finish_reason in ("stop", "length")
 
 
+def test_a_client_that_stops_waiting_stops_a_whole_answer(api: Api) -> None:
+    """Not streamed: the client gives up (its read timeout) and the generation stops."""
+    body = {
+        "model": api.default_model,
+        "messages": [{"role": "user", "content": "Write a very long story about the sea."}],
+        "max_tokens": 4000,
+        "stream": False,
+    }
+    headers = {"Authorization": f"Bearer {api.token}", **CHAT}
+    with pytest.raises(httpx.ReadTimeout), httpx.Client(timeout=httpx.Timeout(3.0)) as http:
+        http.post(f"{api.url}/api/chat", json=body, headers=headers)
+    assert wait_until(lambda: len(list(api.core.decisions.entries())) == 1, 30.0)
+    (row,) = api.core.decisions.entries()
+    assert row["outcome"] == "cancelled" and row["tokens_out"] < 4000
+    assert wait_until(lambda: all(s.refs == 0 for s in api.core.scheduler.snapshot()), 20.0)
+
+
 # -- the cloud: risk, masking, consent -----------------------------------------------------------
 
 
@@ -389,6 +407,31 @@ def test_high_risk_never_reaches_the_cloud(cloud_api: tuple[Api, OpenAIStub]) ->
     rows = list(api.core.decisions.entries())
     assert len(rows) == 3 and {(r["risk"], r["target"]) for r in rows} == {("high", "local")}
     assert stub.requests == [] and api.asked == []  # nothing reached the stand-in
+
+
+def test_denied_consent_names_the_app_and_nothing_leaves(full_home: AuroraHome) -> None:
+    """The policy's default route is the cloud with no fallback: "no" is a 403 the clients
+    raise, in each one's dialect; the app was named each time it was asked."""
+    policy = {**DEFAULT_POLICY, "defaults": {"target": "cloud", "fallback": "none"}}
+    full_home.router_file.write_text(json.dumps(policy), encoding="utf-8")
+    with serve_openai_stub() as stub, running_api(ConsentAnswer.DENY) as api:
+        api.core.providers.add(
+            ProviderConfig(name="recorder", base_url=stub.base_url, model="m"), None
+        )
+        ask = [{"role": "user", "content": f"Write to {EMAIL}."}]
+        with pytest.raises(openai.PermissionDeniedError, match=r"Consent for cloud\.send"):
+            api.openai().chat.completions.create(
+                model="aurora/auto", messages=ask, max_tokens=8, extra_headers=CHAT
+            )
+        with pytest.raises(ollama.ResponseError, match=r"Consent for cloud\.send") as refused:
+            list(api.ollama().chat(model="aurora/auto", messages=ask, stream=True))
+        assert refused.value.status_code == 403
+        assert stub.chat_count == 0
+        # each request was asked (its escalation may ask again), always naming the app
+        assert len(api.asked) >= 2 and {a.app for a in api.asked} == {APP}
+        assert all(EMAIL not in a.preview for a in api.asked)
+        rows = list(api.core.decisions.entries(app=APP))
+        assert len(rows) >= 2 and all(r["outcome"].startswith("refused") for r in rows)
 
 
 def test_personal_data_leaves_as_placeholders_and_returns_restored(

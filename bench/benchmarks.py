@@ -71,8 +71,8 @@ def b1_b2_decode_and_ttft(core: Core, model_path: Path) -> dict[str, Any]:
 def b3_routing_overhead(core: Core, n: int = 10_000) -> dict[str, Any]:
     """Routing decision + PII masking + banned words + attempt plan, no model involved."""
     pipeline = core.pipeline
-    masker = pipeline._masker
-    banned = pipeline._banned()
+    masker = core.masker
+    banned = core.banned()
     texts = [
         f"Ticket {i}: please email kim{i}@example.com or call 010-{1000 + i % 9000}-5678 "
         f"about order {i} and summarise the issue in two sentences."

@@ -1,4 +1,4 @@
-"""Aurora's benchmark suite (B1-B12): every figure a ratio or difference measured in one run.
+"""Aurora's benchmark suite (B1-B15): every figure a ratio or difference measured in one run.
 
     .venv/bin/aurora bench [--json] [--only B1,B4]      or      python bench/suite.py
 
@@ -38,9 +38,18 @@ GOALS = {
     "B10m": ("idle resident memory, no model loaded (MB)", "<=", 150.0),
     "B11": ("decode tok/s beside two CPU-bound processes ÷ quiet decode", ">=", 0.25),
     "B12": ("cold load-to-first-token, hashed at every load ÷ unchecked (worst model)", "<=", 1.3),
+    "B13": ("decode tok/s through the local API (openai client) ÷ llama_cpp.server", ">=", 1.0),
+    "B14": ("first-token latency the local API adds over the in-process path (ms)", "<=", 10.0),
+    "B15": ("GET /v1/models p99 with 50 clients at once (ms)", None, None),
 }
 
-MEASURED_BY = {"B2": "B1", "B10i": "B10", "B10m": "B10"}  # figures another benchmark measures
+MEASURED_BY = {
+    "B2": "B1",
+    "B10i": "B10",
+    "B10m": "B10",
+    "B14": "B13",
+    "B15": "B13",
+}  # figures another benchmark measures
 
 
 def verdict(key: str, value: float) -> dict[str, Any]:
@@ -76,6 +85,7 @@ def run(only: set[str] | None = None, progress: Callable[[str], None] = print) -
         ("B10", lazy("cold_start", "b10_cold_start")),
         ("B11", lazy("busy_decode", "b11_busy_decode", core, model_path)),
         ("B12", lazy("load_check", "b12_verify_cost", core)),
+        ("B13", lazy("api_bench", "b13_b15_api", core, model_path)),
     ]
     try:
         for key, bench in plan:

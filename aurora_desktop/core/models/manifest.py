@@ -153,11 +153,15 @@ def version_key(version: str) -> tuple[tuple[int, ...], int, str]:
 
 def read_store_manifest(path: Path) -> dict[str, Any]:
     """The store manifest, or an empty one if none exists yet; raises `ManifestError`."""
+    return parse_store_manifest(read_manifest_bytes(path), path)
+
+
+def read_manifest_bytes(path: Path) -> bytes | None:
+    """The store manifest's bytes as they are on disk (None: no manifest yet)."""
     try:
-        raw = read_user_bytes(path, limit=MAX_MANIFEST_BYTES, what=f"The model manifest {path}")
+        return read_user_bytes(path, limit=MAX_MANIFEST_BYTES, what=f"The model manifest {path}")
     except ConfigError as exc:
-        raise ManifestError(str(exc)) from exc
-    return parse_store_manifest(raw, path)
+        raise ManifestError(exc.args[0] if exc.args else str(exc)) from exc
 
 
 def parse_store_manifest(raw: bytes | None, path: Path) -> dict[str, Any]:

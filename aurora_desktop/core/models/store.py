@@ -10,6 +10,7 @@ manifest readable and the active version either the old or the new verified one.
 from __future__ import annotations
 
 import contextlib
+import copy
 import shutil
 import threading
 import time
@@ -29,7 +30,8 @@ from aurora_desktop.core.models.integrity import check_folder, file_stat
 from aurora_desktop.core.models.manifest import (
     ModelEntry,
     parse_entry,
-    read_store_manifest,
+    parse_store_manifest,
+    read_manifest_bytes,
     update_store_manifest,
     version_key,
 )
@@ -83,6 +85,10 @@ class ModelStore:
         self._ledger = ledger
         self._clock = clock
         self._thread_lock = threading.RLock()
+        # the last manifest read: its bytes and what they parse to (the schema check costs
+        # milliseconds, and the API's /v1/models and every load read the manifest)
+        self._parsed: tuple[bytes | None, dict[str, Any]] | None = None
+        self._listed: dict[str, list[InstalledVersion]] = {}  # versions() of that manifest
 
     @property
     def manifest_path(self) -> Path:
@@ -95,16 +101,29 @@ class ModelStore:
     # -- reading ---------------------------------------------------------------------------
 
     def read_manifest(self) -> dict[str, Any]:
-        return read_store_manifest(self.manifest_path)
+        """The manifest as on disk now: read every time, parsed and checked only when its
+        bytes changed; the caller gets its own copy to change."""
+        return copy.deepcopy(self._current()[1])
+
+    def _current(self) -> tuple[bytes | None, dict[str, Any]]:
+        raw = read_manifest_bytes(self.manifest_path)
+        parsed = self._parsed
+        if parsed is None or parsed[0] != raw:
+            parsed = (raw, parse_store_manifest(raw, self.manifest_path))
+            self._parsed, self._listed = parsed, {}
+        return parsed
 
     def versions(self, name: str) -> list[InstalledVersion]:
-        record = self.read_manifest()["models"].get(name)
-        if record is None:
-            return []
-        found = [
-            self._installed(name, v, raw, record["active"]) for v, raw in record["versions"].items()
-        ]
-        return sorted(found, key=lambda iv: version_key(iv.version))
+        _raw, manifest = self._current()
+        listed = self._listed  # InstalledVersion values are frozen: shared while unchanged
+        if name not in listed:
+            record = manifest["models"].get(name)
+            found = [] if record is None else [
+                self._installed(name, v, raw, record["active"])
+                for v, raw in record["versions"].items()
+            ]  # fmt: skip
+            listed[name] = sorted(found, key=lambda iv: version_key(iv.version))
+        return list(listed[name])
 
     def all_versions(self) -> list[InstalledVersion]:
         return [iv for name in sorted(self.read_manifest()["models"]) for iv in self.versions(name)]

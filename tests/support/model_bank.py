@@ -63,24 +63,22 @@ class ModelBank:
     def _ensure(self, names: list[str], *, default_llm: bool) -> list[str]:
         """The names wanted, after installing those the bank lacks (one core, closed again)."""
         wanted = [self._default_llm, *names] if default_llm and self._default_llm else names
-        missing = [name for name in wanted if name not in self.installed]
-        if not missing and not (default_llm and self._default_llm is None):
+        unknown_default = default_llm and self._default_llm is None
+        if not unknown_default and all(name in self.installed for name in wanted):
             return list(dict.fromkeys(wanted))
         from aurora_desktop.app.wiring import build_core  # the whole app behind it
 
-        core = build_core(
-            {"AURORA_HOME": str(self.home.root), "AURORA_CACHE": str(self.home.cache)}
-        )
+        env = {"AURORA_HOME": str(self.home.root), "AURORA_CACHE": str(self.home.cache)}
+        core = build_core(env)
         try:
             catalog = core.catalog()
-            if default_llm and self._default_llm is None:
+            if unknown_default:
                 self._default_llm = catalog.default_llm
                 wanted = [self._default_llm, *wanted]
-                if self._default_llm not in self.installed:
-                    missing = [self._default_llm, *missing]
-            for name in dict.fromkeys(missing):
-                core.store.install(catalog.get(name))
-                self.installed.append(name)
+            for name in dict.fromkeys(wanted):
+                if name not in self.installed:
+                    core.store.install(catalog.get(name))
+                    self.installed.append(name)
         finally:
             core.close()
         return list(dict.fromkeys(wanted))

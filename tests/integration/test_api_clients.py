@@ -406,6 +406,13 @@ def test_high_risk_never_reaches_the_cloud(cloud_api: tuple[Api, OpenAIStub]) ->
     assert answered.json()["aurora"]["rule"] == 1
     rows = list(api.core.decisions.entries())
     assert len(rows) == 3 and {(r["risk"], r["target"]) for r in rows} == {("high", "local")}
+    tight = api.openai().chat.completions.with_raw_response.create(
+        model="aurora/auto",
+        messages=[{"role": "user", "content": "Hello"}],
+        max_tokens=4,
+        extra_headers={**CHAT, "x-aurora-slo-ms": "500"},
+    )
+    assert tight.headers["x-aurora-route"] == "local" and tight.headers["x-aurora-rule"] == "3"
     assert stub.requests == [] and api.asked == []  # nothing reached the stand-in
 
 
@@ -457,15 +464,18 @@ def test_personal_data_leaves_as_placeholders_and_returns_restored(
     assert EMAIL not in wire and PHONE not in wire
     assert "<EMAIL_1>" in wire and "<PHONE_1>" in wire
     # streamed: placeholders split across pieces are restored too
-    pieces = [
-        c.choices[0].delta.content or ""
-        for c in api.openai().chat.completions.create(
-            model="aurora/auto", messages=[{"role": "user", "content": f"Mail {EMAIL}"}],
-            stream=True, extra_headers=CHAT,
-        )
-        if c.choices
-    ]  # fmt: skip
+    raw_stream = api.openai().chat.completions.with_raw_response.create(
+        model="aurora/auto",
+        messages=[{"role": "user", "content": f"Mail {EMAIL}"}],
+        stream=True,
+        extra_headers=CHAT,
+    )
+    assert raw_stream.headers["x-aurora-route"] == "cloud"  # known at the first piece
+    chunks = list(raw_stream.parse())
+    pieces = [c.choices[0].delta.content or "" for c in chunks if c.choices]
     assert "".join(pieces) == f"Mail {EMAIL} today."
+    facts = (chunks[-1].model_extra or {})["aurora"]  # the last chunk says where and why
+    assert facts["route"] == "cloud" and facts["masked"] == {"EMAIL": 1}
     assert EMAIL not in stub.chat_requests[-1].text
     # the consent dialog was asked, naming the app; the ledger names it too
     assert [a.app for a in api.asked] == [APP, APP]

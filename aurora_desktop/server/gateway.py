@@ -78,9 +78,10 @@ def body_of(http: HttpRequest) -> dict[str, Any]:
     return body
 
 
-def model_ref(name: object, installed: Sequence[str]) -> str:
+def model_ref(name: object, installed: Callable[[], Sequence[str]]) -> str:
     """Aurora's `model` for an API model name: aurora/auto (or none) routes by policy; an
-    installed local model runs there; `local://` and `cloud://` names pass as they are."""
+    installed local model runs there; `local://` and `cloud://` names pass as they are.
+    `installed` lists the local models (read only for a bare name: it reads the disk)."""
     if name is None or name in ("", AUTO_MODEL, "auto"):
         return "auto"
     if not isinstance(name, str):
@@ -88,7 +89,7 @@ def model_ref(name: object, installed: Sequence[str]) -> str:
     if name.startswith(("local://", "cloud://")):
         return name
     bare = name.removesuffix(":latest")  # Ollama's clients add the default tag
-    if bare in installed:
+    if bare in installed():
         return f"local://{bare}"
     raise refuse(
         404,
@@ -116,7 +117,7 @@ def build_request(
     slo_ms = options["slo_ms"]
     fields: dict[str, Any] = {
         "messages": tuple(messages),
-        "model": model_ref(model, core.local.installed_llms()),
+        "model": model_ref(model, core.local.installed_llms),
         "task": task,
         "risk": options["risk"] or "low",
         "slo_ms": _integer(slo_ms, "slo_ms") if slo_ms is not None else None,
@@ -310,10 +311,8 @@ class Generation:
         self.cancel = threading.Event()
         self.stops = tuple(stop)
         self._filter = StopFilter(self.stops)
-        # pieces go out as written, unless the answer is only good once whole: JSON, labels,
-        # or a reply that banned words may still change
-        self._live = stream and not _checked_whole(core, request)
-        self._wants_tokens = self._live or bool(self.stops)
+        self._live = stream  # decided again on the worker thread (`_run`)
+        self._wants_tokens = stream or bool(self.stops)
         self._sent: list[str] = []
         self._loop = asyncio.get_running_loop()
         self._queue: asyncio.Queue[str | Finished] = asyncio.Queue()
@@ -374,6 +373,9 @@ class Generation:
 
     def _run(self) -> None:
         try:
+            # pieces go out as written, unless the answer is only good once whole: JSON,
+            # labels, or a reply that banned words may still change (reading them reads a file)
+            self._live = self._live and not _checked_whole(self.core, self.request)
             response = self.core.conductor.answer(
                 self.request,
                 on_token=self._on_token if self._wants_tokens else None,
@@ -463,8 +465,7 @@ def texts_of(value: object, name: str = "input") -> list[str]:
 
 
 def encoder(core: Core, name: object) -> EmbeddingService:
-    """The local encoder a request names (MiniLM when it names none); only an installed one:
-    an API call never starts a download."""
+    """The local encoder a request names (MiniLM when it names none)."""
     choices = (core.embedder, core.multilingual)
     if name is None or name in ("", AUTO_MODEL, "auto"):
         chosen = core.embedder
@@ -477,23 +478,29 @@ def encoder(core: Core, name: object) -> EmbeddingService:
         chosen = found[0]
     else:
         raise refuse(400, "model must be a string, e.g. all-minilm-l6-v2-int8.")
-    if core.store.active(chosen.model_name) is None:
-        raise refuse(
-            404,
-            f"The embedding model {chosen.model_name} is not installed; install it with "
-            "'aurora setup'.",
-        )
     return chosen
 
 
 async def embed(core: Core, name: object, texts: list[str]) -> tuple[str, list[list[float]]]:
     """The model's name and one unit-length vector per text, computed off the event loop."""
     chosen = encoder(core, name)
+
+    def work() -> list[list[float]] | None:
+        if core.store.active(chosen.model_name) is None:
+            return None  # not installed: an API call never starts a download
+        return [[float(x) for x in row] for row in chosen.embed(texts).tolist()]
+
     try:
-        vectors = await in_thread(lambda: chosen.embed(texts), name="api-embed")
+        vectors = await in_thread(work, name="api-embed")
     except AuroraError as exc:
         raise refuse(status_of(exc), message_of(exc)) from exc
-    return chosen.model_name, [[float(x) for x in row] for row in vectors.tolist()]
+    if vectors is None:
+        raise refuse(
+            404,
+            f"The embedding model {chosen.model_name} is not installed; install it with "
+            "'aurora setup'.",
+        )
+    return chosen.model_name, vectors
 
 
 async def in_thread(work: Callable[[], T], name: str) -> T:

@@ -198,7 +198,7 @@ def _format(value: object) -> Mapping[str, Any] | None:
 
 async def _load(core: Core, body: Mapping[str, Any], kind: Kind) -> HttpResponse:
     """No prompt: load the local model (keep_alive 0: unload it), as Ollama does."""
-    ref = model_ref(body.get("model"), core.local.installed_llms())
+    ref = model_ref(body.get("model"), core.local.installed_llms)
     name = ref.removeprefix("local://") if ref.startswith("local://") else core.local.model_name
     if ref.startswith("cloud://"):
         raise refuse(400, "Only a local model can be loaded; name one GET /api/tags lists.")

@@ -235,6 +235,16 @@ def test_openai_embeddings(api: Api) -> None:
     assert abs(np.linalg.norm(first) - 1.0) < 1e-3
 
 
+def test_an_encoder_that_is_not_installed_is_a_404_not_a_download(model_home: AuroraHome) -> None:
+    with running_api() as api:
+        with pytest.raises(openai.NotFoundError, match="not installed"):
+            api.openai().embeddings.create(model="all-minilm-l6-v2-int8", input="hi")
+        with pytest.raises(ollama.ResponseError, match="not Aurora's") as unknown:
+            api.ollama().embed(model="nomic-embed-text", input="hi")
+        assert unknown.value.status_code == 404
+        assert api.core.store.active("all-minilm-l6-v2-int8") is None
+
+
 def test_openai_error_classes(api: Api) -> None:
     with pytest.raises(openai.AuthenticationError):
         api.openai("not-a-key").chat.completions.create(
@@ -525,7 +535,9 @@ def test_keep_alive_refuses_what_is_not_a_duration(value: object) -> None:
 
 
 def test_model_names() -> None:
-    installed = ["smollm2-135m-instruct"]
+    def installed() -> list[str]:
+        return ["smollm2-135m-instruct"]
+
     assert model_ref(None, installed) == "auto" == model_ref("aurora/auto", installed)
     assert model_ref("smollm2-135m-instruct:latest", installed) == "local://smollm2-135m-instruct"
     assert model_ref("cloud://acme/big", installed) == "cloud://acme/big"

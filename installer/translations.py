@@ -22,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "aurora_desktop"
 CORE = PACKAGE / "core"
+SERVER = PACKAGE / "server"  # the local API: its sentences reach the tray and Settings too
 UI = PACKAGE / "ui"
 APP = PACKAGE / "app"
 I18N = PACKAGE / "resources" / "i18n"
@@ -62,8 +63,8 @@ def update(folder: Path = I18N, only: tuple[str, ...] = ()) -> list[Path]:
     written = []
     if not only or CORE_KEY in only:
         for language in TRANSLATED:
-            written.append(_lupdate(CORE_ALIAS + sorted(map(str, CORE.rglob("*.py"))), CORE_KEY,
-                                    language, folder))  # fmt: skip
+            sources = sorted(map(str, [*CORE.rglob("*.py"), *SERVER.rglob("*.py")]))
+            written.append(_lupdate(CORE_ALIAS + sources, CORE_KEY, language, folder))
     for source in ui_modules():
         if only and module_key(source) not in only:
             continue

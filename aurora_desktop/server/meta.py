@@ -24,16 +24,19 @@ NEVER = "2999-01-01T00:00:00Z"  # Ollama's expiry of a model kept loaded until u
 
 
 def router(core: Core) -> APIRouter:
-    """GET /v1/models, /v1/models/{id}, /api/tags, /api/ps and /api/version."""
+    """GET /v1/models, /v1/models/{id}, /api/tags, /api/ps and /api/version.
+
+    They run on the event loop itself (async): each reads a small file or the scheduler's
+    state in well under a millisecond, less than a hop to the thread pool costs."""
     api = APIRouter()
 
     @api.get("/v1/models")
-    def openai_models(request: Request) -> dict[str, Any]:
+    async def openai_models(request: Request) -> dict[str, Any]:
         require_scope(request, "models")
         return {"object": "list", "data": [_openai_model(m) for m in _models(core)]}
 
     @api.get("/v1/models/{model:path}")
-    def openai_model(request: Request, model: str) -> dict[str, Any]:
+    async def openai_model(request: Request, model: str) -> dict[str, Any]:
         require_scope(request, "models")
         found = next((m for m in _models(core) if m["name"] == model), None)
         if found is None:
@@ -43,12 +46,12 @@ def router(core: Core) -> APIRouter:
         return _openai_model(found)
 
     @api.get("/api/tags")
-    def ollama_tags(request: Request) -> dict[str, Any]:
+    async def ollama_tags(request: Request) -> dict[str, Any]:
         require_scope(request, "models")
         return {"models": [_ollama_model(m) for m in _models(core)]}
 
     @api.get("/api/ps")
-    def ollama_ps(request: Request) -> dict[str, Any]:
+    async def ollama_ps(request: Request) -> dict[str, Any]:
         require_scope(request, "models")
         installed = {m["name"]: m for m in _models(core)}
         running = []
@@ -64,7 +67,7 @@ def router(core: Core) -> APIRouter:
         return {"models": running}
 
     @api.get("/api/version")
-    def ollama_version() -> dict[str, str]:
+    async def ollama_version() -> dict[str, str]:
         return {"version": __version__}  # any key may ask (the key check ran already)
 
     return api

@@ -19,6 +19,7 @@ from aurora_desktop.app.wiring import Core
 from aurora_desktop.core import notices
 from aurora_desktop.core.api_keys import ApiKeyStore
 from aurora_desktop.core.errors import ConfigError
+from aurora_desktop.core.text import phrase
 from aurora_desktop.server.options import ApiOptions
 
 if TYPE_CHECKING:  # uvicorn and FastAPI load when the server starts, not with the app
@@ -120,9 +121,14 @@ class ApiServer:
             time.sleep(0.02)
         if not server.started:
             self.stop()
-            reason = f"the API server did not start within {timeout:g} seconds"
+            reason = phrase(
+                "the API server did not start within {timeout} seconds",
+                timeout=format(timeout, "g"),
+            )
             self._set(ApiState("failed", reason=reason))
-            raise ConfigError(f"The API could not start: {reason}; see Aurora's log.")
+            raise ConfigError(
+                phrase("The API could not start: {reason}; see Aurora's log.", reason=reason)
+            )
         self._set(ApiState("listening", url=self.options.url))
         return self.options.url
 
@@ -163,7 +169,9 @@ class ApiServer:
 def listen(bind: str, port: int) -> socket.socket:
     """A socket listening on `bind`:`port`, or ConfigError saying why it cannot be had."""
     family = socket.AF_INET6 if ":" in bind else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off only on sockets it knows are
+    # TCP, and with it on every small answer waited ~40 ms for the client's delayed ACK
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no one may bind beside us
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
@@ -177,12 +185,22 @@ def listen(bind: str, port: int) -> socket.socket:
             getattr(exc, "winerror", None) in (10013, 10048)
         ):
             raise ConfigError(
-                f"Port {port} on {bind} is already in use by another program; choose "
-                "another port for the API in Aurora's settings (or 'aurora serve --port N')."
+                phrase(
+                    "Port {port} on {bind} is already in use by another program; "
+                    "choose another port for the API in Aurora's settings (or 'aurora "
+                    "serve --port N').",
+                    port=port,
+                    bind=bind,
+                )
             ) from exc
         raise ConfigError(
-            f"The API cannot listen on {bind}:{port} ({exc.strerror or exc}); "
-            "check the address and port in Aurora's settings."
+            phrase(
+                "The API cannot listen on {bind}:{port} ({exc_strerror_or_exc}); "
+                "check the address and port in Aurora's settings.",
+                bind=bind,
+                port=port,
+                exc_strerror_or_exc=exc.strerror or exc,
+            )
         ) from exc
     sock.setblocking(False)
     return sock

@@ -1931,5 +1931,21 @@
         <source>{where}: {label} lists the same file twice.</source>
         <translation>{where}: {label}에 같은 파일이 두 번 나열되어 있습니다.</translation>
     </message>
+    <message>
+        <source>the API server did not start within {timeout} seconds</source>
+        <translation>API 서버가 {timeout}초 안에 시작되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>The API could not start: {reason}; see Aurora&apos;s log.</source>
+        <translation>API를 시작하지 못했습니다: {reason}. Aurora의 로그를 확인하세요.</translation>
+    </message>
+    <message>
+        <source>Port {port} on {bind} is already in use by another program; choose another port for the API in Aurora&apos;s settings (or &apos;aurora serve --port N&apos;).</source>
+        <translation>{bind}의 포트 {port}을(를) 다른 프로그램이 이미 쓰고 있습니다. Aurora 설정에서 API 포트를 바꾸세요(또는 &apos;aurora serve --port N&apos;).</translation>
+    </message>
+    <message>
+        <source>The API cannot listen on {bind}:{port} ({exc_strerror_or_exc}); check the address and port in Aurora&apos;s settings.</source>
+        <translation>API가 {bind}:{port}에서 수신할 수 없습니다({exc_strerror_or_exc}). Aurora 설정의 주소와 포트를 확인하세요.</translation>
+    </message>
 </context>
 </TS>

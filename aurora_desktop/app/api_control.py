@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from aurora_desktop.core.errors import AuroraError
-from aurora_desktop.core.settings import Settings
+from aurora_desktop.core.settings import Settings, api_bind_warning
 from aurora_desktop.core.text import message_of
 from aurora_desktop.ui.tasks import TaskRunner
 from aurora_desktop.ui.tray import ApiFacts
@@ -40,7 +40,7 @@ class ApiControl(QObject):
     """Starts, restarts and stops the API server as the settings say."""
 
     changed = Signal()  # the server's state changed (main thread)
-    failed = Signal(object)  # the core's sentence for the log: why the server is not running
+    notice = Signal(str, object)  # log level, the core's sentence: not running / reachable
 
     def __init__(self, core: Core, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -82,12 +82,15 @@ class ApiControl(QObject):
     def _on_started(self, url: str) -> None:
         self._facts = ApiFacts(enabled=bool(url), url=url)
         self.changed.emit()
+        warning = api_bind_warning(self._core.settings.current()) if url else None
+        if warning is not None:  # other machines can reach it: the user hears it at once
+            self.notice.emit("warning", warning)
 
     def _on_failed(self, error: Exception) -> None:
         reason = message_of(error) if isinstance(error, AuroraError) else repr(error)
         self._facts = ApiFacts(enabled=True, failed=reason)
         self.changed.emit()
-        self.failed.emit(reason)
+        self.notice.emit("error", reason)
 
     def shutdown(self) -> bool:
         """Stop the server (bounded): a pending restart is dropped, one under way finishes

@@ -68,7 +68,7 @@ class AuroraApp:
 
         self.api = ApiControl(core)
         self.api.changed.connect(self._on_api_changed)
-        self.api.failed.connect(self._on_api_failed)
+        self.api.notice.connect(self._on_api_notice)
         self.session = ChatSession(core.conductor, core.local)
         self.popup = ChatPopup(self.session)
         self.popup.setWindowIcon(app_icon())
@@ -194,8 +194,8 @@ class AuroraApp:
         if self.tray is not None:
             self.tray.set_api(self.api.facts())
 
-    def _on_api_failed(self, reason: object) -> None:
-        self.log.add("error", self._source("api"), str(reason))
+    def _on_api_notice(self, level: str, sentence: object) -> None:
+        self.log.add(level, self._source("api"), str(sentence))
 
     def check_files(self) -> None:
         """An invalid user file (router policy, banned words, labels, settings) is logged and

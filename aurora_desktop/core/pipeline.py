@@ -202,11 +202,7 @@ class RequestPipeline:
                 raise CancelledError(phrase("The request was stopped before it finished."))
             if number > 1:
                 watch.on_note(
-                    phrase(
-                        "retry {number}: {attempt_describe}",
-                        number=number,
-                        attempt_describe=attempt.describe(),
-                    )
+                    phrase("retry {number}: {attempt_describe}", **_named(number, attempt))
                 )
             try:
                 tried = self._try(request, attempt, previous, decision, constraint, check, watch)
@@ -217,12 +213,7 @@ class RequestPipeline:
                     raise
                 last_error = exc
                 lines.append(
-                    phrase(
-                        "{number} {attempt_describe}: {exc}",
-                        number=number,
-                        attempt_describe=attempt.describe(),
-                        exc=exc,
-                    )
+                    phrase("{number} {attempt_describe}: {exc}", **_named(number, attempt), exc=exc)
                 )
                 continue
             if check is None:  # nothing to check: the answer as it came
@@ -230,24 +221,9 @@ class RequestPipeline:
             if tried.hop.finish_reason == "cancelled" or watch.cancel.is_set():
                 # Stop keeps what was written: no check, no retry of an answer cut short
                 lines.append(
-                    phrase(
-                        "{number} {attempt_describe}: stopped",
-                        number=number,
-                        attempt_describe=attempt.describe(),
-                    )
+                    phrase("{number} {attempt_describe}: stopped", **_named(number, attempt))
                 )
-                why = (
-                    phrase(
-                        "{tried_why} Stopped before it finished; not checked.",
-                        tried_why=tried.why,
-                    )
-                    if tried.why
-                    else phrase("Stopped before it finished; not checked.")
-                )
-                return _response(
-                    tried, why, started, facts, verified=False, attempts=tuple(lines),
-                    checks=(phrase("stopped before it finished; not checked"),),
-                )  # fmt: skip
+                return _stopped(tried, started, facts, lines)
             tried, verdict = self._judge(request, number, tried, check.spec)
             lines.append(attempt_line(number, attempt.describe(), tried.hop, verdict))
             if verdict.ok:
@@ -258,15 +234,8 @@ class RequestPipeline:
         if best is None:
             assert last_error is not None
             raise last_error
-        tried, verdict = best
         watch.on_note(phrase("no try passed every check; showing the best effort"))
-        why = phrase(
-            "{tried_why} Unverified: {verdict_summary} (best effort after {len_lines} tries).",
-            tried_why=tried.why,
-            verdict_summary=verdict.summary(),
-            len_lines=len(lines),
-        )
-        return _verdict_response(tried, verdict, why, started, facts, lines, False)
+        return _best_effort(best, started, facts, lines)
 
     def _judge(
         self, request: Request, number: int, tried: Tried, spec: VerifySpec
@@ -490,6 +459,40 @@ def _attempt_request(
         model=attempt.model or request.model,
         temperature=attempt.temperature if attempt.temperature is not None else request.temperature,
     )
+
+
+def _named(number: int, attempt: Attempt) -> dict[str, object]:
+    """The arguments a line about one try names it by."""
+    return {"number": number, "attempt_describe": attempt.describe()}
+
+
+def _stopped(
+    tried: Tried, started: float, facts: dict[str, Any] | None, lines: list[str]
+) -> Response:
+    """Stop keeps what was written, unchecked, and says so."""
+    why = (
+        phrase("{tried_why} Stopped before it finished; not checked.", tried_why=tried.why)
+        if tried.why
+        else phrase("Stopped before it finished; not checked.")
+    )
+    return _response(
+        tried, why, started, facts, verified=False, attempts=tuple(lines),
+        checks=(phrase("stopped before it finished; not checked"),),
+    )  # fmt: skip
+
+
+def _best_effort(
+    best: tuple[Tried, Verdict], started: float, facts: dict[str, Any] | None, lines: list[str]
+) -> Response:
+    """No try passed every check: the one that failed least, flagged as unverified."""
+    tried, verdict = best
+    why = phrase(
+        "{tried_why} Unverified: {verdict_summary} (best effort after {len_lines} tries).",
+        tried_why=tried.why,
+        verdict_summary=verdict.summary(),
+        len_lines=len(lines),
+    )
+    return _verdict_response(tried, verdict, why, started, facts, lines, False)
 
 
 def _badness(judged: tuple[Tried, Verdict], spec: VerifySpec) -> tuple[int, int]:

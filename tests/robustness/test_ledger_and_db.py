@@ -43,7 +43,7 @@ def _healthy_db(path: Path, rows: int = 2000) -> bytes:
         db.executemany(
             "INSERT INTO decisions SELECT ?, ts, task, risk, target, model, rule, why, masked, "
             "bytes_sent, consent, outcome, fallbacks, prompt_sha256, tokens_in, tokens_out, "
-            "latency_ms, app FROM decisions WHERE id = 'r0'",
+            "latency_ms, app, reason FROM decisions WHERE id = 'r0'",
             [(f"r{n}",) for n in range(1, rows)],
         )
     with closing(sqlite3.connect(path)) as db:

@@ -236,3 +236,31 @@ def test_auto_with_labels_classifies_without_picking_a_task(tmp_path: Path) -> N
     response = runner.answer(request)
     assert response.task == "classify" and response.label == "billing"
     assert len(local.calls) == 1  # the label call only
+
+
+def test_a_label_the_encoder_decides_is_one_checked_response(tmp_path: Path) -> None:
+    """classify with labels, decided by the encoder alone: no LLM call, one verified try."""
+    pipeline, local, cloud = build(tmp_path)
+    labels = LabelSetsFile(tmp_path / "labels.json", resource_path("cognition/labels.json"))
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        rows = [[1.0, 0.0] if any(w in t.lower() for w in ("hi", "hello")) else [0.0, 1.0]
+                for t in texts]  # fmt: skip
+        return np.asarray(rows, dtype=np.float32)
+
+    def generate(request: Request, constraint: Constraint):  # type: ignore[no-untyped-def]
+        raise AssertionError("the grammar stage should not run")
+
+    classifier = IntentClassifier(label_sets=labels.current, embed=embed, generate=generate)
+    runner = Conductor(
+        pipeline=pipeline, classifier=classifier, local_models=lambda: ["fake-local"],
+        metrics=pipeline.metrics,
+    )  # fmt: skip
+    request = Request.from_prompt("hello friend", task="classify", labels=("greeting", "question"))
+    response = runner.answer(request)
+    assert response.text == response.label == "greeting"
+    assert response.verified is True and response.engine == "onnxruntime"
+    assert response.task == "classify" and response.request_id == request.request_id
+    assert len(response.attempts) == 1 and "passed" in response.attempts[0]
+    assert not local.calls and not cloud.sent
+    assert pipeline.metrics.verification_counts()["checked"] == 1

@@ -224,7 +224,6 @@ class Conductor:
         if not verdict.ok:
             return self._verified(replace(request, labels=labels), spec, NO_CONSTRAINT, quiet)
         checked = {
-            "text": result.label,
             "label": result.label,
             "classified_by": result.describe(),
             "confidence": round(result.confidence, 4),
@@ -235,7 +234,9 @@ class Conductor:
             **call.facts,
         }
         if result.response is not None:  # the LLM's vote decided: its answer, with the label
-            return result.response.with_changes(request_id=request.request_id, **checked)
+            return result.response.with_changes(
+                request_id=request.request_id, text=result.label, **checked
+            )
         return response_of(hop, why=ENCODER_WHY, **checked)
 
     def _planned(self, request: Request, call: _Call) -> Response:

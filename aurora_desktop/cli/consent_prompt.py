@@ -16,7 +16,8 @@ def terminal_ask(request: ConsentRequest) -> ConsentReply:
         )
         return ConsentReply(ConsentAnswer.DENY)
     sys.stderr.write(
-        f"\nAurora wants to send data to {request.recipient}.\n"
+        (f"\n{request.app} (through Aurora's local API)" if request.app else "\nAurora")
+        + f" wants to send data to {request.recipient}.\n"
         f"  scope: {request.scope}\n  why:   {request.why}\n"
         f"  exactly this would be sent ({request.bytes_out:,} bytes, personal data masked):\n"
         + "".join(f"    | {line}\n" for line in request.preview.splitlines())

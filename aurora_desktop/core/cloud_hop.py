@@ -132,7 +132,8 @@ class CloudHop:
         preview = "\n\n".join(f"[{m.role}] {m.content}" for m in masked.messages)
         return self.consent.require(
             ConsentRequest(
-                scope=f"cloud.send:{config.name}",
+                # an app's grant is its own: "always" for one app does not cover another
+                scope=f"cloud.send:{config.name}" + (f" for {app}" if app else ""),
                 recipient=f"{config.name} ({config.base_url})",
                 why=why,
                 preview=preview,

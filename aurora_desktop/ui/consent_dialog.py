@@ -75,6 +75,8 @@ class ConsentDialog(QDialog):
         self.header.setFont(font)
 
         self.scope = self._value_label("consentScope", request.scope)
+        self.app = self._value_label("consentApp", request.app or "")
+        self.app_caption = QLabel(self)
         self.why = self._value_label("consentWhy", core_text(request.why))
         self.size_label = self._value_label("consentBytes", "")
         self.scope_caption = QLabel(self)
@@ -143,6 +145,11 @@ class ConsentDialog(QDialog):
         top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.header, 1)
         form = QFormLayout()
+        if self.request.app:  # asked through the local API: which app wants to send it
+            form.addRow(self.app_caption, self.app)
+        else:
+            self.app_caption.hide()
+            self.app.hide()
         form.addRow(self.scope_caption, self.scope)
         form.addRow(self.why_caption, self.why)
         form.addRow(self.size_caption, self.size_label)
@@ -164,11 +171,17 @@ class ConsentDialog(QDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(QCoreApplication.translate("ConsentDialog", "Aurora — consent"))
         self.setAccessibleName(QCoreApplication.translate("ConsentDialog", "Consent request"))
+        recipient = core_text(self.request.recipient)
         self.header.setText(
-            QCoreApplication.translate("ConsentDialog", "Send this to {recipient}?").format(
-                recipient=core_text(self.request.recipient)
+            QCoreApplication.translate(
+                "ConsentDialog", "{app} wants to send this to {recipient}."
+            ).format(app=self.request.app, recipient=recipient)
+            if self.request.app
+            else QCoreApplication.translate("ConsentDialog", "Send this to {recipient}?").format(
+                recipient=recipient
             )
         )
+        self.app_caption.setText(QCoreApplication.translate("ConsentDialog", "App:"))
         self.why.setText(core_text(self.request.why))
         self.scope_caption.setText(QCoreApplication.translate("ConsentDialog", "Scope:"))
         self.why_caption.setText(QCoreApplication.translate("ConsentDialog", "Why:"))

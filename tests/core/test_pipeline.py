@@ -284,3 +284,28 @@ def test_a_ledger_from_before_api_clients_gains_the_app_column(tmp_path: Path) -
     rows = {r["id"]: r for r in ledger.entries()}
     assert rows["old"]["app"] is None and rows["new"]["app"] == "Notes editor"
     assert [r["id"] for r in DecisionLedger(path).entries(app="Notes editor")] == ["new"]
+
+
+def test_an_apps_consent_is_its_own(tmp_path: Path) -> None:
+    """A grant the user gave in Aurora's own window does not let an API app send; the app is
+    asked for by name, and its answer covers only that app."""
+    asked: list[ConsentRequest] = []
+
+    def ask(request: ConsentRequest) -> ConsentReply:
+        asked.append(request)
+        return ConsentReply(ConsentAnswer.ALLOW_ALWAYS)
+
+    pipeline, _local, cloud = build(tmp_path, ask=ask)
+    pipeline.cloud.consent.store.grant("cloud.send:acme")  # the user's own, earlier
+    assert pipeline.run(ask_request(client=None)).target == "cloud" and not asked
+    assert pipeline.run(ask_request(client="Obsidian")).target == "cloud"
+    assert [(a.scope, a.app) for a in asked] == [("cloud.send:acme for Obsidian", "Obsidian")]
+    assert pipeline.run(ask_request(client="Obsidian")).consent == "stored"
+    pipeline.run(ask_request(client="Another app"))
+    assert [a.app for a in asked] == ["Obsidian", "Another app"]
+    assert len(cloud.sent) == 4
+
+
+def ask_request(client: str | None) -> Request:
+    return Request.from_prompt("Write a long story about lighthouses.", task="generate_long",
+                               client=client)  # fmt: skip

@@ -415,3 +415,24 @@ def test_korean_and_back_to_english(qtbot: Any, qapp: QApplication) -> None:
     finally:
         manager.apply("en")
         dialog.reject()
+
+
+def test_an_app_asking_through_the_api_is_named(qtbot: Any) -> None:
+    asked = ConsentRequest(
+        scope="cloud.send:acme for Obsidian", recipient="acme", why="Rule 1", preview="hi",
+        app="Obsidian",
+    )  # fmt: skip
+    dialog = ConsentDialog(asked, time.monotonic() + 60)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "Obsidian" in dialog.header.text() and "acme" in dialog.header.text()
+    assert dialog.app.isVisible() and dialog.app.text() == "Obsidian"
+    own = ConsentDialog(
+        ConsentRequest(scope="cloud.send:acme", recipient="acme", why="Rule 1", preview="hi"),
+        time.monotonic() + 60,
+    )
+    qtbot.addWidget(own)
+    own.show()
+    assert not own.app.isVisible() and own.header.text() == "Send this to acme?"
+    dialog.reject()
+    own.reject()

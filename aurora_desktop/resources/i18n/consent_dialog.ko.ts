@@ -12,8 +12,16 @@
         <translation>동의 요청</translation>
     </message>
     <message>
+        <source>{app} wants to send this to {recipient}.</source>
+        <translation>{app}이(가) 이 내용을 {recipient}(으)로 보내려고 합니다.</translation>
+    </message>
+    <message>
         <source>Send this to {recipient}?</source>
         <translation>{recipient}(으)로 이 내용을 보낼까요?</translation>
+    </message>
+    <message>
+        <source>App:</source>
+        <translation>앱:</translation>
     </message>
     <message>
         <source>Scope:</source>

@@ -193,3 +193,20 @@ def test_a_broken_banned_word_file_shows_the_last_valid_list_and_why(
     qtbot.addWidget(box)
     assert [w.word for w in box.words()] == ["project titan"]
     assert "blok" in box.status.text() and "last valid banned-word list" in box.status.text()
+
+
+def test_the_ledger_filters_by_app(qtbot: QtBot, page: PrivacyPage, tmp_path: Path) -> None:
+    """Requests from API apps are told apart from Aurora's own, and each app is a choice."""
+    ledger = DecisionLedger(tmp_path / "decisions.db")
+    record(ledger, "d-obsidian", "cloud", "ok", app="Obsidian", ts=time.time() - 1)
+    box = page.ledger_box
+    box.refresh()
+    qtbot.waitUntil(lambda: not box.loading, timeout=5000)
+    apps = [box.app_combo.itemData(i) for i in range(box.app_combo.count())]
+    assert apps[2:] == ["Obsidian"]
+    box.app_combo.setCurrentIndex(box.app_combo.findData("Obsidian"))
+    assert [r["id"] for r in box.shown_rows()] == ["d-obsidian"]
+    assert box.table.item(0, 8).text() == "Obsidian"
+    box.app_combo.setCurrentIndex(1)  # Aurora's own windows
+    assert "d-obsidian" not in [r["id"] for r in box.shown_rows()]
+    assert len(box.shown_rows()) == 3

@@ -8,6 +8,10 @@
         <translation>기록을 읽지 못했습니다({error}). 새로 고침을 다시 눌러 보세요.</translation>
     </message>
     <message>
+        <source>Aurora</source>
+        <translation>Aurora</translation>
+    </message>
+    <message>
         <source>{shown} of {total} entries shown.</source>
         <translation>전체 {total}개 중 {shown}개 표시.</translation>
     </message>
@@ -74,6 +78,18 @@
     <message>
         <source>Outcome</source>
         <translation>결과</translation>
+    </message>
+    <message>
+        <source>Any app</source>
+        <translation>모든 앱</translation>
+    </message>
+    <message>
+        <source>Aurora&apos;s own windows</source>
+        <translation>Aurora 자체 창</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>앱</translation>
     </message>
     <message>
         <source>&amp;Since</source>

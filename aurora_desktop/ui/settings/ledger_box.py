@@ -31,6 +31,7 @@ from aurora_desktop.core.decisions import DecisionLedger
 from aurora_desktop.ui.route_text import where_name
 from aurora_desktop.ui.settings.ledger_csv import (
     OUTCOME_KINDS,
+    OWN,
     LedgerFilter,
     filter_rows,
     masked_text,
@@ -69,6 +70,11 @@ class LedgerBox(QWidget):
         for value in ("", *OUTCOME_KINDS):
             self.outcome_combo.addItem("", value)
         self.outcome_combo.currentIndexChanged.connect(self.apply_filter)
+        self.app_combo = QComboBox(self)
+        self.app_combo.setObjectName("ledgerApp")
+        self.app_combo.addItem("", "")
+        self.app_combo.addItem("", OWN)
+        self.app_combo.currentIndexChanged.connect(self.apply_filter)
         self.since_check = QCheckBox(self)
         self.since_check.setObjectName("ledgerSinceOn")
         self.since_date = QDateEdit(QDate.currentDate().addDays(-30), self)
@@ -84,7 +90,7 @@ class LedgerBox(QWidget):
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("ledgerExport")
         self.export_button.clicked.connect(self._on_export)
-        self.table = QTableWidget(0, 8, self)
+        self.table = QTableWidget(0, 9, self)
         self.table.setObjectName("ledgerTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -96,7 +102,7 @@ class LedgerBox(QWidget):
         self.status.setWordWrap(True)
 
         filters = QHBoxLayout()
-        for widget in (self.text_filter, self.target_combo, self.outcome_combo,
+        for widget in (self.text_filter, self.target_combo, self.outcome_combo, self.app_combo,
                        self.since_check, self.since_date):  # fmt: skip
             filters.addWidget(widget)
         filters.setStretch(0, 1)
@@ -108,7 +114,8 @@ class LedgerBox(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
-        chain = [self.text_filter, self.target_combo, self.outcome_combo, self.since_check,
+        chain = [self.text_filter, self.target_combo, self.outcome_combo, self.app_combo,
+                 self.since_check,
                  self.since_date, self.table, self.refresh_button, self.export_button]  # fmt: skip
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -132,6 +139,7 @@ class LedgerBox(QWidget):
     def _on_loaded(self, rows: list[Row]) -> None:
         self.loading = False
         self._rows = rows
+        self._list_apps()
         self.apply_filter()
 
     def _on_load_failed(self, error: Exception) -> None:
@@ -152,6 +160,7 @@ class LedgerBox(QWidget):
             text=self.text_filter.text(),
             target=str(self.target_combo.currentData() or ""),
             outcome=str(self.outcome_combo.currentData() or ""),
+            app=str(self.app_combo.currentData() or ""),
         )
 
     def shown_rows(self) -> list[Row]:
@@ -167,13 +176,30 @@ class LedgerBox(QWidget):
                 f"{int(row.get('bytes_sent') or 0):,}", masked_text(row.get("masked") or {}),
                 consent_text(str(row.get("consent") or "")),
                 outcome_text(str(row.get("outcome", "")), row.get("reason")),
-                str(row.get("task", "")),
+                str(row.get("task", "")), str(row.get("app") or self._own_text()),
             )  # fmt: skip
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(index, column, item)
         self._show_count()
+
+    def _list_apps(self) -> None:
+        """The app filter offers every API app the rows name (the choice is kept)."""
+        apps = sorted({str(r["app"]) for r in self._rows if r.get("app")})
+        chosen = self.app_combo.currentData()
+        self.app_combo.blockSignals(True)
+        while self.app_combo.count() > 2:
+            self.app_combo.removeItem(2)
+        for app in apps:
+            self.app_combo.addItem(app, app)
+        found = self.app_combo.findData(chosen)
+        self.app_combo.setCurrentIndex(max(found, 0))
+        self.app_combo.blockSignals(False)
+
+    @staticmethod
+    def _own_text() -> str:
+        return QCoreApplication.translate("LedgerBox", "Aurora")
 
     def _show_count(self) -> None:
         self.status.setText(
@@ -237,6 +263,11 @@ class LedgerBox(QWidget):
         for index, text in enumerate(outcome_texts):
             self.outcome_combo.setItemText(index, text)
         self.outcome_combo.setAccessibleName(QCoreApplication.translate("LedgerBox", "Outcome"))
+        self.app_combo.setItemText(0, QCoreApplication.translate("LedgerBox", "Any app"))
+        self.app_combo.setItemText(
+            1, QCoreApplication.translate("LedgerBox", "Aurora's own windows")
+        )
+        self.app_combo.setAccessibleName(QCoreApplication.translate("LedgerBox", "App"))
         self.since_check.setText(QCoreApplication.translate("LedgerBox", "&Since"))
         self.since_date.setAccessibleName(QCoreApplication.translate("LedgerBox", "Since date"))
         self.refresh_button.setText(QCoreApplication.translate("LedgerBox", "Re&fresh"))
@@ -255,6 +286,7 @@ class LedgerBox(QWidget):
                 QCoreApplication.translate("LedgerBox", "Consent"),
                 QCoreApplication.translate("LedgerBox", "Outcome"),
                 QCoreApplication.translate("LedgerBox", "Task"),
+                QCoreApplication.translate("LedgerBox", "App"),
             ]
         )
         if not self.loading:

@@ -14,8 +14,9 @@ from aurora_desktop.core.atomic import atomic_write_text
 
 COLUMNS = (
     "time", "id", "task", "risk", "target", "model", "rule", "why", "outcome", "bytes_sent",
-    "masked", "consent", "fallbacks", "tokens_in", "tokens_out", "latency_ms",
+    "masked", "consent", "fallbacks", "tokens_in", "tokens_out", "latency_ms", "app",
 )  # fmt: skip
+OWN = "\x00own"  # the app filter's value for Aurora's own windows (no API app)
 OUTCOME_KINDS = ("ok", "refused", "failed", "cancelled")
 
 
@@ -24,6 +25,7 @@ class LedgerFilter:
     text: str = ""  # case-insensitive, anywhere in the row's words
     target: str = ""  # "" (any), "local" or "cloud"
     outcome: str = ""  # "" (any) or one of OUTCOME_KINDS
+    app: str = ""  # "" (any), OWN (Aurora's own windows) or the name of an API app
 
 
 def outcome_kind(outcome: str) -> str:
@@ -40,12 +42,14 @@ def matches(row: Mapping[str, Any], wanted: LedgerFilter) -> bool:
         return False
     if wanted.outcome and outcome_kind(str(row.get("outcome", ""))) != wanted.outcome:
         return False
+    if wanted.app and (row.get("app") or OWN) != wanted.app:
+        return False
     needle = wanted.text.strip().casefold()
     if not needle:
         return True
     haystack = " ".join(
         str(row.get(name) or "")
-        for name in ("id", "task", "risk", "target", "model", "why", "outcome", "consent")
+        for name in ("id", "task", "risk", "target", "model", "why", "outcome", "consent", "app")
     )
     return needle in (haystack + " " + masked_text(row.get("masked") or {})).casefold()
 
@@ -65,7 +69,7 @@ def csv_row(row: Mapping[str, Any]) -> list[str]:
         text(row.get("why")), text(row.get("outcome")), text(row.get("bytes_sent", 0)),
         masked_text(row.get("masked") or {}), text(row.get("consent")),
         "; ".join(row.get("fallbacks") or ()), text(row.get("tokens_in")),
-        text(row.get("tokens_out")), text(row.get("latency_ms")),
+        text(row.get("tokens_out")), text(row.get("latency_ms")), text(row.get("app")),
     ]  # fmt: skip
 
 

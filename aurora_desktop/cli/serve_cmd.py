@@ -12,6 +12,7 @@ from aurora_desktop.app.wiring import build_core
 from aurora_desktop.cli.consent_prompt import terminal_ask
 from aurora_desktop.cli.numbers import whole
 from aurora_desktop.core.api_keys import SCOPES
+from aurora_desktop.core.contract import RISKS
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.settings import API_PORT_RANGE, api_bind_warning
 
@@ -37,6 +38,12 @@ def add_serve_parsers(commands: Any, parser_class: type[argparse.ArgumentParser]
         action="append",
         choices=SCOPES,
         help=f"what it may do; repeat for more (default: {', '.join(DEFAULT_SCOPES)})",
+    )
+    create.add_argument(
+        "--risk",
+        choices=RISKS,
+        default="low",
+        help="the risk of its requests that name none (high: they never leave this computer)",
     )
     revoke = sub.add_parser("revoke", help="stop a key from working")
     revoke.add_argument("key_id")
@@ -86,9 +93,10 @@ def run_api_keys(args: argparse.Namespace) -> int:
     try:
         keys = core.api_keys
         if args.keys_command == "create":
-            key, token = keys.create(args.name, args.scope or DEFAULT_SCOPES)
+            key, token = keys.create(args.name, args.scope or DEFAULT_SCOPES, args.risk)
             sys.stderr.write(
-                f"Key {key.key_id} for {key.name} ({', '.join(sorted(key.scopes))}); "
+                f"Key {key.key_id} for {key.name} ({', '.join(sorted(key.scopes))}, risk "
+                f"{key.risk}); "
                 "it is shown only now, so copy it into the app:\n"
             )
             sys.stdout.write(token + "\n")
@@ -103,7 +111,9 @@ def run_api_keys(args: argparse.Namespace) -> int:
                 made = datetime.fromtimestamp(key.created_at).strftime("%Y-%m-%d %H:%M")
                 status = "revoked" if key.revoked else "active"
                 scopes = ",".join(s for s in SCOPES if s in key.scopes)
-                sys.stdout.write(f"{key.key_id}  {status:<7}  {made}  {scopes:<28}  {key.name}\n")
+                sys.stdout.write(
+                    f"{key.key_id}  {status:<7}  {made}  {scopes:<28}  {key.risk:<6}  {key.name}\n"
+                )
         return 0
     finally:
         core.close()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.core.audit import AuditLedger
+from aurora_desktop.core.contract import RISKS
 from aurora_desktop.core.errors import ConfigError
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.core.text import phrase
@@ -51,6 +52,7 @@ class ApiKey:
     scopes: frozenset[str]
     created_at: float
     revoked: bool = False
+    risk: str = "low"  # the risk of this app's requests that name none (high: never leaves)
 
 
 def check_name(name: object) -> str:
@@ -111,13 +113,19 @@ class ApiKeyStore:
     def path(self) -> Path:
         return self._path
 
-    def create(self, name: str, scopes: Iterable[str]) -> tuple[ApiKey, str]:
-        """A new key and its token; the token is returned only here, never stored."""
+    def create(self, name: str, scopes: Iterable[str], risk: str = "low") -> tuple[ApiKey, str]:
+        """A new key and its token; the token is returned only here, never stored. `risk` is
+        what the app's requests that name no risk are treated as."""
+        if risk not in RISKS:
+            raise ConfigError(
+                phrase("An app's risk is low, medium or high, not {risk}.", risk=repr(risk))
+            )
         key = ApiKey(
             key_id=secrets.token_hex(6),
             name=check_name(name),
             scopes=check_scopes(scopes),
             created_at=round(self._clock(), 3),
+            risk=risk,
         )
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         self._ledger.check_writable()
@@ -135,7 +143,11 @@ class ApiKeyStore:
 
         self._update(change)
         self._ledger.append(
-            "api_key.create", key_id=key.key_id, name=key.name, scopes=sorted(key.scopes)
+            "api_key.create",
+            key_id=key.key_id,
+            name=key.name,
+            scopes=sorted(key.scopes),
+            risk=key.risk,
         )
         return key, token
 
@@ -239,6 +251,7 @@ def _row_of(key: ApiKey) -> dict[str, Any]:
         "scopes": [s for s in SCOPES if s in key.scopes],
         "created_at": key.created_at,
         "revoked": key.revoked,
+        "risk": key.risk,
     }
 
 
@@ -264,6 +277,7 @@ def _key_of(row: dict[str, Any]) -> ApiKey | None:
         scopes=frozenset(scopes),
         created_at=float(created),
         revoked=revoked,
+        risk=row["risk"] if row.get("risk") in RISKS else "low",  # older files: low
     )
 
 

@@ -37,6 +37,7 @@ class ApiClient:
     key_id: str
     name: str
     scopes: frozenset[str]
+    risk: str = "low"  # what its requests that name no risk are treated as
 
 
 LOCAL_APP = ApiClient(key_id="", name="local app", scopes=frozenset(SCOPES) - {"admin"})
@@ -78,7 +79,7 @@ class KeyAuth:
         token = bearer_token(Headers(scope=scope))
         key = None if token is None else self.keys.verify(token)
         if key is not None:
-            client = ApiClient(key_id=key.key_id, name=key.name, scopes=key.scopes)
+            client = ApiClient(key_id=key.key_id, name=key.name, scopes=key.scopes, risk=key.risk)
         elif not self.require_key:
             client = LOCAL_APP
         else:

@@ -119,7 +119,7 @@ def build_request(
         "messages": tuple(messages),
         "model": model_ref(model, core.local.installed_llms),
         "task": task,
-        "risk": options["risk"] or "low",
+        "risk": options["risk"] or client.risk,  # none named: the app's own default
         "slo_ms": _integer(slo_ms, "slo_ms") if slo_ms is not None else None,
         "max_tokens": DEFAULT_MAX_TOKENS if sampling.max_tokens is None else sampling.max_tokens,
         "json_schema": sampling.schema,

@@ -15,6 +15,8 @@ import pytest
 from aurora_desktop.core.paths import AuroraHome
 from aurora_desktop.server.options import MAX_CONCURRENT, MAX_CONCURRENT_PER_KEY
 from tests.integration.test_api_clients import CHAT, Api, running_api, wait_until
+from tests.integration.test_api_clients import cloud_api as cloud_api
+from tests.support.openai_stub import OpenAIStub
 
 pytestmark = pytest.mark.integration
 STREAMS = 100
@@ -111,3 +113,19 @@ def test_a_prompt_longer_than_the_model_reads_is_a_400_sentence(api: Api) -> Non
             max_tokens=4,
         )
     assert "200,000 characters" in str(caught.value.message)
+
+
+def test_an_app_whose_key_is_high_risk_never_reaches_the_cloud(
+    cloud_api: tuple[Api, OpenAIStub],
+) -> None:
+    """A request that names no risk takes its app's: high, so it stays on this computer."""
+    api, stub = cloud_api
+    _key, token = api.core.api_keys.create("diary", ["chat"], risk="high")
+    answer = api.openai(token).chat.completions.with_raw_response.create(
+        model="aurora/auto",
+        messages=[{"role": "user", "content": "Write a long story about my day."}],
+        max_tokens=8,
+        extra_headers={"x-aurora-task": "generate_long"},  # the default policy sends it out
+    )
+    assert answer.headers["x-aurora-route"] == "local"
+    assert stub.chat_count == 0 and not api.asked

@@ -85,7 +85,7 @@ def test_a_new_key_is_shown_once_works_and_can_be_revoked(page: ApiPage, keys: A
     page.table.selectRow(0)
     page.revoke_selected()
     assert keys.verify(token) is None
-    assert page.table.item(0, 3).text() == "revoked"
+    assert page.table.item(0, 4).text() == "revoked"
 
 
 def test_a_key_needs_a_name_and_a_revoke_needs_a_choice(page: ApiPage, keys: ApiKeyStore) -> None:
@@ -128,3 +128,14 @@ def test_keys_table_lists_scopes_in_words(page: ApiPage, keys: ApiKeyStore) -> N
     page.reload_keys()
     assert page.table.item(0, 1).text() == "Chat and completions"
     assert page.table.item(0, 0).data(Qt.ItemDataRole.UserRole) == keys.list()[0].key_id
+
+
+def test_a_key_carries_the_risk_its_apps_requests_default_to(
+    page: ApiPage, keys: ApiKeyStore
+) -> None:
+    page.name_edit.setText("Diary")
+    page.risk_combo.setCurrentIndex(page.risk_combo.findData("high"))
+    page.create_key()
+    key = keys.verify(page.token_edit.text())
+    assert key is not None and key.risk == "high"
+    assert "High risk" in page.table.item(0, 2).text()

@@ -576,6 +576,10 @@
         <translation>API 키에는 {join_SCOPES} 중 하나 이상의 권한이 필요합니다. {join_map_repr_unknown_or_none}은(는) 쓸 수 없습니다.</translation>
     </message>
     <message>
+        <source>An app&apos;s risk is low, medium or high, not {risk}.</source>
+        <translation>앱의 위험도는 {risk}이(가) 아니라 low, medium, high 중 하나여야 합니다.</translation>
+    </message>
+    <message>
         <source>An API key&apos;s name is one line of at most {MAX_NAME_CHARS} characters; choose a shorter or plainer name.</source>
         <translation>API 키 이름은 {MAX_NAME_CHARS}자 이하의 한 줄이어야 합니다. 더 짧거나 단순한 이름을 고르세요.</translation>
     </message>

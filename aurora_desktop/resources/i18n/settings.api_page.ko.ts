@@ -20,6 +20,18 @@
         <translation>모델 불러오기와 내리기</translation>
     </message>
     <message>
+        <source>Low risk</source>
+        <translation>낮은 위험</translation>
+    </message>
+    <message>
+        <source>Medium risk</source>
+        <translation>중간 위험</translation>
+    </message>
+    <message>
+        <source>High risk (stays here)</source>
+        <translation>높은 위험 (이 기기에 머무름)</translation>
+    </message>
+    <message>
         <source>The local API is off.</source>
         <translation>로컬 API가 꺼져 있습니다.</translation>
     </message>
@@ -104,6 +116,10 @@
         <translation>권한</translation>
     </message>
     <message>
+        <source>Risk</source>
+        <translation>위험도</translation>
+    </message>
+    <message>
         <source>Created</source>
         <translation>만든 때</translation>
     </message>
@@ -118,6 +134,10 @@
     <message>
         <source>the app&apos;s name, e.g. Obsidian</source>
         <translation>앱 이름, 예: Obsidian</translation>
+    </message>
+    <message>
+        <source>Risk of the app&apos;s requests that name none</source>
+        <translation>위험도를 지정하지 않은 앱 요청의 위험도</translation>
     </message>
     <message>
         <source>&amp;Create key</source>

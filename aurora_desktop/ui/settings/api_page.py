@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.core.api_keys import SCOPES, ApiKey
+from aurora_desktop.core.contract import RISKS
 from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.settings import API_PORT_RANGE, SettingsFile
 from aurora_desktop.ui.core_text import core_text
@@ -44,7 +46,7 @@ class ApiKeys(Protocol):
 
     def list(self) -> list[ApiKey]: ...
 
-    def create(self, name: str, scopes: Iterable[str]) -> tuple[ApiKey, str]: ...
+    def create(self, name: str, scopes: Iterable[str], risk: str = "low") -> tuple[ApiKey, str]: ...
 
     def revoke(self, key_id: str) -> ApiKey: ...
 
@@ -57,6 +59,15 @@ def scope_text(scope: str) -> str:
         "admin": QCoreApplication.translate("ApiPage", "Load and unload models"),
     }
     return texts.get(scope, scope)
+
+
+def risk_text(risk: str) -> str:
+    texts = {
+        "low": QCoreApplication.translate("ApiPage", "Low risk"),
+        "medium": QCoreApplication.translate("ApiPage", "Medium risk"),
+        "high": QCoreApplication.translate("ApiPage", "High risk (stays here)"),
+    }
+    return texts.get(risk, risk)
 
 
 def state_sentence(facts: ApiFacts) -> str:
@@ -128,7 +139,7 @@ class ApiPage(QWidget):
         self._form.addRow(self.warning)
 
         self.keys_box = QGroupBox(self)
-        self.table = QTableWidget(0, 4, self.keys_box)
+        self.table = QTableWidget(0, 5, self.keys_box)
         self.table.setObjectName("apiKeys")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -146,6 +157,10 @@ class ApiPage(QWidget):
             check.setChecked(scope in DEFAULT_SCOPES)
             self.scope_checks[scope] = check
             scopes_row.addWidget(check)
+        self.risk_combo = QComboBox(self.keys_box)
+        self.risk_combo.setObjectName("apiKeyRisk")
+        for risk in RISKS:
+            self.risk_combo.addItem("", risk)
         self.create_button = QPushButton(self.keys_box)
         self.create_button.setObjectName("apiCreateKey")
         self.create_button.clicked.connect(self.create_key)
@@ -172,6 +187,7 @@ class ApiPage(QWidget):
         new_row = QHBoxLayout()
         new_row.addWidget(self.name_label)
         new_row.addWidget(self.name_edit, 1)
+        new_row.addWidget(self.risk_combo)
         new_row.addWidget(self.create_button)
         keys_layout = QVBoxLayout(self.keys_box)
         keys_layout.addWidget(self.table, 1)
@@ -261,7 +277,8 @@ class ApiPage(QWidget):
                 else QCoreApplication.translate("ApiPage", "active")
             )
             scopes = ", ".join(scope_text(s) for s in SCOPES if s in key.scopes)
-            for column, text in enumerate((key.name, scopes, created, status)):
+            cells = (key.name, scopes, risk_text(key.risk), created, status)
+            for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, key.key_id)
                 self.table.setItem(row, column, item)
@@ -269,7 +286,8 @@ class ApiPage(QWidget):
     def create_key(self) -> None:
         scopes = [s for s, check in self.scope_checks.items() if check.isChecked()]
         try:
-            key, token = self._keys.create(self.name_edit.text(), scopes)
+            risk = str(self.risk_combo.currentData())
+            key, token = self._keys.create(self.name_edit.text(), scopes, risk)
         except AuroraError as exc:
             self.status.setText(core_text(str(exc)))
             return
@@ -343,6 +361,7 @@ class ApiPage(QWidget):
             [
                 QCoreApplication.translate("ApiPage", "App"),
                 QCoreApplication.translate("ApiPage", "Can use"),
+                QCoreApplication.translate("ApiPage", "Risk"),
                 QCoreApplication.translate("ApiPage", "Created"),
                 QCoreApplication.translate("ApiPage", "Status"),
             ]
@@ -354,6 +373,12 @@ class ApiPage(QWidget):
         )
         for scope, check in self.scope_checks.items():
             check.setText(scope_text(scope))
+        for index, risk in enumerate(RISKS):
+            self.risk_combo.setItemText(index, risk_text(risk))
+        self.risk_combo.setAccessibleName(
+            QCoreApplication.translate("ApiPage", "Risk of the app's requests that name none")
+        )
+        self.risk_combo.setToolTip(self.risk_combo.accessibleName())
         self.create_button.setText(QCoreApplication.translate("ApiPage", "&Create key"))
         self.revoke_button.setText(QCoreApplication.translate("ApiPage", "&Revoke"))
         self.copy_button.setText(QCoreApplication.translate("ApiPage", "Co&py"))

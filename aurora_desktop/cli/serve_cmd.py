@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from datetime import datetime
@@ -71,6 +72,9 @@ def run_serve(args: argparse.Namespace) -> int:
                 "aurora: warning: API keys are turned off, so any program on this computer "
                 "can use the API as 'local app'.\n"
             )
+        # Ctrl+C stops it even when started from a script that ignores SIGINT for background
+        # commands (a shell does, and the ignoring is inherited): Python then keeps SIG_IGN
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         url = server.start()
         sys.stderr.write(f"Aurora's API is listening on {url} (Ctrl+C stops it).\n")
         sys.stderr.flush()

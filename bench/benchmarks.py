@@ -150,18 +150,27 @@ def _system_prompt(engine: LlamaCppEngine, tokens: int) -> str:
 
 
 def b5_memory(model_path: Path) -> dict[str, Any]:
-    """Resident memory in a fresh process: before load, loaded, after unload; cold start."""
+    """Resident memory in a fresh process: before load, loaded, after unload; cold start.
+    The verdict is for the engine the app uses (a model process); llama.cpp in-process is
+    measured beside it, to show what the process buys and costs."""
     probe = Path(__file__).with_name("rss_probe.py")
-    out = subprocess.run(
-        [sys.executable, str(probe), str(model_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    data = json.loads(out.stdout)
-    above = (data["after_unload_mb"] - data["before_mb"]) / data["before_mb"] * 100.0
-    return {"verdicts": {"B5": above}, "B5": data}
+    runs: dict[str, dict[str, Any]] = {}
+    for kind in ("process", "inproc"):
+        out = subprocess.run(
+            [sys.executable, str(probe), str(model_path), "--engine", kind],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        runs[kind] = json.loads(out.stdout)
+    above = {
+        kind: (data["after_unload_mb"] - data["before_mb"]) / data["before_mb"] * 100.0
+        for kind, data in runs.items()
+    }
+    data = dict(runs["process"])
+    data["inproc"] = {**runs["inproc"], "above_before_pct": round(above["inproc"], 1)}
+    return {"verdicts": {"B5": above["process"]}, "B5": data}
 
 
 def b6_qt_latency(core: Core) -> dict[str, Any]:

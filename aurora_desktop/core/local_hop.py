@@ -2,8 +2,9 @@
 
 Routing, policy and the attempt loop live in `pipeline.py`, which calls `LocalHop.run`. The
 scheduler decides loads and unloads; every load re-verifies the model (engine `resolve`).
-Models the user imported run in a separate llama.cpp server process, so a crafted file can
-crash that process but never the app.
+Catalog models run in a model process of their own (`LlamaProcessEngine`), which ends at
+unload, so the memory a model took all comes back. Models the user imported run in a
+separate llama.cpp server process, so a crafted file can crash that process but never the app.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.engines.base import NO_CONSTRAINT, Constraint, Engine, TokenCallback
-from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
+from aurora_desktop.core.engines.llama_process import LlamaProcessEngine
 from aurora_desktop.core.errors import CancelledError, EngineError
 from aurora_desktop.core.hops import HopResult
 from aurora_desktop.core.models.catalog import Catalog
@@ -53,11 +54,12 @@ class LoadProgress:
 def engine_factory(
     store: ModelStore, progress: ProgressCallback = no_progress, threads: ThreadPolicy | None = None
 ) -> Callable[[str], Engine]:
-    """Builds the engine for a model: in-process for catalog models, a server for imports.
+    """Builds the engine for a model: a model process for catalog models, a server for imports.
 
     Building reads only the model's record; the engine re-hashes the files (`resolve`)
-    right before every time it opens them. In-process engines share `threads`, which picks
-    their thread counts by the load; a server process gets the count chosen when it starts.
+    right before every time it opens them. Model processes follow `threads` (the user's
+    setting; each process picks its counts by the load); a server process gets the count
+    chosen when it starts.
     """
     threads = threads or ThreadPolicy()
 
@@ -76,7 +78,7 @@ def engine_factory(
                 resolve=resolve,
                 n_threads=threads.choose().decode,
             )
-        return LlamaCppEngine(
+        return LlamaProcessEngine(
             installed.main_path,
             model_name=installed.entry.display_name,
             resolve=resolve,

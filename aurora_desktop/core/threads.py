@@ -8,12 +8,14 @@ asks `ThreadPolicy.choose()` before a prompt and again every half second while i
 and uses only the cores other programs leave free.
 
 `choose_threads` is the decision, a pure function; `CpuGauge` measures how many cores' worth
-of CPU time other processes used since its last reading (system busy time minus this
-process's own); `ThreadPolicy` joins them with the user's setting and some hysteresis.
+of CPU time other processes used since its last reading (system busy time minus Aurora's
+own: the app's process and its model processes, `OwnProcesses`); `ThreadPolicy` joins them
+with the user's setting and some hysteresis.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
@@ -63,24 +65,69 @@ def choose_threads(
 Sample = tuple[float, float, float]
 
 
-class CpuGauge:
-    """CPU time other processes used, in cores, between one reading and the next."""
+class OwnProcesses:
+    """The other processes whose CPU time is Aurora's own: the model processes it runs.
 
-    def __init__(self, sample: Callable[[], Sample] | None = None) -> None:
+    A process is added when it starts and removed when it stops; the CPU time it had used
+    by then stays counted, so its end does not look like other programs going quiet.
+    """
+
+    def __init__(self) -> None:
+        self._live: dict[int, psutil.Process] = {}
+        self._ended_s = 0.0
+        self._lock = threading.Lock()
+
+    def add(self, pid: int) -> None:
+        with contextlib.suppress(psutil.Error), self._lock:
+            self._live[pid] = psutil.Process(pid)
+
+    def remove(self, pid: int) -> None:
+        """Before the process is stopped: its CPU time so far stays counted."""
+        with self._lock:
+            process = self._live.pop(pid, None)
+            if process is not None:
+                self._ended_s += _cpu_seconds(process)
+
+    def cpu_seconds(self) -> float:
+        with self._lock:
+            return self._ended_s + sum(_cpu_seconds(p) for p in self._live.values())
+
+
+MODEL_PROCESSES = OwnProcesses()  # the app's model processes (engines/llama_process.py)
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.Error:
+        return 0.0
+    return float(times.user + times.system)
+
+
+class CpuGauge:
+    """CPU time other processes used, in cores, between one reading and the next.
+
+    Aurora's own time is this process's plus that of `own` (in the app, its model
+    processes; in a model process, the app), so they do not count each other as others.
+    """
+
+    def __init__(
+        self, sample: Callable[[], Sample] | None = None, own: OwnProcesses | None = None
+    ) -> None:
         self._me = psutil.Process()
+        self._own = MODEL_PROCESSES if own is None else own
         self._sample = sample or self._system_sample
         self._last: Sample | None = None
         self._lock = threading.Lock()
 
     def _system_sample(self) -> Sample:
-        """(monotonic seconds, CPU seconds all processes spent busy, this process's)."""
+        """(monotonic seconds, CPU seconds all processes spent busy, Aurora's own)."""
         system = psutil.cpu_times()
         idle = system.idle + getattr(system, "iowait", 0.0)
         busy = (
             sum(system) - idle - getattr(system, "guest", 0.0) - getattr(system, "guest_nice", 0.0)
         )
-        mine = self._me.cpu_times()
-        return time.monotonic(), busy, mine.user + mine.system
+        return time.monotonic(), busy, _cpu_seconds(self._me) + self._own.cpu_seconds()
 
     def read(self) -> Reading | None:
         """Other processes' CPU use since the last reading; None on the first reading or when
@@ -125,6 +172,10 @@ class ThreadPolicy:
         self._lock = threading.Lock()
         self._current = choose_threads(self.cores, None)
         self._pending: ThreadChoice | None = None
+
+    def fixed_count(self) -> int:
+        """The user's fixed thread count, or `AUTOMATIC`."""
+        return self._fixed()
 
     @property
     def last(self) -> ThreadChoice:

@@ -11,6 +11,7 @@ import pytest
 from aurora_desktop.core.threads import (
     STEADY_WINDOW_S,
     CpuGauge,
+    OwnProcesses,
     ThreadChoice,
     ThreadPolicy,
     choose_threads,
@@ -121,6 +122,31 @@ def test_gauge_sees_real_busy_processes() -> None:
     assert reading is not None
     # two spinning processes keep up to two cores busy; the machine's other tenants add more
     assert reading.busy_elsewhere >= 1.0
+
+
+def test_own_processes_are_not_other_programs() -> None:
+    """A spinning process registered as Aurora's own (a model process) is left out of the
+    reading; a gauge that does not own it sees it, and after the own one is
+    removed, the time it used stays counted as Aurora's."""
+    own = OwnProcesses()
+    gauge = CpuGauge(own=own)
+    spin = "import time\nend = time.monotonic() + 20\nwhile time.monotonic() < end: pass\n"
+    child = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        own.add(child.pid)
+        other = CpuGauge(own=OwnProcesses())
+        time.sleep(0.5)
+        gauge.read(), other.read()
+        time.sleep(1.5)
+        ours, theirs = gauge.read(), other.read()  # the same window for both
+        own.remove(child.pid)
+        assert own.cpu_seconds() > 1.0  # kept after removal
+    finally:
+        child.kill()
+        child.wait(timeout=10)
+    assert ours is not None and theirs is not None
+    # the spinner keeps one core busy: counted only by the gauge that does not own it
+    assert theirs.busy_elsewhere - ours.busy_elsewhere >= 0.5
 
 
 def test_the_app_policy_follows_the_threads_setting(aurora_home) -> None:  # type: ignore[no-untyped-def]

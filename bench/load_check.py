@@ -1,6 +1,6 @@
 """B12: what hashing a model before every load costs, cold and warm, against loading unchecked.
 
-Load-to-first-token = Aurora's in-process engine loading the model (for "checked", with the
+Load-to-first-token = Aurora's engine for catalog models (a model process) loading the model (for "checked", with the
 store's full check first, as every load does; "unchecked" opens the file as it is) and
 generating one token. "Cold" evicts the model file from the page cache first
 (posix_fadvise DONTNEED); "warm" reads it once before. The same numbers for a 4 GB file
@@ -20,7 +20,7 @@ from common import median
 
 from aurora_desktop.app.wiring import Core
 from aurora_desktop.core.contract import Message
-from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
+from aurora_desktop.core.engines.llama_process import LlamaProcessEngine
 from aurora_desktop.core.models.fetch import sha256_file
 
 MODELS = ("smollm2-135m-instruct", "gemma-3-270m")
@@ -48,9 +48,9 @@ def read_through(path: Path) -> int:
 
 
 def load_to_first_token(core: Core, name: str, path: Path, *, checked: bool) -> float:
-    """Aurora's own in-process engine: load (with the check, or opening the file as it is)
-    and one generated token, the way a first request after an unload meets them."""
-    engine = LlamaCppEngine(
+    """Aurora's own engine: load (with the check, or opening the file as it is) and one
+    generated token, the way a first request after an unload meets them."""
+    engine = LlamaProcessEngine(
         path,
         model_name=name,
         n_ctx=512,

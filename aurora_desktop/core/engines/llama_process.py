@@ -17,12 +17,10 @@ child dies, the waiting call raises an `EngineError` and the next request starts
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import threading
 import time
 from concurrent.futures import Future
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +45,7 @@ from aurora_desktop.core.threads import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
 DEFAULT_CONTEXT = 2048
@@ -114,6 +113,8 @@ class LlamaProcessEngine(ThreadedEngine):
     # -- everything below runs on the worker thread --------------------------------------
 
     def _open(self) -> None:
+        import multiprocessing  # with the first load, not at start-up
+
         if self._resolve is not None:
             self.model_path = self._resolve()
         context = multiprocessing.get_context("spawn")

@@ -1,11 +1,11 @@
 """B12: what hashing a model before every load costs, cold and warm, against loading unchecked.
 
-Load-to-first-token = Aurora's engine for catalog models (a model process) loading the model (for "checked", with the
-store's full check first, as every load does; "unchecked" opens the file as it is) and
-generating one token. "Cold" evicts the model file from the page cache first
-(posix_fadvise DONTNEED); "warm" reads it once before. The same numbers for a 4 GB file
-(written here, then deleted) give the cost for a model of that size: hashing cold against
-reading cold (the load reads the bytes anyway), and hashing warm.
+Load-to-first-token = Aurora's engine for catalog models (a model process) loading the
+model (for "checked", with the store's full check first, as every load does; "unchecked"
+opens the file as it is) and generating one token. "Cold" evicts the model file from the
+page cache first (posix_fadvise DONTNEED); "warm" reads it once before. The same numbers for
+a 4 GB file (written here, then deleted) give the cost for a model of that size: hashing
+cold against reading cold (the load reads the bytes anyway), and hashing warm.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ unload that ends the process so its memory goes back."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -114,7 +115,25 @@ def test_errors_of_the_model_process_reach_the_caller(engine: LlamaProcessEngine
     assert engine.loaded  # a bad request does not end the process
 
 
-def test_a_killed_model_process_is_one_sentence_then_restarted(
+def test_a_model_process_killed_mid_answer_is_one_sentence_then_restarted(
+    engine: LlamaProcessEngine,
+) -> None:
+    first = engine.pid
+    assert first is not None
+
+    def kill_at_first_piece(_piece: str) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(first, signal.SIGKILL)
+
+    with pytest.raises(EngineError, match="ended unexpectedly"):
+        engine.generate(
+            QUESTION, max_tokens=200, temperature=0.0, on_token=kill_at_first_piece
+        ).result(timeout=60)
+    again = engine.generate(QUESTION, max_tokens=5, temperature=0.0).result(timeout=60)
+    assert again.tokens_out == 5 and engine.pid not in (None, first)
+
+
+def test_a_model_process_that_died_while_idle_is_replaced_at_the_next_request(
     engine: LlamaProcessEngine,
 ) -> None:
     first = engine.pid
@@ -123,12 +142,12 @@ def test_a_killed_model_process_is_one_sentence_then_restarted(
     deadline = time.monotonic() + 10
     while engine.health().ok and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not engine.health().ok
+    assert not engine.health().ok and not engine.loaded
     assert "next request" in engine.health().detail
-    with pytest.raises(EngineError, match="ended unexpectedly"):
-        engine.generate(QUESTION, max_tokens=5, temperature=0.0).result(timeout=60)
+    assert engine.memory_bytes() == 0
     again = engine.generate(QUESTION, max_tokens=5, temperature=0.0).result(timeout=60)
     assert again.tokens_out == 5 and engine.pid not in (None, first)
+    assert engine.health().ok
 
 
 def test_a_file_llama_cpp_cannot_load_is_a_load_error(tmp_path: Path) -> None:
@@ -136,7 +155,7 @@ def test_a_file_llama_cpp_cannot_load_is_a_load_error(tmp_path: Path) -> None:
     broken.write_bytes(b"GGUF" + b"\x00" * 64)
     engine = LlamaProcessEngine(broken, model_name="Broken")
     try:
-        with pytest.raises(EngineLoadError, match="could not load broken.gguf"):
+        with pytest.raises(EngineLoadError, match=r"could not load broken\.gguf"):
             engine.load().result(timeout=120)
         assert not engine.loaded
     finally:

@@ -10,8 +10,9 @@ pipe. The parent verifies the model (`resolve`) before the child opens it, as in
 The pipe carries tuples. Parent → child: ("generate", …), ("count", text), ("cancel",),
 ("stop",). Child → parent: ("loaded", memory_bytes), ("piece", text), ("done", result),
 ("value", n), ("error", exception). A cancel that arrives after its generation ended is
-ignored. If the parent goes away, the child's next read or write fails and it exits; if the
-child dies, the waiting call raises an `EngineError` and the next request starts a new one.
+ignored. If the parent goes away, the child's next read or write fails and it exits. If the
+child dies during a call, that call raises an `EngineError`; if it died while idle, the next
+call starts a new one first.
 """
 
 from __future__ import annotations
@@ -85,7 +86,9 @@ class LlamaProcessEngine(ThreadedEngine):
 
     @property
     def loaded(self) -> bool:
-        return self._process is not None
+        """True while the model process runs (one that died idle is replaced on next use)."""
+        process = self._process
+        return process is not None and process.is_alive()
 
     @property
     def pid(self) -> int | None:
@@ -93,14 +96,13 @@ class LlamaProcessEngine(ThreadedEngine):
         return process.pid if process is not None else None
 
     def memory_bytes(self) -> int:
-        return self._memory if self._process is not None else 0
+        return self._memory if self.loaded else 0
 
     def count_tokens(self, text: str) -> Future[int]:
         return self._worker.submit(lambda: int(self._ask(("count", text))))
 
     def _health(self) -> EngineHealth:
-        process = self._process
-        if process is not None and not process.is_alive():
+        if self._process is not None and not self.loaded:
             return EngineHealth(
                 False,
                 phrase(
@@ -115,6 +117,7 @@ class LlamaProcessEngine(ThreadedEngine):
     def _open(self) -> None:
         import multiprocessing  # with the first load, not at start-up
 
+        self._stop(kill=True)  # a process that died while idle: reap it, start anew
         if self._resolve is not None:
             self.model_path = self._resolve()
         context = multiprocessing.get_context("spawn")

@@ -1,5 +1,6 @@
 """The tamper matrix, end to end: 22 ways to change a model's bytes or record, each refused
-before any parser (llama.cpp in-process, the llama.cpp server, ONNX Runtime) is handed the file.
+before any parser (llama.cpp in a model process or in-process, the llama.cpp server, ONNX
+Runtime) is handed the file.
 
 Each case installs a signed model through the real store, tampers with it the way a person or
 a program with write access to the data folder could, then asks the real engine factory to
@@ -46,7 +47,7 @@ def parsers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Every parser entry point replaced by a probe that records the file it was given."""
     import llama_cpp
 
-    from aurora_desktop.core.engines import llama_server
+    from aurora_desktop.core.engines import llama_process, llama_server
 
     reached: list[str] = []
 
@@ -58,7 +59,12 @@ def parsers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         reached.append(f"llama-server:{spec.model_path}")
         raise ParserReached(str(spec.model_path))
 
+    def model_process(model_path: Path, **_: Any) -> Any:
+        reached.append(f"llama.cpp process:{model_path}")
+        raise ParserReached(str(model_path))
+
     monkeypatch.setattr(llama_cpp, "Llama", llama)
+    monkeypatch.setattr(llama_process, "start_model_process", model_process)
     monkeypatch.setattr(llama_server, "start_server", server)
     yield reached
 

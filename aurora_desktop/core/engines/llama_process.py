@@ -115,25 +115,19 @@ class LlamaProcessEngine(ThreadedEngine):
     # -- everything below runs on the worker thread --------------------------------------
 
     def _open(self) -> None:
-        import multiprocessing  # with the first load, not at start-up
-
         self._stop(kill=True)  # a process that died while idle: reap it, start anew
         if self._resolve is not None:
             self.model_path = self._resolve()
-        context = multiprocessing.get_context("spawn")
-        mine, theirs = context.Pipe(duplex=True)
-        process = context.Process(
-            target=serve,
-            args=(theirs, str(self.model_path), self.model_name, self.n_ctx, self._seed),
-            kwargs={"parent": os.getpid(), "fixed": self.threads.fixed_count()},
-            name=f"aurora-model-{self.model_name}",
-            daemon=True,
+        process, conn = start_model_process(
+            self.model_path,
+            model_name=self.model_name,
+            n_ctx=self.n_ctx,
+            seed=self._seed,
+            fixed=self.threads.fixed_count(),
         )
-        process.start()
         if process.pid is not None:
             MODEL_PROCESSES.add(process.pid)  # its CPU time is Aurora's, not other programs'
-        theirs.close()  # the child holds its end: EOF here means the child is gone
-        self._process, self._conn = process, mine
+        self._process, self._conn = process, conn
         try:
             self._memory = int(self._reply(timeout=START_TIMEOUT_S, expect="loaded"))
         except BaseException:
@@ -265,6 +259,27 @@ class LlamaProcessEngine(ThreadedEngine):
 
 
 # -- the model process -----------------------------------------------------------------------
+
+
+def start_model_process(
+    model_path: Path, *, model_name: str, n_ctx: int, seed: int, fixed: int
+) -> tuple[BaseProcess, Connection]:
+    """Start the process that opens `model_path` (the parser's door: the file must have
+    been checked before this); the process and the app's end of its pipe."""
+    import multiprocessing  # with the first load, not at start-up
+
+    context = multiprocessing.get_context("spawn")
+    mine, theirs = context.Pipe(duplex=True)
+    process = context.Process(
+        target=serve,
+        args=(theirs, str(model_path), model_name, n_ctx, seed),
+        kwargs={"parent": os.getpid(), "fixed": fixed},
+        name=f"aurora-model-{model_name}",
+        daemon=True,
+    )
+    process.start()
+    theirs.close()  # the child holds its end: EOF here means the child is gone
+    return process, mine
 
 
 def serve(

@@ -170,7 +170,9 @@ class LlamaProcessEngine(ThreadedEngine):
                 result: GenerationResult = value
                 return result
             elif kind is not None:
-                raise EngineError(phrase("The model process sent {kind}.", kind=kind))
+                raise EngineError(
+                    phrase("The model process sent an unexpected message ({kind}).", kind=kind)
+                )
 
     # -- the pipe ------------------------------------------------------------------------
 
@@ -196,7 +198,9 @@ class LlamaProcessEngine(ThreadedEngine):
             if kind == expect:
                 return value
             if kind is not None:
-                raise EngineError(phrase("The model process sent {kind}.", kind=kind))
+                raise EngineError(
+                    phrase("The model process sent an unexpected message ({kind}).", kind=kind)
+                )
             if deadline is not None and time.monotonic() > deadline:
                 raise EngineLoadError(
                     phrase(

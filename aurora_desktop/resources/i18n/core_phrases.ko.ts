@@ -1951,5 +1951,25 @@
         <source>The API cannot listen on {bind}:{port} ({exc_strerror_or_exc}); check the address and port in Aurora&apos;s settings.</source>
         <translation>API가 {bind}:{port}에서 수신할 수 없습니다({exc_strerror_or_exc}). Aurora 설정의 주소와 포트를 확인하세요.</translation>
     </message>
+    <message>
+        <source>The {model_name} model process has stopped; the next request restarts it.</source>
+        <translation>{model_name} 모델 프로세스가 멈췄습니다. 다음 요청 때 다시 시작합니다.</translation>
+    </message>
+    <message>
+        <source>The model process sent an unexpected message ({kind}).</source>
+        <translation>모델 프로세스가 예상하지 못한 메시지({kind})를 보냈습니다.</translation>
+    </message>
+    <message>
+        <source>{model_name} did not load within {seconds} s; try again, or choose a smaller model.</source>
+        <translation>{model_name}이(가) {seconds}초 안에 로드되지 않았습니다. 다시 시도하거나 더 작은 모델을 선택하세요.</translation>
+    </message>
+    <message>
+        <source>The {model_name} model process ended unexpectedly (exit code {code}); the next request starts it again.</source>
+        <translation>{model_name} 모델 프로세스가 예기치 않게 종료되었습니다(종료 코드 {code}). 다음 요청 때 다시 시작합니다.</translation>
+    </message>
+    <message>
+        <source>The model process failed: {exc}; the next request starts it again.</source>
+        <translation>모델 프로세스에서 오류가 났습니다: {exc}. 다음 요청 때 다시 시작합니다.</translation>
+    </message>
 </context>
 </TS>

@@ -3,15 +3,13 @@
 Routing, policy and the attempt loop live in `pipeline.py`, which calls `LocalHop.run`. The
 scheduler decides loads and unloads; every load re-verifies the model (engine `resolve`).
 Catalog models run in a model process of their own (`LlamaProcessEngine`), which ends at
-unload, so the memory a model took all comes back (on Linux; Windows keeps them in-process
-for now). Models the user imported run in a
+unload, so the memory a model took all comes back. Models the user imported run in a
 separate llama.cpp server process, so a crafted file can crash that process but never the app.
 """
 
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +18,6 @@ from pathlib import Path
 
 from aurora_desktop.core.contract import Request
 from aurora_desktop.core.engines.base import NO_CONSTRAINT, Constraint, Engine, TokenCallback
-from aurora_desktop.core.engines.llama_inproc import LlamaCppEngine
 from aurora_desktop.core.engines.llama_process import LlamaProcessEngine
 from aurora_desktop.core.errors import CancelledError, EngineError
 from aurora_desktop.core.hops import HopResult
@@ -81,10 +78,7 @@ def engine_factory(
                 resolve=resolve,
                 n_threads=threads.choose().decode,
             )
-        # Windows keeps llama.cpp in-process for now: under Wine the spawned model process
-        # exits with code 2 before it loads (tests/windows); not yet understood
-        engine = LlamaCppEngine if sys.platform == "win32" else LlamaProcessEngine
-        return engine(
+        return LlamaProcessEngine(
             installed.main_path,
             model_name=installed.entry.display_name,
             resolve=resolve,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 import time
 from concurrent.futures import Future
@@ -272,6 +273,7 @@ def start_model_process(
     been checked before this); the process and the app's end of its pipe."""
     import multiprocessing  # with the first load, not at start-up
 
+    _python_for_children()
     context = multiprocessing.get_context("spawn")
     mine, theirs = context.Pipe(duplex=True)
     process = context.Process(
@@ -284,6 +286,19 @@ def start_model_process(
     process.start()
     theirs.close()  # the child holds its end: EOF here means the child is gone
     return process, mine
+
+
+def _python_for_children() -> None:
+    """On Windows, Aurora's launchers (Aurora.exe, bin\\aurora.exe) name the bundled
+    python.exe as `sys.executable` the way a venv's python.exe does, so `sys._base_executable`
+    is the launcher. multiprocessing then takes the app for a venv and starts its "base
+    Python", the launcher, which runs the CLI with the spawn arguments (and exits 2). The
+    bundled python.exe is a base Python itself: name it as the base too."""
+    if sys.platform != "win32":
+        return
+    base = Path(getattr(sys, "_base_executable", "") or sys.executable)
+    if base.stem.lower() not in ("python", "pythonw"):
+        sys._base_executable = sys.executable
 
 
 def serve(

@@ -221,7 +221,7 @@ def b6_qt_latency(core: Core) -> dict[str, Any]:
             speeds.append(done[0].tok_s)
     for timer in timers:
         timer.stop()
-    session._executor.shutdown(wait=True)  # the pipeline is closed by the suite
+    session.shutdown()  # the core is closed by the suite
     app.processEvents()
     return {
         "verdicts": {"B6": percentile(lateness, 99)},

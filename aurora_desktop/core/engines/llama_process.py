@@ -153,11 +153,11 @@ class LlamaProcessEngine(ThreadedEngine):
     ) -> GenerationResult:
         self._load()
         self.threads.choose()  # keeps the choice Settings shows current
-        request = ("generate", messages, max_tokens, temperature, constraint)
-        self._send((*request, self.threads.fixed_count()))
+        fixed = self.threads.fixed_count()
+        self._send(("generate", messages, max_tokens, temperature, constraint, fixed))
         told = False  # the child was asked to stop
         while True:
-            if (cancel.is_set()) and not told:
+            if cancel.is_set() and not told:
                 self._send(("cancel",))
                 told = True
             kind, value = self._next()
@@ -171,9 +171,7 @@ class LlamaProcessEngine(ThreadedEngine):
                 result: GenerationResult = value
                 return result
             elif kind is not None:
-                raise EngineError(
-                    phrase("The model process sent an unexpected message ({kind}).", kind=kind)
-                )
+                raise _unexpected(kind)
 
     # -- the pipe ------------------------------------------------------------------------
 
@@ -199,9 +197,7 @@ class LlamaProcessEngine(ThreadedEngine):
             if kind == expect:
                 return value
             if kind is not None:
-                raise EngineError(
-                    phrase("The model process sent an unexpected message ({kind}).", kind=kind)
-                )
+                raise _unexpected(kind)
             if deadline is not None and time.monotonic() > deadline:
                 raise EngineLoadError(
                     phrase(
@@ -261,6 +257,10 @@ class LlamaProcessEngine(ThreadedEngine):
             conn.close()
         with contextlib.suppress(ValueError):
             process.close()
+
+
+def _unexpected(kind: str) -> EngineError:
+    return EngineError(phrase("The model process sent an unexpected message ({kind}).", kind=kind))
 
 
 # -- the model process -----------------------------------------------------------------------

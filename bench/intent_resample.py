@@ -9,6 +9,8 @@ the spread and the range of the accuracy. Use it to tell a real gain from a luck
 
     .venv/bin/python bench/intent_resample.py [--data DIR] [--draws 10] [--shots 10]
                                               [--only ko] [--json]
+
+DIR defaults to the folder `aurora eval` reads (../shared/eval, else bench/eval-data).
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.cli.eval_cmd import default_folder, prepare_classifier
 from aurora_desktop.core.cognition.labelsets import LabelSet
+from aurora_desktop.core.errors import AuroraError
 from aurora_desktop.core.evaluation.datasets import IntentSet, load_folder
 
-EVAL_DATA = Path(__file__).resolve().parent / "eval-data"
 SEED = 20241124
 
 Classify = Callable[[str, LabelSet], str]
@@ -115,7 +118,7 @@ def table(results: dict[str, Any], shots: int) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=EVAL_DATA)
+    parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--draws", type=int, default=10)
     parser.add_argument("--shots", type=int, default=10)
     parser.add_argument("--only", default="", help="keep sets whose name contains this")
@@ -123,9 +126,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.draws < 1 or args.shots < 1:
         parser.error("--draws and --shots must be at least 1")
-    sets = [s for s in load_folder(args.data, ("intent",)).intents if args.only in s.name]
+    try:
+        folder = args.data if args.data is not None else default_folder()
+        found = load_folder(folder, ("intent",)).intents
+        sets = [s for s in found if args.only in s.name]
+    except AuroraError as exc:
+        parser.error(f"{exc}")
+    for intent_set in sets:
+        try:  # every label keeps lines to test after its examples are drawn
+            draws(pool(intent_set), args.shots, 1, SEED)
+        except ValueError as exc:
+            parser.error(f"{intent_set.name}: {exc}")
     if not sets:
-        parser.error(f"no intent set in {args.data} matches {args.only!r}")
+        parser.error(f"no intent set in {folder} matches {args.only!r}")
 
     from aurora_desktop.app.wiring import build_core
     from aurora_desktop.cli.progress import TerminalProgress
@@ -133,9 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     core = build_core()
     progress = TerminalProgress(quiet=True)
     try:
-        core.embedder.ensure(progress)
-        core.multilingual.ensure(progress)
-        core.local.prepare(progress)
+        prepare_classifier(core, progress)
 
         def classify(text: str, label_set: LabelSet) -> str:
             found = core.classifier.label(text, label_set=label_set)

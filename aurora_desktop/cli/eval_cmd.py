@@ -59,10 +59,10 @@ def run_eval(args: argparse.Namespace) -> int:
     core = build_core()
     progress = TerminalProgress(quiet=True)
     try:
-        core.embedder.ensure(progress)
         if data.intents:
-            core.multilingual.ensure(progress)  # the classifier's encoder for non-Latin text
-            core.local.prepare(progress)  # the classifier's LLM stage
+            prepare_classifier(core, progress)
+        else:
+            core.embedder.ensure(progress)
         if data.rag:  # the encoder the app's document index uses (not opened here)
             core.grounding.service().embedder.ensure(progress)
         doors = FrontDoors(
@@ -79,6 +79,13 @@ def run_eval(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report.table())
     return 0
+
+
+def prepare_classifier(core: Core, progress: TerminalProgress) -> None:
+    """Install what the classifier's stages need: both encoders and the local LLM."""
+    core.embedder.ensure(progress)  # Latin script
+    core.multilingual.ensure(progress)  # any other script
+    core.local.prepare(progress)  # the LLM stage
 
 
 @contextmanager

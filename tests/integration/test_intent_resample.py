@@ -66,3 +66,16 @@ def test_resample_runs_the_app_classifier(full_home: AuroraHome) -> None:
     assert name == "intent_ko_chatbot" and not rest
     assert result["draws"] == 2 and len(result["per_draw"]) == 2
     assert 0.0 <= result["min"] <= result["mean"] <= result["max"] <= 1.0
+
+
+def test_a_folder_without_intent_sets_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("nothing to measure", "utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--data", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ),
+        timeout=120,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert str(tmp_path) in proc.stderr.splitlines()[-1]
